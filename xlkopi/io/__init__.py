@@ -1,0 +1,1 @@
+"""Workbook and file I/O shared by the feature packages."""

@@ -1,0 +1,100 @@
+"""LibreOffice headless as an independent spreadsheet engine.
+
+LibreOffice keeps the cached values of an OOXML file by default, so a plain
+conversion proves nothing. :func:`recalculate` runs it with a private,
+throw-away user profile whose registry sets ``OOXMLRecalcMode`` and
+``ODFRecalcMode`` to 0 ("always recalculate on load"), then saves a copy:
+the values in the copy are LibreOffice's own.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from ..errors import WorkbookError
+
+_REGISTRY = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Misc"><prop oor:name="FirstRun" oor:op="fuse"><value>false</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="MacroSecurityLevel" oor:op="fuse"><value>3</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="DisableMacrosExecution" oor:op="fuse"><value>true</value></prop></item>
+</oor:items>
+"""
+
+_FILTERS = {
+    "xlsx": "xlsx:Calc MS Excel 2007 XML",
+    "pdf": "pdf:calc_pdf_Export",
+    "ods": "ods",
+}
+
+
+def find_soffice() -> str | None:
+    """Path of the LibreOffice executable, or None when it is not installed."""
+    for name in ("soffice", "libreoffice"):
+        found = shutil.which(name)
+        if found:
+            return found
+    for candidate in ("/usr/bin/soffice", "/usr/lib/libreoffice/program/soffice",
+                      "/Applications/LibreOffice.app/Contents/MacOS/soffice"):
+        if os.path.exists(candidate):
+            return candidate
+    return None
+
+
+def _profile(root: Path) -> str:
+    user = root / "user"
+    user.mkdir(parents=True, exist_ok=True)
+    (user / "registrymodifications.xcu").write_text(_REGISTRY, encoding="utf-8")
+    return root.resolve().as_uri()
+
+
+def convert(source: str | os.PathLike, out_dir: str | os.PathLike, to: str = "xlsx",
+            timeout: float = 300) -> Path:
+    """Open ``source`` in LibreOffice headless (recalculating on load) and save it as ``to``.
+
+    Returns the path of the converted file in ``out_dir``. Macros are
+    disabled in the private profile. Raises :class:`WorkbookError` when
+    LibreOffice is missing, fails or times out.
+    """
+    soffice = find_soffice()
+    if soffice is None:
+        raise WorkbookError("LibreOffice (soffice) er ikke installeret")
+    source = Path(source).resolve()
+    out_dir = Path(out_dir).resolve()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="xlkopi-lo-") as tmp:
+        profile = _profile(Path(tmp) / "profile")
+        cmd = [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore",
+               "--nolockcheck", "--nodefault", "--convert-to", _FILTERS.get(to, to),
+               "--outdir", str(out_dir), str(source)]
+        try:
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
+                                  env={**os.environ, "HOME": tmp})
+        except subprocess.TimeoutExpired:
+            raise WorkbookError(f"LibreOffice svarede ikke inden for {timeout:.0f} s") from None
+    result = out_dir / (source.stem + "." + to.split(":")[0])
+    if proc.returncode != 0 or not result.exists():
+        raise WorkbookError(f"LibreOffice kunne ikke konvertere '{source.name}': {proc.stderr.strip() or proc.stdout.strip()}")
+    return result
+
+
+def recalculate(source: str | os.PathLike, out_dir: str | os.PathLike | None = None,
+                timeout: float = 300) -> Path:
+    """A copy of ``source`` whose cached values LibreOffice has recalculated.
+
+    The source file is never modified; the copy lands in ``out_dir`` (a new
+    temporary folder when omitted).
+    """
+    source = Path(source)
+    if out_dir is None:
+        out_dir = Path(tempfile.mkdtemp(prefix="xlkopi-recalc-"))
+    out_dir = Path(out_dir)
+    if out_dir.resolve() == source.parent.resolve():
+        raise WorkbookError("Genberegningens kopi skal ligge i en anden mappe end originalen")
+    return convert(source, out_dir, "xlsx", timeout)
