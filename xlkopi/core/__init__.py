@@ -1,0 +1,1 @@
+"""Pure lease mathematics and contract rules: no file I/O, no xlwings."""
