@@ -1,0 +1,46 @@
+"""A table of buyout prices at each anniversary of a lease."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+import datetime as dt
+
+from ..dates import edate
+from ..errors import RuleError
+from .buyout import buyout
+from .schedule import Schedule
+
+
+@dataclass(frozen=True)
+class BuyoutRow:
+    date: dt.date
+    months: int
+    financial: Decimal          # finansiel: all remaining payments + residual
+    operational: Decimal | None  # operationel: None before month 24
+    balance: Decimal            # restgæld (refinancing with the same lessor)
+    switching: Decimal | None   # skift: balance + remaining service (None without service)
+
+
+def buyout_table(schedule: Schedule, every_months: int = 12, service_per_period=0,
+                 discount_rate=None) -> list[BuyoutRow]:
+    """Buyout prices every ``every_months`` months from the start until the end of the term.
+
+    >>> from xlkopi.core.schedule import lease_schedule
+    >>> rows = buyout_table(lease_schedule(100000, 0.051, 5, 4, 5000, "2006-01-01"))
+    >>> [(r.months, r.financial, r.operational) for r in rows[1:3]]
+    [(24, Decimal('64468.34'), Decimal('59454.37')), (36, Decimal('42843.50'), Decimal('40503.08'))]
+    """
+    terms = schedule.terms
+    months_total = terms.n * terms.months_per_period
+    out = []
+    for months in range(every_months, months_total, every_months):
+        day = edate(terms.start, months)
+        try:
+            op = buyout(schedule, day, "operationel", discount_rate)
+        except RuleError:
+            op = None
+        switching = buyout(schedule, day, "skift", service_per_period=service_per_period) if service_per_period else None
+        out.append(BuyoutRow(day, months, buyout(schedule, day, "finansiel"), op,
+                             buyout(schedule, day, "restgaeld"), switching))
+    return out

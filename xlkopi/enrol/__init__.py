@@ -1,0 +1,22 @@
+"""Enrolment batch generator: Bilag 7 and Skema for voluntary customers.
+
+A purchasing office keeps a register of its institutions, their locations,
+the agreements catalogue, the party memberships and the requested
+enrolments; :func:`xlkopi.enrol.batch.run` turns it into one filled
+workbook (from a template) and one ``.eml`` draft per enrolment, plus an
+overview workbook (Oversigt).
+
+Modules, pure first:
+
+``model``     the register's records (dataclasses, no I/O)
+``rules``     who must enrol in what (eligibility, data-driven)
+``validate``  CVR, EAN, e-mail and required-field checks
+``names``     Windows-safe file names
+``register``  reads the register (xlsx via python-calamine, or CSV files)
+``zipbuild``  a deterministic zip writer (fixed timestamps)
+``template``  compiles a template once and fills it by patching sheet XML
+``eml``       the e-mail drafts (standard-library ``email``)
+``overview``  the Oversigt workbook
+``batch``     the run: decisions, generation, writing
+``cli``       the ``xlkopi enrol`` command
+"""

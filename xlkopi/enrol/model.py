@@ -1,0 +1,132 @@
+"""The records of an enrolment register (pure data, no I/O)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+ERROR = "fejl"
+WARNING = "advarsel"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A problem found in the register: ``level`` is ``"fejl"`` or ``"advarsel"``.
+
+    ``row`` is the 1-based row number as Excel shows it (None for a whole sheet).
+    """
+
+    level: str
+    sheet: str
+    row: int | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = [f"ark '{self.sheet}'"]
+        if self.row is not None:
+            where.append(f"række {self.row}")
+        if self.field:
+            where.append(f"felt '{self.field}'")
+        return ", ".join(where).capitalize() + f": {self.message}"
+
+
+@dataclass
+class Record:
+    """Common part of every register row: where it came from and its problems."""
+
+    sheet: str = ""
+    row: int = 0
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.level == ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.level == WARNING]
+
+
+@dataclass
+class Institution(Record):
+    """An institution or unit that may enrol (sheet Institutioner)."""
+
+    name: str = ""
+    kind: str = ""
+    cvr: str = ""
+    ean: str = ""
+    address: str = ""
+    contact: str = ""
+    email: str = ""
+    phone: str = ""
+    signatory: str = ""
+
+
+@dataclass
+class Location(Record):
+    """A delivery location of an institution (sheet Lokationer)."""
+
+    institution: str = ""
+    unit: str = ""
+    ean: str = ""
+    p_number: str = ""
+    address: str = ""
+    contact: str = ""
+
+
+@dataclass
+class Agreement(Record):
+    """An agreement of the catalogue (sheet Aftaler).
+
+    ``requires_enrolment`` is explicit per agreement; the reader defaults a
+    blank cell from :func:`xlkopi.enrol.rules.default_requires_enrolment`
+    and ``requires_enrolment_given`` tells whether the catalogue said so.
+    """
+
+    name: str = ""
+    phase: int | None = None
+    phase_open: bool | None = None
+    requires_enrolment: bool = False
+    requires_enrolment_given: bool = False
+    template: str = ""
+    mapping: str = ""
+
+
+@dataclass
+class Membership(Record):
+    """An institution is a party to a phase or to one agreement (sheet Parter)."""
+
+    institution: str = ""
+    phase: int | None = None
+    agreement: str = ""
+
+
+@dataclass
+class Request(Record):
+    """A requested enrolment (sheet Tilmeldinger)."""
+
+    institution: str = ""
+    agreement: str = ""
+    date: date | None = None
+
+
+@dataclass
+class Register:
+    """Everything read from one register; ``findings`` holds sheet-level problems."""
+
+    institutions: list[Institution] = field(default_factory=list)
+    locations: list[Location] = field(default_factory=list)
+    agreements: list[Agreement] = field(default_factory=list)
+    memberships: list[Membership] = field(default_factory=list)
+    requests: list[Request] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    source: str = ""
+
+    def all_findings(self) -> list[Finding]:
+        """Sheet-level findings followed by every row's findings, in sheet order."""
+        out = list(self.findings)
+        for rows in (self.institutions, self.locations, self.agreements, self.memberships, self.requests):
+            for rec in rows:
+                out.extend(rec.findings)
+        return out

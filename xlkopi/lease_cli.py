@@ -1,0 +1,97 @@
+"""``xlkopi schedule``: a lease's schedule and buyout prices in the terminal and a workbook."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from .core.buyout_table import buyout_table
+from .core.schedule import HEADER, Schedule, lease_schedule
+from .io.lease_workbook import write_lease_workbook
+
+
+def _fmt(value) -> str:
+    return f"{value:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
+
+
+def render_schedule(console, schedule: Schedule, title: str) -> None:
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left")
+    for name in HEADER:
+        table.add_column(name, justify="right")
+    for row in schedule.rows:
+        table.add_row("Restværdi" if row.is_residual else str(row.term),
+                      row.due.strftime("%d-%m-%Y") if row.due else "",
+                      _fmt(row.balance), _fmt(row.payment), _fmt(row.principal), _fmt(row.interest))
+    table.add_row("Total", "", "", _fmt(schedule.total_payments), _fmt(schedule.total_principal),
+                  _fmt(schedule.total_interest), style="bold")
+    console.print(table)
+
+
+def render_buyouts(console, rows, title: str) -> None:
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left")
+    for name in ("Dato", "Finansiel", "Operationel", "Restgæld", "Skift af leverandør"):
+        table.add_column(name, justify="right")
+    for r in rows:
+        table.add_row(r.date.strftime("%d-%m-%Y"), _fmt(r.financial),
+                      _fmt(r.operational) if r.operational is not None else "først efter 24 mdr.",
+                      _fmt(r.balance), _fmt(r.switching) if r.switching is not None else "")
+    console.print(table)
+
+
+def _run(args) -> int:
+    from rich.console import Console
+
+    console = Console(highlight=False)
+    schedule = lease_schedule(args.price, args.rate, args.years, args.periods, args.residual, args.start,
+                              not args.bagud)
+    render_schedule(console, schedule, "Leasingforløb")
+    rows = buyout_table(schedule, service_per_period=args.service) if args.start else []
+    if rows:
+        render_buyouts(console, rows, "Indfrielsespriser")
+    if args.output:
+        path = write_lease_workbook(args.output, [("Leasingforløb", schedule, "Leasingforløb")],
+                                    [("Indfrielse", rows, "Indfrielsespriser")] if rows else [],
+                                    overwrite=args.force)
+        console.print(f"Skrevet: {path}")
+    return 0
+
+
+def register(sub) -> None:
+    p = sub.add_parser("schedule", help="Vis et leasingforløb og indfrielsespriser",
+                       description="Beregner et øre-præcist leasingforløb (annuitet) og indfrielsespriser "
+                                   "pr. år, viser dem og skriver dem eventuelt til et regneark.")
+    p.add_argument("--price", required=True, help="Anskaffelsespris i kr")
+    p.add_argument("--rate", required=True, help="Årlig rente som decimaltal (0.051) eller procent (5,1%%)")
+    p.add_argument("--years", required=True, help="Løbetid i år")
+    p.add_argument("--periods", type=int, default=4, help="Terminer pr. år: 1, 2, 4 eller 12 (standard 4)")
+    p.add_argument("--residual", default="0", help="Restværdi i kr (standard 0)")
+    p.add_argument("--start", help="Startdato (åååå-mm-dd eller dd-mm-åååå)")
+    p.add_argument("--bagud", action="store_true", help="Ydelser betales bagud (standard: forud)")
+    p.add_argument("--service", default="0", help="Serviceydelse pr. termin i kr (til indfrielse ved skift)")
+    p.add_argument("-o", "--output", help="Skriv forløbet til dette regneark (.xlsx)")
+    p.add_argument("--force", action="store_true", help="Overskriv en eksisterende fil")
+    p.set_defaults(func=_run)
+
+
+def demo(out_dir: Path, console, force: bool) -> int:
+    """The guide's example lease: Tabel 1 and 2 and a buyout table, shown and written."""
+    out = Path(out_dir) / "leasing"
+    price, rate, start = 100000, "0.051", "2006-01-01"
+    t1 = lease_schedule(price, rate, 5, 4, 0, start)
+    t2 = lease_schedule(price, rate, 5, 4, 5000, start)
+    console.rule("[bold]Leasing: vejledningens eksempel (5,1 %, 5 år, kvartalsvis forud, 100.000 kr)")
+    render_schedule(console, t1, "Tabel 1: uden restværdi")
+    render_schedule(console, t2, "Tabel 2: med restværdi 5 % (5.000 kr)")
+    # As the guide's Tabel 3: the same lease as a rental with service (example: 1,500 kr a quarter).
+    rows = buyout_table(t2, service_per_period=1500)
+    render_buyouts(console, rows, "Indfrielsespriser for Tabel 2 (som lejeaftale med service 1.500 kr pr. kvartal)")
+    path = write_lease_workbook(out / "Leasingeksempel.xlsx",
+                                [("Tabel 1", t1, "Tabel 1: uden restværdi"),
+                                 ("Tabel 2", t2, "Tabel 2: med restværdi 5 %")],
+                                [("Indfrielse", rows, "Indfrielsespriser (Tabel 2, lejeaftale med service 1.500 kr pr. kvartal)")], overwrite=force)
+    console.print(f"Skrevet: {path}")
+    return 0
