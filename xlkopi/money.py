@@ -41,6 +41,12 @@ def float_to_ore(value: float) -> int:
     """
     if not math.isfinite(value):
         raise ValueError("not a finite amount")
+    cents = abs(value) * 100.0
+    whole = math.floor(cents)
+    if abs(cents - whole - 0.5) > 1e-6 and cents < 1e13:
+        # Far from a half øre the binary value rounds the same way as its decimal form.
+        q = whole + (cents - whole > 0.5)
+        return q if value >= 0 else -q
     d = Decimal(f"{value:.15g}")
     return int((d * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 

@@ -63,6 +63,88 @@ def _pmt_ore(balance, rate, n, residual, adv) -> np.ndarray:
     return out.astype(np.int64)
 
 
+def exact_rate_arrays(annual_rate: np.ndarray, periods_per_year: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Periodic rates as exact integer fractions ``num / den`` (reduced).
+
+    Rates with up to 8 decimals (0.0512 for 5.12 %) are read exactly as
+    typed, the same as :func:`xlkopi.money.exact_rate`; others raise.
+    """
+    scaled = np.round(np.asarray(annual_rate, dtype=float) * 1e8)
+    if not np.array_equal(scaled / 1e8, annual_rate):
+        raise ValueError("portfolio rates must have at most 8 decimals")
+    num = scaled.astype(np.int64)
+    den = np.full_like(num, 10 ** 8) * np.asarray(periods_per_year, dtype=np.int64)
+    g = np.gcd(num, den)
+    g[g == 0] = 1
+    return num // g, den // g
+
+
+def portfolio_arrays(price_ore, rate_num, rate_den, n, periods_per_year, residual_ore, in_advance) -> Portfolio:
+    """Schedules of many fixed-rate contracts from arrays, vectorised over contracts.
+
+    Parameters
+    ----------
+    price_ore, residual_ore : int64 arrays
+        Price and residual value in øre.
+    rate_num, rate_den : int64 arrays
+        The periodic rate of each contract as the exact fraction ``num / den``
+        (annual rate / periods per year; see :func:`exact_rate_arrays`).
+    n, periods_per_year : int arrays
+        Number of regular payments and payments a year.
+    in_advance : bool array
+        Forud (True) or bagud (False).
+    """
+    price = np.asarray(price_ore, dtype=np.int64)
+    num = np.asarray(rate_num, dtype=np.int64)
+    den = np.asarray(rate_den, dtype=np.int64)
+    n = np.asarray(n, dtype=np.int64)
+    rv = np.asarray(residual_ore, dtype=np.int64)
+    adv = np.asarray(in_advance, dtype=bool)
+    C = len(price)
+    if C == 0:
+        empty = np.zeros((0, 0), dtype=np.int64)
+        return Portfolio(empty, empty, empty, empty, empty, np.zeros(0, np.int64), np.zeros(0, np.int64))
+    if int(np.abs(num).max()) * int(price.max()) * 2 >= _INT_LIMIT:
+        # Exact integer interest would overflow int64: Python integers, slower but exact.
+        num, den, price, rv = (a.astype(object) for a in (num, den, price, rv))
+    rate = num.astype(float) / den.astype(float)
+
+    rv_interest = np.where(adv & (rv > 0), _round_half_away(rv * num, den + num), 0).astype(np.int64)
+    target = rv - rv_interest
+    y = _pmt_ore(price.astype(float), rate, n, rv.astype(float), adv.astype(float))
+
+    N = int(n.max())
+    R = N + 1
+    pay = np.zeros((C, R), np.int64)
+    prin = np.zeros((C, R), np.int64)
+    intr = np.zeros((C, R), np.int64)
+    bal = np.zeros((C, R), np.int64)
+    balance = price.copy()
+    twice_den = 2 * den
+    for k in range(N):
+        live = k < n
+        x = balance * num
+        interest = np.where(x >= 0, (2 * x + den) // twice_den, -((den - 2 * x) // twice_den))
+        if k == 0:
+            interest = np.where(adv, 0, interest)
+        interest = np.where(live, interest, 0)
+        principal = np.where(k == n - 1, balance - target, y - interest)
+        principal = np.where(live, principal, 0)
+        balance = balance - principal
+        pay[:, k] = principal + interest
+        prin[:, k] = principal
+        intr[:, k] = interest
+        bal[:, k] = np.where(live, balance, 0)
+    has_rv = rv > 0
+    idx = np.arange(C)
+    pay[idx, n] = np.where(has_rv, rv, 0)
+    prin[idx, n] = np.where(has_rv, target, 0)
+    intr[idx, n] = np.where(has_rv, rv_interest, 0)
+    period = np.arange(R)[None, :] + np.where(adv, 0, 1)[:, None]
+    period[idx, n] = n
+    return Portfolio(pay, prin, intr, bal, period, n + has_rv, y)
+
+
 def portfolio_schedules(terms: list[LeaseTerms]) -> Portfolio:
     """Schedules of many fixed-rate contracts, vectorised.
 
@@ -78,57 +160,18 @@ def portfolio_schedules(terms: list[LeaseTerms]) -> Portfolio:
     >>> p.regular_payment.tolist(), p.rows.tolist(), p.interest.sum(axis=1).tolist()
     ([562449, 540621], [20, 21], [1248980, 1312423])
     """
-    if not terms:
-        empty = np.zeros((0, 0), dtype=np.int64)
-        return Portfolio(empty, empty, empty, empty, empty, np.zeros(0, np.int64), np.zeros(0, np.int64))
     if any(t.is_variable for t in terms):
         raise ValueError("portfolio_schedules handles fixed rates only; use lease_schedule for rate paths")
-    C = len(terms)
-    n = np.array([t.n for t in terms], dtype=np.int64)
-    ppy = np.array([t.periods_per_year for t in terms], dtype=np.int64)
-    num = np.array([t.rates[0].numerator for t in terms], dtype=object)
-    den = np.array([t.rates[0].denominator for t in terms], dtype=object) * ppy
-    price = np.array([t.price_ore for t in terms], dtype=np.int64)
-    rv = np.array([t.residual_ore for t in terms], dtype=np.int64)
-    adv = np.array([t.in_advance for t in terms], dtype=bool)
-    # Exact integer interest fits int64 unless a rate has very many decimals.
-    exact_int = int(max(abs(x) for x in num)) * int(price.max()) * 2 < _INT_LIMIT and int(max(den)) < 2 ** 40
-    if exact_int:
-        num = num.astype(np.int64)
-        den = den.astype(np.int64)
-    rate = np.array([float(t.rates[0]) for t in terms]) / ppy
-
-    rv_interest = np.where(adv & (rv > 0), _round_half_away(rv * num, den + num), 0).astype(np.int64)
-    target = rv - rv_interest
-    y = _pmt_ore(price, rate, n, rv, adv.astype(float))
-
-    R = int(n.max()) + 1
-    pay = np.zeros((C, R), np.int64)
-    prin = np.zeros((C, R), np.int64)
-    intr = np.zeros((C, R), np.int64)
-    bal = np.zeros((C, R), np.int64)
-    balance = price.copy()
-    for k in range(int(n.max())):
-        live = k < n
-        accrues = live & ~(adv & (k == 0))
-        interest = np.where(accrues, _round_half_away(balance * num, den), 0).astype(np.int64)
-        last = k == n - 1
-        principal = np.where(last, balance - target, y - interest)
-        principal = np.where(live, principal, 0)
-        balance = balance - principal
-        pay[:, k] = np.where(live, principal + interest, 0)
-        prin[:, k] = principal
-        intr[:, k] = interest
-        bal[:, k] = np.where(live, balance, 0)
-    has_rv = rv > 0
-    idx = np.arange(C)
-    pay[idx, n] = np.where(has_rv, rv, 0)
-    prin[idx, n] = np.where(has_rv, target, 0)
-    intr[idx, n] = np.where(has_rv, rv_interest, 0)
-    period = np.arange(R)[None, :] + np.where(adv, 0, 1)[:, None]
-    period[idx, n] = n
-    rows = n + has_rv
-    return Portfolio(pay, prin, intr, bal, period, rows, y)
+    num = [t.rates[0].numerator if terms else 0 for t in terms]
+    den = [t.rates[0].denominator * t.periods_per_year for t in terms]
+    big = any(abs(x) >= 2 ** 62 for x in num + den)
+    dtype = object if big else np.int64
+    return portfolio_arrays(np.array([t.price_ore for t in terms], dtype=np.int64),
+                            np.array(num, dtype=dtype), np.array(den, dtype=dtype),
+                            np.array([t.n for t in terms], dtype=np.int64),
+                            np.array([t.periods_per_year for t in terms], dtype=np.int64),
+                            np.array([t.residual_ore for t in terms], dtype=np.int64),
+                            np.array([t.in_advance for t in terms], dtype=bool))
 
 
 def portfolio_totals(p: Portfolio) -> dict[str, list[Decimal]]:

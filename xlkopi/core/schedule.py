@@ -129,38 +129,43 @@ def build_schedule(terms: LeaseTerms) -> Schedule:
     rv = terms.residual_ore
     balance = terms.price_ore
     last_rate = rates[n - 1]
-    if adv:
+    if adv and rv:
         # The residual row carries one period's interest on its present value.
         num, den = last_rate.numerator, last_rate.denominator * ppy
-        rv_interest = round_half_away(rv * num, den + num) if rv else 0
+        rv_interest = round_half_away(rv * num, den + num)
     else:
         rv_interest = 0
     target = rv - rv_interest
 
+    first = _annuity_ore(balance, rates[0] / ppy, n, rv, adv)
+    y = first
+    num, den = rates[0].numerator, rates[0].denominator * ppy
+    twice_den = 2 * den
     payments, principals, interests, balances = [], [], [], []
-    y = _annuity_ore(balance, rates[0] / ppy, n, rv, adv)
-    current = rates[0]
+    variable = terms.is_variable
     for k in range(n):
-        # Interest for the period that ends on this row's due date.
-        p = k - 1 if adv else k
-        if p >= 0:
-            r = rates[p]
-            interest = round_half_away(balance * r.numerator, r.denominator * ppy)
+        if variable:
+            # Interest for the period that ends on this row's due date runs at that period's rate.
+            p = k - 1 if adv else k
+            r = rates[p] if p >= 0 else rates[0]
+            num, den = r.numerator, r.denominator * ppy
+            twice_den = 2 * den
+        if k or not adv:
+            # ROUND(balance × i; 2) in exact integers, halves away from zero.
+            x = balance * num
+            interest = (2 * x + den) // twice_den if x >= 0 else -((den - 2 * x) // twice_den)
         else:
             interest = 0
-        if rates[k] != current:
+        if variable and k and rates[k] != rates[k - 1]:
             # The payments from here on run at a new rate: re-annuitise over the rest.
-            current = rates[k]
-            base = balance + interest if adv else balance
-            y = _annuity_ore(base, current / ppy, n - k, rv, adv)
+            y = _annuity_ore(balance + interest if adv else balance, rates[k] / ppy, n - k, rv, adv)
         if k == n - 1:
             principal = balance - target
-            pay = principal + interest
+            payments.append(principal + interest)
         else:
-            pay = y
             principal = y - interest
+            payments.append(y)
         balance -= principal
-        payments.append(pay)
         principals.append(principal)
         interests.append(interest)
         balances.append(balance)
@@ -171,8 +176,7 @@ def build_schedule(terms: LeaseTerms) -> Schedule:
         interests.append(rv_interest)
         balances.append(0)
         period.append(n)
-    return Schedule(terms, payments, principals, interests, balances, period,
-                    _annuity_ore(terms.price_ore, rates[0] / ppy, n, rv, adv))
+    return Schedule(terms, payments, principals, interests, balances, period, first)
 
 
 def lease_schedule(price, annual_rate, years, periods_per_year=4, residual=0, start_date=None,

@@ -34,6 +34,7 @@ class LeaseTerms:
     residual_ore: int
     start: dt.date | None
     in_advance: bool
+    is_variable: bool = False
 
     @property
     def months_per_period(self) -> int:
@@ -43,10 +44,6 @@ class LeaseTerms:
     def annual_rate(self) -> Fraction:
         """The rate of the first period."""
         return self.rates[0]
-
-    @property
-    def is_variable(self) -> bool:
-        return any(r != self.rates[0] for r in self.rates)
 
     def periodic_rate(self, period: int) -> Fraction:
         """Exact periodic rate of period ``period`` (annual rate / periods per year)."""
@@ -152,6 +149,8 @@ def make_terms(price, annual_rate, years, periods_per_year=4, residual=0, start_
         raise ArgumentError("in_advance", "skal være SAND (forud) eller FALSK (bagud)", in_advance)
     if isinstance(annual_rate, (list, tuple)):
         rates = _rate_path(annual_rate, start, n, ppy, "annual_rate")
+        variable = any(r != rates[0] for r in rates)
     else:
         rates = (_rate(annual_rate, "annual_rate"),) * n
-    return LeaseTerms(price_ore, rates, n, ppy, residual_ore, start, bool(in_advance))
+        variable = False
+    return LeaseTerms(price_ore, rates, n, ppy, residual_ore, start, bool(in_advance), variable)
