@@ -7,6 +7,7 @@ included, is better still.
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal
 
 from ..errors import ArgumentError, ConvergenceError
@@ -72,12 +73,17 @@ def base_rate(leasingsats, years, periods_per_year=4, residual_share=0, in_advan
     first = 0 if in_advance else 1
 
     def equation(i: float) -> float:
-        v = 1.0 / (1.0 + i)
         if i == 0:
-            annuity = float(n)
-        else:
-            annuity = v ** first * (1.0 - v ** n) / (1.0 - v)
-        return s_f * annuity + rv * v ** n - 1.0
+            return s_f * n + rv - 1.0
+        # expm1/log1p keep (1 + i)^n - 1 accurate near 0 % (no cancellation).
+        growth = n * math.log1p(i)
+        if i < 0:
+            # Times (1 + i)^n > 0 below 0 %: v^n would overflow near -100 %.
+            g1 = math.expm1(growth)  # (1 + i)^n - 1
+            return s_f * (1.0 + i) ** (1 - first) * g1 / i + rv - 1.0 - g1
+        d1 = -math.expm1(-growth)  # 1 - v^n
+        annuity = (1.0 + i) ** (1 - first) * d1 / i
+        return s_f * annuity + rv * (1.0 - d1) - 1.0
 
     try:
         return solve_rate(equation, argument="leasingsats") * periods_per_year
@@ -104,7 +110,12 @@ def apr_of_flows(credit, payments) -> float:
     if not flows or sum(a for _, a in flows) <= 0:
         raise ArgumentError("payments", "skal indeholde betalinger")
 
+    horizon = max(t for t, _ in flows)
+
     def equation(x: float) -> float:
+        if x < 0:
+            # Times (1 + x)^horizon > 0 below 0 %: (1 + x)^-t would overflow near -100 %.
+            return sum(a * (1.0 + x) ** (horizon - t) for t, a in flows) / c - (1.0 + x) ** horizon
         return sum(a * (1.0 + x) ** -t for t, a in flows) / c - 1.0
 
     return solve_rate(equation, argument="ÅOP")

@@ -150,6 +150,8 @@ def solve_rate(f, lower: float = -0.999999, upper: float = 1.0, *, argument: str
     from scipy.optimize import brentq
 
     lo, hi = lower, upper
+    if lo < 0.0 < hi and f(0.0) == 0:
+        return 0.0  # interest-free offers are common; Brent would stop a rounding error short of 0
     f_lo = f(lo)
     if not math.isfinite(f_lo):
         raise ConvergenceError(f"Ingen rente løser ligningen for '{argument}' (ugyldig funktionsværdi)")
@@ -183,14 +185,19 @@ def rate(nper: float, pmt_: float, pv_: float, fv_: float = 0.0, type: int = 0) 
     if nper <= 0:
         raise ArgumentError("nper", "skal være større end 0", nper)
 
-    def equation(r: float) -> float:
-        if abs(r) < 1e-12:
-            return pv_ + pmt_ * nper + fv_
-        g = (1.0 + r) ** nper
-        return pv_ * g + pmt_ * (1.0 + r * t) * (g - 1.0) / r + fv_
-
-    # Scale so the bracket test is not swamped by overflow at large rates.
     def scaled(r: float) -> float:
-        return equation(r) / (1.0 + r) ** nper
+        # The equation times a positive factor, chosen so no power of (1 + r) exceeds 1:
+        # compounded below 0 %, discounted (divided by (1 + r)^nper) above. Both forms
+        # agree at 0 %, so the function stays continuous with the same roots and signs;
+        # a single form overflows (or divides by an underflowed 0) at one end of the bracket.
+        # expm1/log1p keep (1 + r)^n - 1 accurate for rates near 0 (no cancellation).
+        if r == 0:
+            return pv_ + pmt_ * nper + fv_
+        growth = nper * math.log1p(r)
+        if r < 0:
+            g1 = math.expm1(growth)  # (1 + r)^n - 1
+            return pv_ * (1.0 + g1) + pmt_ * (1.0 + r * t) * g1 / r + fv_
+        d1 = -math.expm1(-growth)  # 1 - (1 + r)^-n
+        return pv_ + pmt_ * (1.0 + r * t) * d1 / r + fv_ * (1.0 - d1)
 
     return solve_rate(scaled, argument="rate")
