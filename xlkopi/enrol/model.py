@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 
 ERROR = "fejl"
@@ -28,7 +28,8 @@ class Finding:
             where.append(f"række {self.row}")
         if self.field:
             where.append(f"felt '{self.field}'")
-        return ", ".join(where).capitalize() + f": {self.message}"
+        text = ", ".join(where)
+        return text[0].upper() + text[1:] + f": {self.message}"
 
 
 @dataclass
@@ -38,6 +39,12 @@ class Record:
     sheet: str = ""
     row: int = 0
     findings: list[Finding] = field(default_factory=list)
+    duplicate_of: int | None = None  # row of an identical earlier record: this one is ignored
+
+    def content(self) -> tuple:
+        """The record's values without its position and findings (to spot duplicates)."""
+        skip = {"sheet", "row", "findings", "duplicate_of"}
+        return tuple(getattr(self, f.name) for f in fields(self) if f.name not in skip)
 
     @property
     def errors(self) -> list[Finding]:

@@ -140,18 +140,34 @@ def not_required_reason(agreement: Agreement) -> str:
     return f"{agreement.name} kræver ikke tilmelding ifølge aftalekataloget."
 
 
-def is_party(institution: Institution, agreement: Agreement, memberships: Iterable[Membership]) -> bool:
+class Parties:
+    """The party memberships as a lookup: (institution, phase) and (institution, agreement)."""
+
+    def __init__(self, memberships: Iterable[Membership]):
+        self.phases: set[tuple[str, int]] = set()
+        self.agreements: set[tuple[str, str]] = set()
+        for m in memberships:
+            if m.errors:
+                continue
+            who = normalise(m.institution)
+            if m.phase is not None:
+                self.phases.add((who, m.phase))
+            if m.agreement:
+                self.agreements.add((who, normalise(m.agreement)))
+
+    def covers(self, institution: Institution, agreement: Agreement) -> bool:
+        """True when ``institution`` is party to ``agreement`` (through its phase or by name)."""
+        who = normalise(institution.name)
+        if (who, normalise(agreement.name)) in self.agreements:
+            return True
+        return agreement.phase is not None and (who, agreement.phase) in self.phases
+
+
+def is_party(institution: Institution, agreement: Agreement,
+             memberships: "Iterable[Membership] | Parties") -> bool:
     """True when ``institution`` is party to ``agreement`` (through its phase or by name)."""
-    who = normalise(institution.name)
-    what = normalise(agreement.name)
-    for m in memberships:
-        if m.errors or normalise(m.institution) != who:
-            continue
-        if m.agreement and normalise(m.agreement) == what:
-            return True
-        if m.phase is not None and agreement.phase is not None and m.phase == agreement.phase:
-            return True
-    return False
+    parties = memberships if isinstance(memberships, Parties) else Parties(memberships)
+    return parties.covers(institution, agreement)
 
 
 @dataclass(frozen=True)
@@ -166,7 +182,8 @@ class Decision:
         return self.action == ENROL
 
 
-def decide(institution: Institution, agreement: Agreement, memberships: Iterable[Membership]) -> Decision:
+def decide(institution: Institution, agreement: Agreement,
+           memberships: "Iterable[Membership] | Parties") -> Decision:
     """Apply the rules, in the order the agency's page gives them.
 
     An institution of unknown type is not decided here: the validator

@@ -118,3 +118,135 @@ def p_number_problem(value: str) -> str | None:
     if not digits.isdigit() or len(digits) != 10:
         return f"P-nummeret {value!r} skal have 10 cifre"
     return None
+
+
+# ------------------------------------------------------------ row checks
+# They append Findings to the records (pure: no I/O), so the overview can
+# name the sheet, row and field of every problem.
+
+from .model import ERROR, WARNING, Agreement, Finding, Institution, Location, Membership, Register, Request  # noqa: E402
+
+
+def _add(rec, level: str, field: str | None, message: str) -> None:
+    rec.findings.append(Finding(level, rec.sheet, rec.row, field, message))
+
+
+def _required(rec, fields: dict[str, str]) -> None:
+    for attr, label in fields.items():
+        if not str(getattr(rec, attr) or "").strip():
+            _add(rec, ERROR, label, "skal udfyldes")
+
+
+def _single_line(rec, fields: dict[str, str]) -> None:
+    for attr, label in fields.items():
+        value = str(getattr(rec, attr) or "")
+        problem = single_line_problem(value)
+        if problem:
+            _add(rec, ERROR, label, problem)
+        elif looks_like_formula(value):
+            _add(rec, WARNING, label, f"værdien {value!r} ligner en formel; den skrives som tekst")
+
+
+def check_institution(inst: Institution) -> None:
+    """Required fields, CVR, EAN (13 digits, GS1; warning without 5798), e-mail, one-line names."""
+    from .rules import classify_kind  # local: rules imports model only
+
+    _required(inst, {"name": "Navn", "kind": "Type", "cvr": "CVR", "ean": "EAN", "address": "Adresse",
+                     "contact": "Kontaktperson", "email": "E-mail", "signatory": "Underskriver"})
+    _single_line(inst, {"name": "Navn", "kind": "Type", "contact": "Kontaktperson", "phone": "Telefon",
+                        "signatory": "Underskriver"})
+    if inst.kind.strip() and classify_kind(inst.kind)[0] is None:
+        _add(inst, ERROR, "Type", f"ukendt institutionstype '{inst.kind}'; brug fx Kommune, Region, Selvejende "
+                                  "institution eller Statslig institution")
+    if inst.cvr.strip():
+        problem = cvr_problem(inst.cvr)
+        if problem:
+            _add(inst, ERROR, "CVR", problem)
+        else:
+            inst.cvr = compact_digits(inst.cvr)
+    _check_ean(inst, "EAN")
+    if inst.email.strip():
+        problem = email_problem(inst.email.strip())
+        if problem:
+            _add(inst, ERROR, "E-mail", problem)
+
+
+def _check_ean(rec, label: str) -> None:
+    if not rec.ean.strip():
+        return
+    problem = ean_problem(rec.ean)
+    if problem:
+        _add(rec, ERROR, label, problem)
+        return
+    rec.ean = re.sub(r"[\s\-]", "", rec.ean)
+    warning = ean_warning(rec.ean)
+    if warning:
+        _add(rec, WARNING, label, warning)
+
+
+def check_location(loc: Location) -> None:
+    """Required fields, EAN, P-nummer."""
+    _required(loc, {"institution": "Institution", "unit": "Enhed", "ean": "EAN", "address": "Leveringsadresse"})
+    _single_line(loc, {"institution": "Institution", "unit": "Enhed", "contact": "Kontaktperson"})
+    _check_ean(loc, "EAN")
+    problem = p_number_problem(loc.p_number)
+    if problem:
+        _add(loc, ERROR, "P-nummer", problem)
+
+
+def check_agreement(agr: Agreement) -> None:
+    """Name and phase present; warn when the explicit value contradicts the rules."""
+    from .rules import default_requires_enrolment
+
+    _required(agr, {"name": "Aftale"})
+    _single_line(agr, {"name": "Aftale"})
+    if agr.requires_enrolment_given:
+        default = default_requires_enrolment(agr.name, agr.phase)
+        if agr.phase is not None and default != agr.requires_enrolment:
+            said = "kræver" if agr.requires_enrolment else "kræver ikke"
+            _add(agr, WARNING, "Kræver tilmelding",
+                 f"aftalekataloget siger, at aftalen {said} tilmelding, hvilket afviger fra reglerne "
+                 "(fase 8-10 og ikke en af de undtagne aftaler); kataloget følges")
+    elif agr.phase is None:
+        _add(agr, ERROR, "Fase", "skal udfyldes, når 'Kræver tilmelding' er tom")
+
+
+def check_membership(m: Membership) -> None:
+    """Institution and a phase or an agreement."""
+    _required(m, {"institution": "Institution"})
+    if m.phase is None and not m.agreement.strip():
+        _add(m, ERROR, "Fase", "angiv en fase eller en aftale")
+
+
+def check_request(r: Request) -> None:
+    """Institution and agreement present, one line each."""
+    _required(r, {"institution": "Institution", "agreement": "Aftale"})
+    _single_line(r, {"institution": "Institution", "agreement": "Aftale"})
+
+
+def check_register(reg: Register) -> None:
+    """Run the row checks and flag duplicates (institution names, agreements, location EANs)."""
+    from .rules import normalise
+
+    for rows, check in ((reg.institutions, check_institution), (reg.locations, check_location),
+                        (reg.agreements, check_agreement), (reg.memberships, check_membership),
+                        (reg.requests, check_request)):
+        for rec in rows:
+            check(rec)
+    for rows, label, key in ((reg.institutions, "Navn", lambda r: normalise(r.name)),
+                             (reg.agreements, "Aftale", lambda r: normalise(r.name)),
+                             (reg.locations, "EAN", lambda r: (normalise(r.institution), r.ean) if r.ean else None)):
+        seen: dict = {}
+        for rec in rows:
+            k = key(rec)
+            if not k:
+                continue
+            if k in seen:
+                first = seen[k]
+                if rec.content() == first.content():
+                    rec.duplicate_of = first.row
+                    _add(rec, WARNING, label, f"dublet af række {first.row} med samme indhold; rækken ignoreres")
+                else:
+                    _add(rec, ERROR, label, f"findes også i række {first.row} med andet indhold; ret en af dem")
+            else:
+                seen[k] = rec

@@ -1,0 +1,233 @@
+"""Run an enrolment batch: read, plan, fill, write the files and the overview.
+
+:func:`run` is the library entry point behind ``xlkopi enrol``. Inputs that
+cannot be read (register, ``--template``, ``--mapping``, recipient) raise an
+:class:`~xlkopi.errors.XlkopiError`; a bad row or a file that may not be
+overwritten only fails its own enrolment, and the others are still written.
+
+Files are written atomically, and a file whose bytes would not change is
+left alone, so a rerun with the same inputs touches nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Callable
+
+from ..errors import ArgumentError, XlkopiError
+from ..io.atomic import OutputExistsError, write_bytes_atomic
+from .eml import body_for, build_eml, subject_for
+from .names import safe_filename
+from .overview import overview_bytes
+from .plan import FAILED, GENERATED, SKIPPED, Planned, plan
+from .register import ColumnMap, read_register
+from .rules import classify_kind
+from .template import Template
+from .validate import email_problem
+
+OVERVIEW_NAME = "Oversigt.xlsx"
+WRITTEN, UNCHANGED, OVERWRITTEN = "skrevet", "uændret", "overskrevet"
+
+
+def data_path(name: str) -> Path:
+    """Path of a bundled file in ``xlkopi/data/enrol``."""
+    return Path(str(resources.files("xlkopi") / "data" / "enrol" / name))
+
+
+def default_template() -> Path:
+    """The bundled default template (a copy of ``workbooks/bilag7_skema.xlsx``)."""
+    return data_path("bilag7_skema.xlsx")
+
+
+def default_recipient() -> str:
+    """The recipient address from ``xlkopi/data/enrol/indstillinger.toml`` (key ``modtager``)."""
+    with open(data_path("indstillinger.toml"), "rb") as fh:
+        return str(tomllib.load(fh)["modtager"])
+
+
+@dataclass
+class Result:
+    """The outcome of one requested enrolment (a row of the overview)."""
+
+    number: int
+    institution: str
+    agreement: str
+    phase: int | None
+    status: str
+    reason: str
+    source: str
+    warnings: list[str] = field(default_factory=list)
+    workbook_name: str = ""
+    eml_name: str = ""
+    file_states: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    """Everything a front end needs to show a run."""
+
+    results: list[Result]
+    findings: list
+    out_dir: Path
+    overview: Path
+    overview_state: str
+    overview_problem: str = ""
+
+    def count(self, status: str) -> int:
+        return sum(r.status == status for r in self.results)
+
+    def files(self, state: str) -> int:
+        return sum(s == state for r in self.results for s in r.file_states) + (self.overview_state == state)
+
+    @property
+    def exit_code(self) -> int:
+        """0 all generated or validly skipped, 1 any failed (or the overview could not be written)."""
+        return 1 if self.count(FAILED) or self.overview_problem else 0
+
+
+def write_if_changed(path: Path, data: bytes, force: bool) -> str:
+    """Write ``data`` atomically unless the file already holds exactly these bytes.
+
+    Returns ``"skrevet"``, ``"uændret"`` or ``"overskrevet"``; a differing
+    existing file raises :class:`OutputExistsError` unless ``force``.
+    """
+    if path.exists():
+        if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
+            return UNCHANGED
+        if not force:
+            raise OutputExistsError(path)
+        write_bytes_atomic(path, data, overwrite=True)
+        _normal_mode(path)
+        return OVERWRITTEN
+    write_bytes_atomic(path, data)
+    _normal_mode(path)
+    return WRITTEN
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_MODE = 0o666 & ~_umask()
+
+
+def _normal_mode(path: Path) -> None:
+    """Give the file the usual permissions (the atomic helper's temporary file is private, 0600)."""
+    try:
+        os.chmod(path, _MODE)
+    except OSError:  # e.g. a file system without permissions
+        pass
+
+
+class _Templates:
+    """Compiled templates by (template, mapping), so each is compiled once per run."""
+
+    def __init__(self, base: Path, template: Path | None, mapping: Path | None):
+        self.base = base
+        self.default = (template or default_template(), mapping)
+        self.cache: dict[tuple, Template] = {}
+        self.get(*self.default)  # a broken --template is an input error (exit 2)
+
+    def get(self, template: Path, mapping: Path | None) -> Template:
+        key = (str(template), str(mapping))
+        if key not in self.cache:
+            self.cache[key] = Template.load(template, mapping)
+        return self.cache[key]
+
+    def for_agreement(self, agr) -> Template:
+        if agr.template:
+            tpl = self.base / agr.template
+            mapping = self.base / agr.mapping if agr.mapping else None
+            return self.get(tpl, mapping)
+        return self.get(*self.default)
+
+
+def _values(p: Planned) -> tuple[dict, list[dict]]:
+    inst, agr = p.institution, p.agreement
+    rows = [{"enhed": l.unit, "ean": l.ean, "p_nummer": l.p_number, "leveringsadresse": l.address,
+             "kontaktperson": l.contact} for l in p.locations]
+    if not rows:
+        rows = [{"enhed": inst.name, "ean": inst.ean, "p_nummer": "", "leveringsadresse": inst.address,
+                 "kontaktperson": inst.contact}]
+    values = {"aftale": agr.name, "fase": agr.phase, "institution": inst.name,
+              "institutionstype": classify_kind(inst.kind)[1], "cvr": inst.cvr, "ean": inst.ean,
+              "adresse": inst.address, "kontaktperson": inst.contact, "email": inst.email, "telefon": inst.phone,
+              "underskriver": inst.signatory, "dato": p.date, "antal_lokationer": len(rows)}
+    return values, rows
+
+
+def run(register: str | Path, out_dir: str | Path, *, template: str | Path | None = None,
+        mapping: str | Path | None = None, mail_to: str | None = None, force: bool = False,
+        all_eligible: bool = False, columns: str | Path | None = None,
+        progress: Callable[[Result], None] | None = None,
+        on_plan: Callable[[int], None] | None = None) -> Report:
+    """Generate the enrolment workbooks, e-mail drafts and overview for ``register`` into ``out_dir``.
+
+    ``progress`` is called after each requested enrolment, ``on_plan`` once
+    with their number. Raises :class:`~xlkopi.errors.XlkopiError` when the
+    inputs cannot be read.
+    """
+    register = Path(register)
+    out_dir = Path(out_dir)
+    recipient = (mail_to if mail_to is not None else default_recipient()).strip()
+    if email_problem(recipient):
+        raise ArgumentError("--mail-to", "skal være en gyldig e-mailadresse", got=recipient)
+    reg = read_register(register, ColumnMap.load(columns), need_requests=not all_eligible)
+    base = register if register.is_dir() else register.parent
+    templates = _Templates(base, Path(template) if template else None, Path(mapping) if mapping else None)
+    planned = plan(reg, all_eligible)
+    if on_plan:
+        on_plan(len(planned))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    used: set[str] = {OVERVIEW_NAME.casefold()}
+    results = []
+    for p in planned:
+        res = Result(p.number, p.institution_name, p.agreement_name,
+                     p.agreement.phase if p.agreement else None, p.status, p.reason, p.source, list(p.warnings))
+        results.append(res)
+        if p.status == GENERATED:
+            try:
+                _generate(p, res, templates, recipient, out_dir, used, force)
+            except XlkopiError as exc:
+                res.status, res.reason = FAILED, str(exc)
+        if progress:
+            progress(res)
+    overview = out_dir / OVERVIEW_NAME
+    report = Report(results, reg.all_findings(), out_dir, overview, "")
+    try:
+        report.overview_state = write_if_changed(overview, overview_bytes(results, report.findings), force)
+    except XlkopiError as exc:
+        report.overview_problem = str(exc)
+    return report
+
+
+def _generate(p: Planned, res: Result, templates: _Templates, recipient: str, out_dir: Path,
+              used: set[str], force: bool) -> None:
+    inst, agr = p.institution, p.agreement
+    template = templates.for_agreement(agr)
+    values, rows = _values(p)
+    xlsx = template.fill(values, rows)
+    stem = safe_filename(f"{subject_for(agr.name)} - {inst.name}")
+    name, n = stem, 1
+    while f"{name}.xlsx".casefold() in used:  # two names made equal by the cleaning
+        n += 1
+        name = f"{stem} ({n})"
+    used.add(f"{name}.xlsx".casefold())
+    res.workbook_name, res.eml_name = f"{name}.xlsx", f"{name}.eml"
+    eml = build_eml(to=recipient, subject=subject_for(agr.name),
+                    body=body_for(inst.name, inst.cvr, agr.name, agr.phase, len(rows), inst.contact, inst.email,
+                                  inst.phone),
+                    attachment=xlsx, filename=res.workbook_name, sender=inst.email,
+                    sender_name=f"{inst.contact}, {inst.name}")
+    res.file_states.append(write_if_changed(out_dir / res.workbook_name, xlsx, force))
+    res.file_states.append(write_if_changed(out_dir / res.eml_name, eml, force))
+
+
+__all__ = ["run", "Report", "Result", "write_if_changed", "default_template", "default_recipient",
+           "GENERATED", "SKIPPED", "FAILED"]

@@ -1,0 +1,175 @@
+"""The bundled example register (fictitious) and synthetic registers for tests and benchmarks.
+
+EKSEMPELDATA: every institution, person, address, CVR- and EAN-nummer here
+is made up (the numbers only carry valid check digits). The bundled file
+``xlkopi/data/enrol/eksempel_register.xlsx`` is built from :data:`EXAMPLE`
+by ``workbooks/build_templates.py``.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from datetime import datetime
+from typing import Any
+
+from stdnum import ean as _ean
+from stdnum.dk import cvr as _cvr
+
+from .zipbuild import Member, build
+
+FIXED = datetime(2024, 1, 1)
+NOTICE = ("EKSEMPELDATA – alle institutioner, personer, adresser, CVR- og EAN-numre er opdigtede "
+          "(numrene har blot gyldige kontrolcifre). Brug filen som forlæg for jeres eget register.")
+
+HEADERS: dict[str, list[str]] = {
+    "Institutioner": ["Navn", "Type", "CVR", "EAN", "Adresse", "Kontaktperson", "E-mail", "Telefon", "Underskriver"],
+    "Lokationer": ["Institution", "Enhed", "EAN", "P-nummer", "Leveringsadresse", "Kontaktperson"],
+    "Aftaler": ["Aftale", "Fase", "Fasestatus", "Kræver tilmelding", "Skabelon"],
+    "Parter": ["Institution", "Fase", "Aftale"],
+    "Tilmeldinger": ["Institution", "Aftale", "Dato"],
+}
+
+EXAMPLE: dict[str, list[list[Any]]] = {
+    "Institutioner": [
+        ["Eksempelby Kommune", "Kommune", "23043823", "5798179995337", "Rådhuspladsen 1, 9999 Eksempelby",
+         "Anne Eksempel", "indkob@eksempelby.example", "99 99 10 00", "Bo Borgmester"],
+        ["Region Eksempel", "Region", "38678574", "5798930820618", "Regionsvej 2, 9998 Regionby",
+         "Karl Prøve", "udbud@region-eksempel.example", "99 99 20 00", "Rie Regionsdirektør"],
+        ["Den Selvejende Institution Solsikken", "Selvejende institution", "47384656", "5731234567896",
+         "Blomstervej 3, 9997 Havby", "Søs Solsikke", "kontor@solsikken.example", "99 99 30 00", "Åge Formand"],
+        ["Eksempelstyrelsen", "Statslig institution", "26064171", "5798376433106", "Ministerievej 4, 9996 Statsby",
+         "Stig Stat", "post@eksempelstyrelsen.example", "99 99 40 00", "Dorte Direktør"],
+        ["Fjordby Kommune", "Kommune", "22106848", "5798766276252", "Torvet 5, 9995 Fjordby",
+         "Frida Fjord", "indkob@fjordby.example", "99 99 50 00", "Finn Borgmester"],
+    ],
+    "Lokationer": [
+        ["Eksempelby Kommune", "Rådhuset", "5798813662830", "1000000001", "Rådhuspladsen 1, 9999 Eksempelby",
+         "Anne Eksempel"],
+        ["Eksempelby Kommune", "Skoleforvaltningen", "5798673904675", "", "Skolegade 10, 9999 Eksempelby",
+         "Per Skole"],
+        ["Eksempelby Kommune", "Eksempelby Bibliotek", "5798521641196", "", "Bogvej 7, 9999 Eksempelby",
+         "Lis Bog"],
+        ["Region Eksempel", "Regionshuset", "5798724920241", "", "Regionsvej 2, 9998 Regionby", "Karl Prøve"],
+        ["Region Eksempel", "Eksempel Sygehus, Indkøb", "5798885927820", "", "Sygehusvej 1, 9998 Regionby",
+         "Ulla Ugle"],
+    ],
+    "Aftaler": [
+        ["Computeraftalen", 9, "lukket", "", ""],
+        ["Multifunktionsmaskiner", 10, "lukket", "", ""],
+        ["Kontorartikler", 9, "lukket", "", ""],
+        ["Konferenceaftalen", 10, "lukket", "", ""],
+        ["Mobiltelefoni", 11, "lukket", "", ""],
+        ["Rejsebureauydelser", 12, "åben", "", ""],
+    ],
+    "Parter": [
+        ["Eksempelby Kommune", 9, ""],
+        ["Eksempelby Kommune", 10, ""],
+        ["Region Eksempel", 10, ""],
+        ["Region Eksempel", 11, ""],
+        ["Den Selvejende Institution Solsikken", "", "Computeraftalen"],
+        ["Fjordby Kommune", 11, ""],
+    ],
+    "Tilmeldinger": [
+        ["Eksempelby Kommune", "Computeraftalen", ""],
+        ["Eksempelby Kommune", "Multifunktionsmaskiner", ""],
+        ["Eksempelby Kommune", "Kontorartikler", ""],
+        ["Region Eksempel", "Multifunktionsmaskiner", ""],
+        ["Region Eksempel", "Mobiltelefoni", ""],
+        ["Den Selvejende Institution Solsikken", "Computeraftalen", ""],
+        ["Eksempelstyrelsen", "Computeraftalen", ""],
+        ["Fjordby Kommune", "Computeraftalen", ""],
+        ["Eksempelby Kommune", "Computeraftalen", ""],
+    ],
+}
+
+
+def register_workbook(data: dict[str, list[list[Any]]], headers: dict[str, list[str]] | None = None,
+                      notice: str | None = NOTICE):
+    """An openpyxl workbook with one sheet per register sheet (and a notice sheet first)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    headers = headers or HEADERS
+    wb = Workbook()
+    ws = wb.active
+    if notice:
+        ws.title = "Læs mig"
+        ws["A1"] = notice
+        ws["A1"].font = Font(bold=True, color="C00000")
+        ws.column_dimensions["A"].width = 120
+    else:
+        wb.remove(ws)
+    for sheet, rows in data.items():
+        ws = wb.create_sheet(sheet)
+        ws.append(headers[sheet])
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            ws.append(row)
+            for cell in ws[ws.max_row]:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # register text is never a formula, even "=..."
+                    cell.number_format = "@"
+        for i, _ in enumerate(headers[sheet]):
+            ws.column_dimensions[chr(65 + i)].width = 28
+    wb.properties.creator = "xlkopi"
+    wb.properties.created = wb.properties.modified = FIXED
+    return wb
+
+
+def workbook_bytes(wb) -> bytes:
+    """Save an openpyxl workbook with fixed timestamps (deterministic bytes)."""
+    buf = io.BytesIO()
+    wb.save(buf)
+    members = []
+    with zipfile.ZipFile(buf) as zf:
+        for info in zf.infolist():
+            data = zf.read(info)
+            if info.filename == "docProps/core.xml":
+                stamp = FIXED.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp, data)
+            members.append(Member.of(info.filename, data, level=9))
+    return build(members)
+
+
+def _cvr_numbers():
+    n = 30000000
+    while True:
+        n += 1
+        if _cvr.checksum(str(n)) == 0:
+            yield str(n)
+
+
+def _ean_numbers(start: int = 10000000):
+    n = start
+    while True:
+        n += 1
+        body = f"5798{n:08d}"
+        yield body + _ean.calc_check_digit(body)
+
+
+def synthetic_register(institutions: int, agreements: int = 4, locations_per: int = 3) -> dict[str, list[list[Any]]]:
+    """A valid fictitious register with ``institutions * agreements`` requested enrolments.
+
+    Every institution is a Kommune party to phases 8-10 and requests every
+    agreement (all phase 8-10, all requiring enrolment).
+    """
+    cvrs, eans = _cvr_numbers(), _ean_numbers()
+    names = [f"Testkommune {i:04d}" for i in range(1, institutions + 1)]
+    agrs = [f"Testaftale {j} (fase {8 + j % 3})" for j in range(1, agreements + 1)]
+    data: dict[str, list[list[Any]]] = {k: [] for k in HEADERS}
+    for i, name in enumerate(names):
+        data["Institutioner"].append([name, "Kommune", next(cvrs), next(eans), f"Testvej {i}, 9000 Testby",
+                                      f"Kontakt {i}", f"indkob{i}@test.example", "99999999", f"Underskriver {i}"])
+        for k in range(locations_per):
+            data["Lokationer"].append([name, f"Enhed {k + 1}", next(eans), "", f"Enhedsvej {k}, 9000 Testby",
+                                       f"Kontakt {i}-{k}"])
+        for phase in (8, 9, 10):
+            data["Parter"].append([name, phase, ""])
+        for agr in agrs:
+            data["Tilmeldinger"].append([name, agr, ""])
+    for j, agr in enumerate(agrs, 1):
+        data["Aftaler"].append([agr, 8 + j % 3, "lukket", "", ""])
+    return data

@@ -1,0 +1,336 @@
+"""Read an enrolment register: an Excel workbook (python-calamine) or a folder of CSV files.
+
+Sheets and Danish column headers (case, spaces and punctuation ignored;
+common variants accepted; a column mapping file maps other names):
+
+========================  =====================================================
+Institutioner             Navn, Type, CVR, EAN, Adresse, Kontaktperson, E-mail,
+                          Telefon (valgfri), Underskriver
+Lokationer (valgfri)      Institution, Enhed, EAN, P-nummer (valgfri),
+                          Leveringsadresse, Kontaktperson (valgfri)
+Aftaler                   Aftale, Fase, Fasestatus (åben/lukket, valgfri),
+                          Kræver tilmelding (ja/nej/tom = reglerne),
+                          Skabelon (valgfri), Feltkort (valgfri)
+Parter                    Institution, Fase og/eller Aftale
+Tilmeldinger              Institution, Aftale, Dato (valgfri); not needed
+                          with ``--all-eligible``
+========================  =====================================================
+
+A register that cannot be read at all (not an Excel file, a required sheet
+or column missing) raises :class:`~xlkopi.errors.InputError` /
+:class:`~xlkopi.errors.WorkbookError`; a bad row only gets findings.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import tomllib
+import zipfile
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from ..dates import to_date
+from ..errors import FieldError, InputError, UntrustedFileError, WorkbookError
+from .model import ERROR, Agreement, Finding, Institution, Location, Membership, Register, Request
+from .rules import default_requires_enrolment
+from .validate import check_register
+
+
+@dataclass(frozen=True)
+class Column:
+    attr: str
+    headers: tuple[str, ...]  # first one is the canonical Danish header
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    name: str
+    attr: str
+    columns: tuple[Column, ...]
+    required: bool = True
+
+
+SHEETS: tuple[SheetSpec, ...] = (
+    SheetSpec("Institutioner", "institutions", (
+        Column("name", ("Navn", "Institution", "Institutionsnavn", "Kundenavn")),
+        Column("kind", ("Type", "Institutionstype", "Kundetype")),
+        Column("cvr", ("CVR", "CVR-nummer", "CVR-nr", "CVR nr")),
+        Column("ean", ("EAN", "EAN-nummer", "Hoved-EAN", "EAN-nr", "GLN")),
+        Column("address", ("Adresse", "Postadresse")),
+        Column("contact", ("Kontaktperson", "Kontakt")),
+        Column("email", ("E-mail", "Email", "Mail", "E-mailadresse")),
+        Column("phone", ("Telefon", "Tlf", "Telefonnummer"), required=False),
+        Column("signatory", ("Underskriver", "Tegningsberettiget")),
+    )),
+    SheetSpec("Lokationer", "locations", (
+        Column("institution", ("Institution", "Navn")),
+        Column("unit", ("Enhed", "Enhedsnavn", "Lokation")),
+        Column("ean", ("EAN", "EAN-nummer", "EAN-nr", "GLN")),
+        Column("p_number", ("P-nummer", "P-nr", "Produktionsenhed"), required=False),
+        Column("address", ("Leveringsadresse", "Adresse")),
+        Column("contact", ("Kontaktperson", "Kontakt"), required=False),
+    ), required=False),
+    SheetSpec("Aftaler", "agreements", (
+        Column("name", ("Aftale", "Aftalenavn", "Navn")),
+        Column("phase", ("Fase",)),
+        Column("phase_open", ("Fasestatus", "Fase åben", "Status"), required=False),
+        Column("requires", ("Kræver tilmelding", "Tilmelding påkrævet", "Tilmelding"), required=False),
+        Column("template", ("Skabelon",), required=False),
+        Column("mapping", ("Feltkort",), required=False),
+    )),
+    SheetSpec("Parter", "memberships", (
+        Column("institution", ("Institution", "Navn", "Kunde")),
+        Column("phase", ("Fase",), required=False),
+        Column("agreement", ("Aftale",), required=False),
+    )),
+    SheetSpec("Tilmeldinger", "requests", (
+        Column("institution", ("Institution", "Navn")),
+        Column("agreement", ("Aftale", "Aftalenavn")),
+        Column("date", ("Dato",), required=False),
+    )),
+)
+
+_TRUE = {"ja", "j", "x", "sand", "true", "1", "yes", "åben", "aaben", "open", "aktiv"}
+_FALSE = {"nej", "n", "falsk", "false", "0", "no", "lukket", "afsluttet", "closed"}
+
+
+def _key(header: Any) -> str:
+    """Header matching key: case-folded letters and digits only (æøå kept)."""
+    return re.sub(r"[^0-9a-zæøå]", "", str(header).casefold())
+
+
+def _text(value: Any) -> str:
+    """A cell value as text: whole floats without ``.0``, dates in ISO form, booleans as ja/nej."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()[:10]
+    return str(value).strip()
+
+
+@dataclass
+class ColumnMap:
+    """A user's names for sheets and columns: canonical Danish name -> their name."""
+
+    sheets: dict[str, str]
+    columns: dict[str, dict[str, str]]
+
+    @classmethod
+    def load(cls, path: str | Path | None) -> "ColumnMap":
+        """Read ``[ark]`` and ``[kolonner.<Ark>]`` from a TOML or JSON file (None: empty map)."""
+        if path is None:
+            return cls({}, {})
+        path = Path(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+            data = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)
+        except OSError as exc:
+            raise InputError(f"Kolonnekortet '{path}' kan ikke læses: {exc.strerror}") from None
+        except (ValueError, tomllib.TOMLDecodeError) as exc:
+            raise InputError(f"Kolonnekortet '{path.name}' kan ikke læses: {exc}") from None
+        known = {s.name for s in SHEETS}
+        sheets = {str(k): str(v) for k, v in (data.get("ark") or {}).items()}
+        columns = {str(k): {str(a): str(b) for a, b in v.items()} for k, v in (data.get("kolonner") or {}).items()}
+        for name in list(sheets) + list(columns):
+            if name not in known:
+                raise InputError(f"Kolonnekortet '{path.name}': ukendt ark '{name}'; kendte ark: {', '.join(sorted(known))}")
+        return cls(sheets, columns)
+
+
+def _check_zip(path: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            total = 0
+            for info in zf.infolist():
+                total += info.file_size
+                if info.file_size > 100_000_000 or (info.compress_size and info.file_size > 1_000_000
+                                                   and info.file_size / info.compress_size > 200):
+                    raise UntrustedFileError(f"Registret '{path.name}' afvises: delen '{info.filename}' er "
+                                             "mistænkeligt stor (zip-bombe?)")
+            if total > 500_000_000:
+                raise UntrustedFileError(f"Registret '{path.name}' afvises: det fylder over 500 MB udpakket")
+    except zipfile.BadZipFile:
+        raise WorkbookError(f"Registret '{path.name}' er ikke en gyldig Excel-fil (ødelagt zip)") from None
+
+
+def _excel_sheets(path: Path) -> dict[str, list[list[Any]]]:
+    """Every sheet of an Excel workbook as rows of values (absolute positions kept)."""
+    try:
+        head = path.read_bytes()[:8]
+    except OSError as exc:
+        raise WorkbookError(f"Registret '{path}' kan ikke læses: {exc.strerror}") from None
+    if not head:
+        raise WorkbookError(f"Registret '{path.name}' er en tom fil")
+    suffix = path.suffix.lower()
+    if head.startswith(b"PK"):
+        _check_zip(path)
+    elif head.startswith(b"\xd0\xcf\x11\xe0") and suffix in (".xlsx", ".xlsm"):
+        raise UntrustedFileError(f"Registret '{path.name}' er krypteret (adgangskodebeskyttet); gem det uden "
+                                 "adgangskode")
+    elif suffix in (".xlsx", ".xlsm", ".ods"):
+        raise WorkbookError(f"Registret '{path.name}' er ikke en Excel-fil, selv om navnet slutter på {suffix}")
+    from python_calamine import CalamineWorkbook
+
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+        return {name: wb.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in wb.sheet_names}
+    except Exception as exc:  # calamine raises its own error types
+        raise WorkbookError(f"Registret '{path.name}' kan ikke læses som Excel-fil: {exc}") from None
+
+
+def _csv_sheets(folder: Path) -> dict[str, list[list[Any]]]:
+    """A folder of CSV files, one per sheet (``Institutioner.csv`` ...); ; or , separated."""
+    out = {}
+    for file in sorted(folder.glob("*.csv")):
+        raw = file.read_bytes()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = raw.decode("cp1252")  # Danish Excel's "CSV (semikolonsepareret)" export
+        first = text.split("\n", 1)[0]
+        delimiter = ";" if first.count(";") >= first.count(",") else ","
+        out[file.stem] = [list(r) for r in csv.reader(text.splitlines(), delimiter=delimiter)]
+    if not out:
+        raise WorkbookError(f"Mappen '{folder}' indeholder ingen CSV-filer (fx Institutioner.csv, Aftaler.csv)")
+    return out
+
+
+def _find_sheet(book: dict[str, list[list[Any]]], spec: SheetSpec, cmap: ColumnMap) -> str | None:
+    wanted = cmap.sheets.get(spec.name, spec.name)
+    for name in book:
+        if _key(name) == _key(wanted):
+            return name
+    return None
+
+
+def _header(rows: list[list[Any]], spec: SheetSpec, sheet: str, cmap: ColumnMap) -> tuple[int, dict[str, int]]:
+    """Index of the header row and attr -> column index; raises on missing required columns."""
+    user = cmap.columns.get(spec.name, {})
+    aliases = {}
+    for col in spec.columns:
+        names = (user[col.headers[0]],) if col.headers[0] in user else col.headers
+        aliases[col.attr] = [_key(n) for n in names]
+    for i, row in enumerate(rows[:30]):
+        keys = [_key(v) for v in row]
+        found = {}
+        for col in spec.columns:
+            for alias in aliases[col.attr]:
+                if alias in keys:
+                    found[col.attr] = keys.index(alias)
+                    break
+        if found:
+            missing = [c for c in spec.columns if c.required and c.attr not in found]
+            if missing:
+                names = ", ".join(f"'{user.get(c.headers[0], c.headers[0])}'" for c in missing)
+                raise FieldError(sheet, i + 1, None, f"kolonne {names} mangler i overskriftsrækken")
+            return i, found
+    raise FieldError(sheet, None, None, "ingen overskriftsrække med de forventede kolonner ("
+                     + ", ".join(c.headers[0] for c in spec.columns if c.required) + ") blandt de første 30 rækker")
+
+
+def _phase(value: Any, rec, label: str) -> int | None:
+    text = _text(value)
+    if not text:
+        return None
+    m = re.fullmatch(r"\s*(\d{1,2})\.?\s*(fase)?\s*", text, re.I)
+    if not m:
+        rec.findings.append(Finding(ERROR, rec.sheet, rec.row, label, f"'{text}' er ikke et fasenummer (fx 9)"))
+        return None
+    return int(m.group(1))
+
+
+def _yes_no(value: Any, rec, label: str) -> bool | None:
+    text = _text(value).casefold()
+    if not text:
+        return None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    rec.findings.append(Finding(ERROR, rec.sheet, rec.row, label, f"'{_text(value)}' skal være ja eller nej"))
+    return None
+
+
+def _build(spec: SheetSpec, sheet: str, row_no: int, cells: dict[str, Any]):
+    t = {k: _text(v) for k, v in cells.items()}
+    if spec.attr == "institutions":
+        return Institution(sheet=sheet, row=row_no, **{k: t.get(k, "") for k in
+                           ("name", "kind", "cvr", "ean", "address", "contact", "email", "phone", "signatory")})
+    if spec.attr == "locations":
+        return Location(sheet=sheet, row=row_no, **{k: t.get(k, "") for k in
+                        ("institution", "unit", "ean", "p_number", "address", "contact")})
+    if spec.attr == "agreements":
+        rec = Agreement(sheet=sheet, row=row_no, name=t.get("name", ""), template=t.get("template", ""),
+                        mapping=t.get("mapping", ""))
+        rec.phase = _phase(cells.get("phase"), rec, "Fase")
+        rec.phase_open = _yes_no(cells.get("phase_open"), rec, "Fasestatus")
+        given = _yes_no(cells.get("requires"), rec, "Kræver tilmelding")
+        rec.requires_enrolment_given = given is not None
+        rec.requires_enrolment = given if given is not None else default_requires_enrolment(rec.name, rec.phase)
+        return rec
+    if spec.attr == "memberships":
+        rec = Membership(sheet=sheet, row=row_no, institution=t.get("institution", ""), agreement=t.get("agreement", ""))
+        rec.phase = _phase(cells.get("phase"), rec, "Fase")
+        return rec
+    rec = Request(sheet=sheet, row=row_no, institution=t.get("institution", ""), agreement=t.get("agreement", ""))
+    raw = cells.get("date")
+    if raw not in (None, ""):
+        try:
+            rec.date = to_date(raw)
+        except Exception:
+            rec.findings.append(Finding(ERROR, sheet, row_no, "Dato", f"'{_text(raw)}' er ikke en dato"))
+    return rec
+
+
+def read_register(path: str | Path, columns: ColumnMap | None = None, need_requests: bool = True) -> Register:
+    """Read and check a register; rows carry findings, unreadable inputs raise.
+
+    ``path`` is an Excel workbook or a folder of CSV files. With
+    ``need_requests=False`` (``--all-eligible``) the Tilmeldinger sheet may
+    be missing.
+    """
+    path = Path(path)
+    cmap = columns or ColumnMap({}, {})
+    if path.is_dir():
+        book = _csv_sheets(path)
+    elif not path.exists():
+        raise WorkbookError(f"Registret '{path}' findes ikke")
+    elif path.suffix.lower() == ".csv":
+        raise WorkbookError(f"Angiv mappen med CSV-filerne (Institutioner.csv, Aftaler.csv ...), ikke filen "
+                            f"'{path.name}' alene")
+    else:
+        book = _excel_sheets(path)
+    reg = Register(source=path.name)
+    for spec in SHEETS:
+        sheet = _find_sheet(book, spec, cmap)
+        required = spec.required and (need_requests or spec.attr != "requests")
+        if sheet is None:
+            if required:
+                wanted = cmap.sheets.get(spec.name, spec.name)
+                raise FieldError(wanted, None, None, f"arket mangler i registret '{path.name}' (har: "
+                                 + ", ".join(book) + ")")
+            continue
+        rows = book[sheet]
+        if not any(any(_text(v) for v in r) for r in rows):
+            if required:
+                raise FieldError(sheet, None, None, "arket er tomt")
+            continue
+        head, cols = _header(rows, spec, sheet, cmap)
+        records = getattr(reg, spec.attr)
+        for i in range(head + 1, len(rows)):
+            row = rows[i]
+            cells = {attr: (row[idx] if idx < len(row) else None) for attr, idx in cols.items()}
+            if not any(_text(v) for v in cells.values()):
+                continue
+            records.append(_build(spec, sheet, i + 1, cells))
+    check_register(reg)
+    return reg
