@@ -1,0 +1,113 @@
+"""``xlkopi compare``: the contract-comparison workbook from an offers file."""
+
+from __future__ import annotations
+
+import argparse
+from importlib import resources
+from pathlib import Path
+
+from ..errors import WorkbookError
+
+EXAMPLE = "Tilbud_eksempel.xlsx"
+
+
+def example_offers() -> Path:
+    """Path of the bundled example offers workbook."""
+    return Path(str(resources.files("xlkopi") / "data" / "compare" / EXAMPLE))
+
+
+def run(offers: Path, output: Path, *, pdf: bool = False, force: bool = False, needs: Path | None = None,
+        console=None) -> int:
+    """Read ``offers``, write the comparison workbook to ``output`` (and a PDF beside it).
+
+    Returns 0 when every offer row was read, 1 when some rows were rejected
+    (they are reported; the others are compared). Raises
+    :class:`~xlkopi.errors.XlkopiError` when nothing can be compared.
+    """
+    from .model import compare
+    from .offers import read_offers
+    from .workbook import write_workbook
+
+    if console is None:
+        from rich.console import Console
+
+        console = Console(highlight=False)
+    offer_set = read_offers(offers, needs)
+    for err in offer_set.errors:
+        console.print(f"[red]Afvist:[/] {err}")
+    if not offer_set.offers:
+        raise WorkbookError(f"Ingen gyldige tilbud i '{offers}'")
+    comp = compare(offer_set)
+    path = write_workbook(comp, output, overwrite=force)
+    console.print(f"Skrev {path} ({len(comp.results)} tilbud)")
+    _print_ranking(console, comp)
+    if pdf:
+        from ..io.libreoffice import convert, find_soffice
+
+        if find_soffice() is None:
+            console.print("[yellow]LibreOffice er ikke installeret; PDF springes over.[/]")
+        else:
+            target = path.with_suffix(".pdf")
+            if target.exists() and not force:
+                from ..io.atomic import OutputExistsError
+
+                raise OutputExistsError(target)
+            import tempfile
+
+            from ..io.atomic import write_bytes_atomic
+
+            with tempfile.TemporaryDirectory(prefix="xlkopi-pdf-") as tmp:
+                made = convert(path, tmp, "pdf")
+                write_bytes_atomic(target, made.read_bytes(), overwrite=force)
+            console.print(f"Skrev {target}")
+    return 1 if offer_set.errors else 0
+
+
+def _print_ranking(console, comp) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"Tilbud over {comp.needs.horizon} år (rang efter nutidsværdi)")
+    for head, justify in (("Rang", "right"), ("Tilbud", "left"), ("Form", "left"), ("I alt", "right"),
+                          ("Nutidsværdi", "right"), ("Røde flag", "right")):
+        table.add_column(head, justify=justify)
+    for r in sorted(comp.results, key=lambda r: (r.rank, r.key)):
+        table.add_row(str(r.rank), f"{r.key} {r.offer.supplier}", r.offer.kind_label, _kr(r.total),
+                      _kr(r.present_value), str(len(r.flags)))
+    console.print(table)
+
+
+def _kr(d) -> str:
+    return f"{d:,.2f} kr".replace(",", "X").replace(".", ",").replace("X", ".")
+
+
+def _command(args) -> int:
+    return run(Path(args.offers), Path(args.output), pdf=args.pdf, force=args.force,
+               needs=Path(args.behov) if args.behov else None)
+
+
+def register(subparsers) -> None:
+    """Add ``xlkopi compare``."""
+    p = subparsers.add_parser(
+        "compare", help="Sammenlign tilbud på kopimaskiner/printere i en projektmappe med formler",
+        description="Læser tilbud (arkene Tilbud og Behov i en .xlsx, eller en CSV med --behov) og danner en "
+                    "sammenligningsprojektmappe med ydelsesplaner, totaler, nutidsværdi, pris pr. side, "
+                    "leasingsats, basisrente, ÅOP, indfrielsespriser og vejledningens tjekliste - som "
+                    "formler, der kan efterregnes i Excel og LibreOffice.",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("offers", metavar="TILBUD", help="Tilbudsfil (.xlsx med arkene Tilbud og Behov, eller .csv)")
+    p.add_argument("-o", "--output", default="Sammenligning.xlsx",
+                   help="Projektmappen der dannes (standard: Sammenligning.xlsx)")
+    p.add_argument("--behov", metavar="BEHOV.csv",
+                   help="Behovet som CSV (Felt;Værdi), når tilbuddene er en CSV-fil")
+    p.add_argument("--pdf", action="store_true", help="Dan også en PDF via LibreOffice (hvis installeret)")
+    p.add_argument("--force", action="store_true", help="Overskriv eksisterende filer")
+    p.set_defaults(func=_command)
+
+
+def demo(out_dir: Path, console, force: bool) -> int:
+    """Compare the bundled example offers into ``out_dir/sammenligning/``."""
+    from ..io.libreoffice import find_soffice
+
+    console.rule("Tilbudssammenligning (xlkopi compare)")
+    target = Path(out_dir) / "sammenligning" / "Sammenligning.xlsx"
+    return run(example_offers(), target, pdf=find_soffice() is not None, force=force, console=console)

@@ -1,0 +1,351 @@
+"""Every figure of the comparison workbook, computed in Python.
+
+Pure: no file I/O. The workbook (:mod:`xlkopi.compare.workbook`) writes the
+same figures as native formulas; the tests recalculate it in LibreOffice
+and require every cell to equal this module's figure to the øre. Where the
+workbook rounds (``ROUND(x; 2)``), this module rounds the same float
+expression with :func:`xround`, which rounds as Excel and LibreOffice do.
+
+Definitions (see ``docs/compare.md``)
+-------------------------------------
+* A schedule row belongs to year ``k // periods_per_year + 1`` (``k`` the
+  0-based regular row), the residual row to the last year of the term.
+* Year ``y``'s costs: financing (the year's payments; times the index
+  factor ``(1 + indexation)^(y-1)`` when the indexation touches the
+  financing), fees (establishment fee in year 1, invoice fee with each
+  regular payment, environmental fee each service year), service b/w and
+  colour (indexed; an all-in contract's b/w prints cost its click price,
+  minimum volume and excess price), a cash purchase's price in year 1.
+* Present values: schedule rows at their dates, the price and the
+  establishment fee at the start, service and environmental fees at the
+  end of each year (yearly settlement), all at ``(1 + discount)^-t`` with
+  ``t`` in years of 12 months.
+* Totals run over the horizon's years; the ranking is by present value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from ..core.buyout import buyout
+from ..core.clickprice import allin_cost, click_price
+from ..core.rates import apr, base_rate, leasing_rate
+from ..core.redflags import ContractTerms, RedFlag, red_flags
+from ..core.schedule import Schedule, lease_schedule
+from ..dates import edate
+from ..errors import RuleError
+from .offers import Needs, Offer, OfferSet
+
+NOT_BEFORE_24 = "Ikke muligt før måned 24"
+
+
+def xround(value: float, digits: int = 2) -> Decimal:
+    """``ROUND(value; digits)`` as Excel and LibreOffice compute it.
+
+    They round the double as shown to 15 significant digits, halves away
+    from zero (so ``ROUND(2.675; 2)`` is 2.68).
+
+    >>> xround(2.675), xround(-0.125), xround(1234.5, 0), xround(0.30497961, 4)
+    (Decimal('2.68'), Decimal('-0.13'), Decimal('1235'), Decimal('0.3050'))
+    """
+    if not math.isfinite(value):
+        raise ValueError("not a finite number")
+    return Decimal(f"{value:.15g}").quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Year:
+    """One year of an offer's costs (amounts in kr)."""
+
+    year: int
+    index: float            # (1 + indexation)^(year - 1)
+    in_horizon: bool
+    bw: int                 # b/w prints
+    colour: int             # colour prints
+    financing: Decimal
+    fees: Decimal
+    service_bw: Decimal
+    service_colour: Decimal
+    total: Decimal
+    present_value: Decimal
+    cumulative: Decimal     # running nominal total within the horizon
+
+
+@dataclass(frozen=True)
+class Buyout:
+    """A buyout row of the Indfrielse sheet: one price per year (or a reason it is not possible)."""
+
+    label: str
+    values: tuple  # Decimal, str (not possible) or None (after the term), one per year 1..K
+
+
+@dataclass
+class OfferResult:
+    """Every figure of one offer."""
+
+    key: str                        # "T1", "T2", ... (prefix of the defined names)
+    offer: Offer
+    schedule: Schedule | None
+    rate: float | None              # the contract rate used (given, or implied by the leasingsats)
+    service_term: Decimal           # years the service agreement runs
+    years: list[Year]
+    total: Decimal = Decimal(0)
+    present_value: Decimal = Decimal(0)
+    financing_total: Decimal = Decimal(0)
+    fees_total: Decimal = Decimal(0)
+    service_total: Decimal = Decimal(0)
+    after_horizon: Decimal = Decimal(0)     # schedule payments due after the horizon
+    bw_pages: int = 0
+    colour_pages: int = 0
+    cost_bw_page: Decimal | None = None
+    cost_colour_page: Decimal | None = None
+    leasingsats: Decimal | None = None
+    basisrente: float | None = None
+    aop: float | None = None
+    click: Decimal | None = None
+    utilisation: float | None = None
+    rank: int = 0
+    buyouts: list[Buyout] = field(default_factory=list)
+    flags: list[RedFlag] = field(default_factory=list)
+
+    @property
+    def payment(self) -> Decimal | None:
+        return self.schedule.payment if self.schedule is not None else None
+
+
+@dataclass
+class Comparison:
+    """The whole comparison: needs, one result per offer, the buyout years."""
+
+    needs: Needs
+    results: list[OfferResult]
+    year_rows: int          # rows of every year table (≥ horizon, ≥ every term)
+    buyout_years: int       # columns of the Indfrielse sheet
+
+    def result(self, key: str) -> OfferResult:
+        return next(r for r in self.results if r.key == key)
+
+
+def _ceil(d: Decimal) -> int:
+    return int(d.to_integral_value(rounding="ROUND_CEILING"))
+
+
+def schedule_of(offer: Offer, needs: Needs) -> tuple[Schedule | None, float | None]:
+    """The offer's schedule and contract rate (implied by the leasingsats when no rate is given)."""
+    if not offer.has_schedule:
+        return None, None
+    if offer.rate is not None:
+        rate = offer.rate
+    else:
+        rate = base_rate(offer.leasingsats, offer.years, offer.periods_per_year,
+                         float(offer.residual) / float(offer.price), offer.in_advance)
+    s = lease_schedule(offer.price, rate, offer.years, offer.periods_per_year, offer.residual, needs.start,
+                       offer.in_advance)
+    return s, float(rate)
+
+
+def row_years(schedule: Schedule) -> list[int]:
+    """The year each schedule row belongs to (the residual row: the term's last year)."""
+    ppy = schedule.terms.periods_per_year
+    n = schedule.terms.n
+    years = [k // ppy + 1 for k in range(n)]
+    if schedule.has_residual_row:
+        years.append(-(-n // ppy))
+    return years
+
+
+def service_term_of(offer: Offer, needs: Needs) -> Decimal:
+    """Years the service agreement runs: as given, else the financing term, else the horizon."""
+    if offer.kind == "allin":
+        return offer.years
+    if offer.service_years is not None:
+        return offer.service_years
+    if offer.years is not None:
+        return offer.years
+    return Decimal(needs.horizon)
+
+
+def compute_offer(offer: Offer, key: str, needs: Needs, year_rows: int) -> OfferResult:
+    """Every figure of one offer except the ranking."""
+    s, rate = schedule_of(offer, needs)
+    term = service_term_of(offer, needs)
+    res = OfferResult(key, offer, s, rate, term, [])
+    d = float(needs.discount_rate)
+    idx_rate = float(offer.indexation)
+    g = float(needs.colour_growth)
+    minv = offer.min_volume
+    credit = float(offer.unused_credit or 0)
+    sp_bw, sp_col = float(offer.service_bw), float(offer.service_colour)
+
+    rows_by_year: dict[int, list[int]] = {}
+    if s is not None:
+        for k, y in enumerate(row_years(s)):
+            rows_by_year.setdefault(y, []).append(k)
+        months = [p * s.terms.months_per_period for p in s.period]
+        res.leasingsats = leasing_rate(s)
+        res.basisrente = base_rate(res.leasingsats, offer.years, offer.periods_per_year,
+                                   float(offer.residual) / float(offer.price), offer.in_advance)
+        res.aop = apr(s, offer.establishment_fee, offer.invoice_fee)
+        if offer.kind == "allin":
+            res.click = click_price(s.payment * offer.periods_per_year, minv, offer.service_bw)
+    last = len(s) - 1 if s is not None else -1
+
+    cumulative = Decimal(0)
+    for y in range(1, year_rows + 1):
+        index = (1.0 + idx_rate) ** (y - 1)
+        bw = needs.bw
+        colour = int(xround(needs.colour * (1.0 + g) ** (y - 1), 0))
+        in_service = (y - 1) < term
+        fin_factor = index if offer.index_financing else 1.0
+        rows = rows_by_year.get(y, [])
+        # Financing
+        if offer.kind == "kontant":
+            financing = offer.price if y == 1 else Decimal(0)
+        elif offer.kind == "allin" or not rows:
+            financing = Decimal(0)
+        else:
+            pay = Decimal(sum(s.payment_ore[k] for k in rows)) / 100
+            financing = xround(float(pay) * fin_factor, 2)
+        # Fees
+        row_fee = [Decimal(0) if (s.has_residual_row and k == last) else offer.invoice_fee for k in rows]
+        fees = sum(row_fee, Decimal(0)) + (offer.establishment_fee if y == 1 else 0) \
+            + (offer.environmental_fee if in_service else 0)
+        # Service
+        service_bw = service_colour = Decimal(0)
+        if in_service:
+            service_colour = xround(colour * sp_col * index, 2)
+            if offer.kind == "allin":
+                c = allin_cost(res.click, minv, bw, offer.excess_price, offer.service_bw, offer.unused_credit)
+                service_bw = c.total
+            else:
+                charged = max(bw, minv)
+                unused = max(minv - bw, 0)
+                service_bw = xround((charged * sp_bw - unused * credit) * index, 2)
+        total = financing + fees + service_bw + service_colour
+        # Present value: rows at their dates, the start's items at 0, service at the year's end
+        pv = 0.0
+        if offer.kind != "allin":
+            for k, fee in zip(rows, row_fee):
+                pv += (float(Decimal(s.payment_ore[k]) / 100) * fin_factor + float(fee)) * (1.0 + d) ** (-months[k] / 12)
+        else:
+            for k, fee in zip(rows, row_fee):
+                pv += float(fee) * (1.0 + d) ** (-months[k] / 12)
+        start_items = (offer.establishment_fee + (offer.price if offer.kind == "kontant" else 0)) if y == 1 else 0
+        year_end = float(service_bw + service_colour + (offer.environmental_fee if in_service else 0))
+        pv = pv + float(start_items) + year_end * (1.0 + d) ** (-y)
+        present_value = xround(pv, 2)
+        in_horizon = y <= needs.horizon
+        if in_horizon:
+            cumulative += total
+        res.years.append(Year(y, index, in_horizon, bw, colour, financing, fees, service_bw, service_colour,
+                              total, present_value, cumulative if in_horizon else Decimal(0)))
+
+    horizon = [yr for yr in res.years if yr.in_horizon]
+    res.total = sum((yr.total for yr in horizon), Decimal(0))
+    res.present_value = sum((yr.present_value for yr in horizon), Decimal(0))
+    res.financing_total = sum((yr.financing for yr in horizon), Decimal(0))
+    res.fees_total = sum((yr.fees for yr in horizon), Decimal(0))
+    res.service_total = sum((yr.service_bw + yr.service_colour for yr in horizon), Decimal(0))
+    if s is not None:
+        res.after_horizon = Decimal(sum(p for p, y in zip(s.payment_ore, row_years(s)) if y > needs.horizon)) / 100
+    res.bw_pages = sum(yr.bw for yr in horizon)
+    res.colour_pages = sum(yr.colour for yr in horizon)
+    machine = float(res.financing_total + res.fees_total)
+    pages = res.bw_pages + res.colour_pages
+    sbw = float(sum((yr.service_bw for yr in horizon), Decimal(0)))
+    scol = float(sum((yr.service_colour for yr in horizon), Decimal(0)))
+    if res.bw_pages:
+        res.cost_bw_page = xround(machine / pages + sbw / res.bw_pages, 4)
+    if res.colour_pages:
+        res.cost_colour_page = xround(machine / pages + scol / res.colour_pages, 4)
+    if offer.rated_volume:
+        res.utilisation = pages / needs.horizon / offer.rated_volume
+    res.buyouts = _buyouts(res, needs)
+    res.flags = red_flags(contract_terms(res, needs))
+    return res
+
+
+def buyout_dates(needs: Needs, count: int) -> list[dt.date]:
+    """The anniversaries at which the Indfrielse sheet prices a buyout."""
+    return [edate(needs.start, 12 * y) for y in range(1, count + 1)]
+
+
+def _buyouts(res: OfferResult, needs: Needs) -> list[Buyout]:
+    s, offer = res.schedule, res.offer
+    if s is None:
+        return []
+    last_year = _ceil(offer.years)
+    dates = [edate(needs.start, 12 * y) for y in range(1, last_year)]
+
+    def series(fn):
+        return tuple(fn(y, day) for y, day in enumerate(dates, start=1))
+
+    def operational(y, day):
+        try:
+            return buyout(s, day, "operationel")
+        except RuleError:
+            return NOT_BEFORE_24
+
+    def remaining_service(y):
+        return sum((yr.service_bw + yr.service_colour + (offer.environmental_fee if (yr.year - 1) < res.service_term else 0)
+                    for yr in res.years if yr.year > y and (yr.year - 1) < res.service_term), Decimal(0))
+
+    if offer.kind in ("finansiel", "allin"):
+        return [Buyout("Alle resterende ydelser", series(lambda y, day: buyout(s, day, "finansiel")))]
+    if offer.kind == "operationel":
+        return [Buyout("Nutidsværdi af resterende ydelser", series(operational))]
+    if offer.kind == "leje":
+        return [Buyout("Nuværende leverandør (restgæld)", series(lambda y, day: buyout(s, day, "restgaeld"))),
+                Buyout("Skift af leverandør (restgæld + resterende service)",
+                       series(lambda y, day: buyout(s, day, "restgaeld") + remaining_service(y)))]
+    return [Buyout("Restgæld", series(lambda y, day: buyout(s, day, "restgaeld")))]  # banklån
+
+
+def contract_terms(res: OfferResult, needs: Needs) -> ContractTerms:
+    """The offer as the shared red-flag rules read it."""
+    o = res.offer
+    has_min = o.min_volume > 0
+    excess = o.excess_price
+    if o.kind == "allin" and excess is None:
+        excess = res.click  # no excess price stated: the full click price is charged
+    expected = None
+    if o.rated_volume:
+        expected = Decimal(res.bw_pages + res.colour_pages) / needs.horizon
+    return ContractTerms(
+        kind=o.kind,
+        price=o.price,
+        residual=o.residual if o.has_schedule else None,
+        years=o.years,
+        service_years=res.service_term if (o.service_bw or o.service_colour) else None,
+        click_price=res.click,
+        excess_price=excess if o.kind == "allin" else None,
+        service_price=o.service_bw if o.kind == "allin" else None,
+        financing_indexed=bool(o.index_financing and o.indexation > 0 and o.has_schedule),
+        secondary_months=o.secondary_months,
+        fees=res.fees_total,
+        unused_credited=(o.unused_credit is not None) if has_min else None,
+        has_minimum_volume=has_min,
+        expected_volume=expected,
+        rated_volume=Decimal(o.rated_volume) if o.rated_volume else None,
+    )
+
+
+def compare(offer_set: OfferSet) -> Comparison:
+    """Compute every offer's figures and rank them by present value (1 = cheapest)."""
+    needs = offer_set.needs
+    terms = [needs.horizon]
+    for o in offer_set.offers:
+        if o.years is not None:
+            terms.append(_ceil(o.years))
+        if o.service_years is not None:
+            terms.append(_ceil(o.service_years))
+    year_rows = max(terms)
+    results = [compute_offer(o, f"T{i}", needs, year_rows) for i, o in enumerate(offer_set.offers, start=1)]
+    for r in results:
+        # RANK(x; range; 1): one more than the number of strictly smaller values.
+        r.rank = 1 + sum(1 for other in results if other.present_value < r.present_value)
+    buyout_years = max([len(b.values) for r in results for b in r.buyouts] or [0])
+    return Comparison(needs, results, year_rows, buyout_years)
