@@ -1,0 +1,20 @@
+"""The workbook auditor (``xlkopi audit``).
+
+Reads an xlsx/xlsm without running anything in it and without modifying
+it, and reports findings (sheet, cell, rule, severity fejl/advarsel/info,
+a Danish message with expected and found values):
+
+* :mod:`.safety`   checks on the untrusted container before any parser runs;
+* :mod:`.reader`   plain data: values (python-calamine) and formulas (:mod:`.sheetscan`);
+* :mod:`.lease`    schedule tables recomputed as annuities;
+* :mod:`.terms`    the guide's red flags from defined names or labelled cells;
+* :mod:`.formulas` formula integrity;
+* :mod:`.stale`    cached values against LibreOffice's recalculation (``--recalc``);
+* :mod:`.engine`   runs them all (:func:`audit_workbook`);
+* :mod:`.report`   the Revision workbook; :mod:`.cli` the command.
+"""
+
+from .engine import AuditResult, audit_workbook
+from .findings import ADVARSEL, FEJL, INFO, Finding
+
+__all__ = ["audit_workbook", "AuditResult", "Finding", "FEJL", "ADVARSEL", "INFO"]

@@ -1,0 +1,213 @@
+"""Run every audit rule over one workbook."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import WorkbookError
+from ..io.fingerprint import GENERATOR_PROPERTY, PROPERTY, fingerprint_of
+from . import formulas as formula_rules
+from . import lease, stale, terms
+from .findings import ADVARSEL, FEJL, INFO, SEVERITIES, Finding
+from .reader import WorkbookData, read_values_of, read_workbook
+
+# Rules about style rather than correctness: informational in a workbook whose
+# formulas are exactly as xlkopi generated them (fingerprint matches).
+STYLE_RULES = ("hardkodet_tal",)
+
+
+@dataclass
+class AuditResult:
+    """The findings of one audit and what was looked at."""
+
+    path: Path
+    sha256: str
+    findings: list[Finding] = field(default_factory=list)
+    sheets: int = 0
+    formulas: int = 0
+    tables: int = 0
+    seconds: float = 0.0
+    recalculated: bool = False
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+    @property
+    def exit_code(self) -> int:
+        """0: nothing at advarsel level or above; 1: something was found."""
+        return 1 if any(f.severity in (FEJL, ADVARSEL) for f in self.findings) else 0
+
+    def by_rule(self) -> dict[str, dict[str, int]]:
+        out: dict[str, dict[str, int]] = {}
+        for f in self.findings:
+            out.setdefault(f.rule, {s: 0 for s in SEVERITIES})[f.severity] += 1
+        return out
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+_REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Z]{1,3})\$?([0-9]+)$")
+
+
+def resolve_names(data: WorkbookData) -> list[tuple[str, object, str, str]]:
+    """Defined names that point at one cell, as ``(name, value, sheet, cell)``."""
+    from .sheetscan import col_index
+
+    out = []
+    for name, ref, _local, _hidden in data.defined_names:
+        if name.startswith("_xlnm."):
+            continue
+        m = _REF.match(ref.strip())
+        if not m:
+            continue
+        sheet_name = (m.group(1) or "").replace("''", "'") or m.group(2)
+        sheet = data.sheet(sheet_name)
+        if sheet is None:
+            continue
+        row, col = int(m.group(4)), col_index(m.group(3))
+        out.append((name, sheet.value(row, col), sheet.name, f"{m.group(3)}{row}"))
+    return out
+
+
+def audit_workbook(path, *, recalc: bool = False, timeout: float = 300) -> AuditResult:
+    """Audit ``path``; raises WorkbookError/UntrustedFileError when it cannot be audited.
+
+    The file is only read. With ``recalc`` a copy is recalculated by
+    LibreOffice headless in a temporary folder.
+    """
+    t0 = time.perf_counter()
+    path = Path(path)
+    data = read_workbook(path)
+    result = AuditResult(path, _sha256(path))
+    findings = result.findings
+    result.sheets = len(data.sheets)
+
+    if data.macros:
+        findings.append(Finding(None, None, "makroer", ADVARSEL,
+                                f"Filen indeholder makroer ({', '.join(data.macros)}); de er ikke kørt og ikke "
+                                "gennemgået. Åbn kun filen med makroer slået fra, hvis afsenderen ikke er kendt",
+                                "ingen makroer", ", ".join(data.macros)))
+    if data.external_links:
+        findings.append(Finding(None, None, "eksterne_links", ADVARSEL,
+                                f"Filen henter værdier fra {len(data.external_links)} andre projektmapper "
+                                "(eksterne kæder); værdierne kan være forældede",
+                                "ingen eksterne kæder", str(len(data.external_links))))
+
+    table_rows: dict[str, set] = {}
+    for sheet in data.sheets:
+        if sheet.state == "hidden":
+            findings.append(Finding(sheet.name, None, "skjult_ark", INFO,
+                                    f"Arket '{sheet.name}' er skjult", "synligt", "skjult"))
+        elif sheet.state == "veryHidden":
+            findings.append(Finding(sheet.name, None, "meget_skjult_ark", ADVARSEL,
+                                    f"Arket '{sheet.name}' er meget skjult (kan kun vises med VBA eller ved at "
+                                    "rette filen); gennemgå dets indhold", "synligt", "meget skjult"))
+        if sheet.scan is None:
+            continue
+        offers = terms.offers_from_labels(sheet.name, sheet.rows[:200])
+        residuals = {o.values["residual"][0] for o in offers if "residual" in o.values}
+        known = None
+        if len(residuals) == 1:
+            v = next(iter(residuals))
+            known = float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+        tables, lease_findings = lease.audit_lease_tables(sheet.name, sheet.rows, known)
+        result.tables += len(tables)
+        findings.extend(lease_findings)
+        skip = set()
+        for t in tables:
+            skip.update(range(t.header_row, t.last_row + 2))
+        table_rows[sheet.name] = skip
+        scan = sheet.scan
+        result.formulas += len(scan.formulas) + sum(1 for k in scan.shared if k not in scan.formulas)
+        findings.extend(formula_rules.check_sheet(sheet.name, scan.formulas, scan.errors, sheet.rows,
+                                                  scan.shared, scan.shared_master))
+
+    # red flags: defined names first, labelled cells otherwise
+    offers = terms.offers_from_names(resolve_names(data))
+    if offers:
+        findings.extend(terms.flag_findings(offers, "definerede navne"))
+    else:
+        for sheet in data.sheets:
+            if sheet.scan is None:
+                continue
+            found = terms.offers_from_labels(sheet.name, sheet.rows, table_rows.get(sheet.name))
+            findings.extend(terms.flag_findings(found, f"etiketter i arket '{sheet.name}'"))
+
+    # fingerprint of an xlkopi-generated workbook
+    stored = data.custom_props.get(PROPERTY)
+    if stored:
+        entries = []
+        for sheet in data.sheets:
+            if sheet.scan is None:
+                continue
+            for (r, c) in sheet.scan.formula_cells():
+                text = sheet.scan.formula_at(r, c)
+                if text is not None:
+                    entries.append((sheet.name, formula_rules._cell(r, c), text))
+        actual = fingerprint_of(entries)
+        generator = data.custom_props.get(GENERATOR_PROPERTY, "xlkopi")
+        if actual != stored.strip():
+            findings.append(Finding(None, None, "fingeraftryk", ADVARSEL,
+                                    f"Formlerne er ændret, siden {generator} genererede projektmappen "
+                                    "(fingeraftrykket passer ikke)", stored.strip()[:16] + "…", actual[:16] + "…"))
+        else:
+            findings.append(Finding(None, None, "fingeraftryk_ok", INFO,
+                                    f"Formlerne er uændrede, siden {generator} genererede projektmappen",
+                                    stored.strip()[:16] + "…", actual[:16] + "…"))
+            result.findings[:] = [
+                Finding(f.sheet, f.cell, f.rule, INFO, f.message + " (genereret af xlkopi, formlerne er uændrede)",
+                        f.expected, f.found) if f.rule in STYLE_RULES and f.severity == ADVARSEL else f
+                for f in result.findings]
+            findings = result.findings
+
+    if recalc:
+        findings.extend(_recalc(data, timeout))
+        result.recalculated = True
+
+    result.seconds = time.perf_counter() - t0
+    return result
+
+
+def _recalc(data: WorkbookData, timeout: float) -> list[Finding]:
+    from ..io.libreoffice import find_soffice, recalculate
+
+    if find_soffice() is None:
+        return [Finding(None, None, "kan_ikke_efterproeves", INFO,
+                        "LibreOffice er ikke installeret; --recalc er sprunget over", "LibreOffice", "mangler")]
+    if data.macros:
+        # LibreOffice runs with macros disabled in its private profile, but there is no need to open it at all.
+        pass
+    out: list[Finding] = []
+    with tempfile.TemporaryDirectory(prefix="xlkopi-audit-") as tmp:
+        tmp = Path(tmp)
+        copy = tmp / "kopi" / ("revision" + data.path.suffix.lower())
+        copy.parent.mkdir()
+        shutil.copyfile(data.path, copy)
+        try:
+            new = recalculate(copy, tmp / "genberegnet", timeout=timeout)
+        except WorkbookError as exc:
+            return [Finding(None, None, "kan_ikke_efterproeves", INFO,
+                            f"Genberegningen i LibreOffice mislykkedes: {exc}", "", "")]
+        names = [s.name for s in data.sheets if s.scan is not None]
+        values = read_values_of(new, names)
+    for sheet in data.sheets:
+        if sheet.scan is None or sheet.name not in values:
+            continue
+        formulas = {}
+        for (r, c) in sheet.scan.formula_cells():
+            formulas[(r, c)] = sheet.scan.formula_at(r, c) or ""
+        if formulas:
+            out.extend(stale.compare(sheet.name, formulas, sheet.rows, values[sheet.name]))
+    return out

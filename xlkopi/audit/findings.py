@@ -1,0 +1,117 @@
+"""Findings: the plain data every audit rule returns.
+
+A :class:`Finding` names the sheet and cell (or range), the rule, a
+severity and a Danish message with the expected and the found value. The
+rules are pure functions over plain data (rows of values, formula maps),
+so they can be tested without files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+FEJL = "fejl"
+ADVARSEL = "advarsel"
+INFO = "info"
+SEVERITIES = (FEJL, ADVARSEL, INFO)
+"""Severities, worst first."""
+
+RULES: dict[str, str] = {
+    # package / safety
+    "makroer": "Makroer (VBA) i filen",
+    "eksterne_links": "Eksterne kædede projektmapper",
+    "begraenset": "Gennemgang begrænset",
+    # lease tables
+    "ydelse_sum": "Ydelse ≠ afdrag + renter",
+    "saldo_fremfoering": "Restforpligtelsen føres ikke korrekt frem",
+    "rentesats": "Renten svarer ikke til en fast periodesats",
+    "fast_ydelse": "Ydelsen er ikke fast",
+    "slutsaldo": "Slutsaldo passer ikke med restværdien",
+    "datoer": "Terminsdatoer med uregelmæssig afstand",
+    "tabel_fundet": "Ydelsesplan genkendt",
+    # red flags (codes of xlkopi.core.redflags prefixed)
+    # formula integrity
+    "fejlvaerdi": "Fejlværdi i celle",
+    "hardkodet_tal": "Hårdkodet tal i formel",
+    "konstant_i_formelblok": "Konstant afbryder ensartede formler",
+    "inkonsistent_formel": "Formel afviger fra nabocellerne",
+    "ekstern_reference": "Reference til anden projektmappe",
+    "skjult_ark": "Skjult ark",
+    "meget_skjult_ark": "Meget skjult ark",
+    "tal_som_tekst": "Tal gemt som tekst",
+    # stale values
+    "foraeldet_vaerdi": "Gemt værdi afviger fra genberegning",
+    "kan_ikke_efterproeves": "Kan ikke efterprøves i LibreOffice",
+    "ingen_gemt_vaerdi": "Formler uden gemt værdi",
+    # fingerprint
+    "fingeraftryk": "Formler ændret siden generering",
+    "fingeraftryk_ok": "Formler uændret siden generering",
+}
+
+
+def rule_title(code: str) -> str:
+    """The Danish title of a rule code (red flags come from ``xlkopi.core.redflags``)."""
+    if code in RULES:
+        return RULES[code]
+    if code.startswith("rødt_flag:"):
+        from ..core.redflags import RULES as FLAGS
+
+        for rule in FLAGS:
+            if rule.code == code.split(":", 1)[1]:
+                return rule.title
+    return code
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One audit finding.
+
+    ``sheet`` is ``None`` for findings about the whole file; ``cell`` is an
+    A1 cell or range (``"C12"``, ``"E5:E40"``) or ``None``.
+    """
+
+    sheet: str | None
+    cell: str | None
+    rule: str
+    severity: str
+    message: str
+    expected: str = ""
+    found: str = ""
+
+    @property
+    def title(self) -> str:
+        return rule_title(self.rule)
+
+
+def worst(findings) -> str | None:
+    """The worst severity among ``findings`` (None when there are none).
+
+    >>> worst([Finding("A", "A1", "x", INFO, "m"), Finding("A", "A1", "y", ADVARSEL, "m")])
+    'advarsel'
+    """
+    ranks = {s: i for i, s in enumerate(SEVERITIES)}
+    best = None
+    for f in findings:
+        if best is None or ranks[f.severity] < ranks[best]:
+            best = f.severity
+    return best
+
+
+def fmt_kr(value: float) -> str:
+    """An amount in kr the Danish way: thousands with '.', decimals with ','.
+
+    >>> fmt_kr(1234567.5), fmt_kr(-0.01)
+    ('1.234.567,50 kr', '-0,01 kr')
+    """
+    text = f"{value:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
+    return f"{text} kr"
+
+
+def fmt_num(value: float, decimals: int = 6) -> str:
+    """A number with a decimal comma and no trailing zeros.
+
+    >>> fmt_num(0.01275), fmt_num(12.0)
+    ('0,01275', '12')
+    """
+    text = f"{value:.{decimals}f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",") if text not in ("", "-0") else "0"

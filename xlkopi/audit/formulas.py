@@ -1,0 +1,313 @@
+"""Formula integrity rules, as spreadsheet-risk tools check them.
+
+Pure: works on a sheet's formula map ``{(row, col): "=..."}``, its cached
+error cells and its rows of values.
+
+* ``fejlvaerdi``: a cell holding #REF!, #VALUE!, #DIV/0!, #NAME?, #N/A,
+  #NUM! or #NULL!, or a formula that contains #REF!.
+* ``hardkodet_tal``: a number typed into a formula. Not reported:
+  :data:`IGNORED_NUMBERS` (0, 1, 2, 12, 100) and the digits argument of
+  ROUND/ROUNDUP/ROUNDDOWN/TRUNC/FIXED (and their Danish names). Reported
+  once per block of identical (relative) formulas.
+* ``konstant_i_formelblok``: a constant where the formulas above and below
+  (or left and right) have the same relative (R1C1) form.
+* ``inkonsistent_formel``: one or two formulas whose relative form differs
+  from the formulas on both sides, which agree with each other.
+* ``ekstern_reference``: a reference to another workbook (``[1]Ark!A1``,
+  ``'[fil.xlsx]Ark'!A1``).
+* ``tal_som_tekst``: text that reads as a number (``"1.234,50"``), except
+  identifiers (8 or more digits without separators, or a leading 0).
+
+Relative forms are computed with one regular expression pass per formula
+(``C5-E6`` in F6 becomes ``R[-1]C[-3]-R[0]C[-1]``); the expected formula in
+a message is produced with openpyxl's ``Translator``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from .findings import ADVARSEL, FEJL, INFO, Finding
+
+IGNORED_NUMBERS = frozenset({0.0, 1.0, 2.0, 12.0, 100.0})
+ROUND_FUNCTIONS = frozenset({"ROUND", "ROUNDUP", "ROUNDDOWN", "TRUNC", "FIXED", "AFRUND", "RUND.OP", "RUND.NED",
+                             "AFKORT", "FAST", "MROUND"})
+ERROR_VALUES = ("#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#N/A", "#NUM!", "#NULL!", "#SPILL!", "#CALC!")
+MAX_PER_RULE = 200
+"""At most this many findings per rule and sheet; the rest are counted in one info finding."""
+
+_STRING = re.compile(r'"(?:[^"]|"")*"')
+_REF = re.compile(r"(?<![A-Za-z0-9_.$\[])(\$?)([A-Z]{1,3})(\$?)([0-9]{1,7})(?![0-9A-Za-z_(!.\[])")
+_EXTERNAL = re.compile(r"\[[^\[\]]+\][^!\[\]()]*!|\[[0-9]+\]!")
+_NUMBER_TEXT = re.compile(r"^\s*[-+]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?\s*$|^\s*[-+]?\d+\.\d+\s*$")
+
+
+def _col_letters(n: int) -> str:
+    s = ""
+    while n:
+        n, rem = divmod(n - 1, 26)
+        s = chr(65 + rem) + s
+    return s
+
+
+def _col_num(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def relative_form(formula: str, row: int, col: int) -> str:
+    """The formula with every relative A1 reference as an offset (R1C1 style).
+
+    >>> relative_form("=C5-E6", 6, 6), relative_form("=C6-E7", 7, 6)
+    ('=R[-1]C[-3]-R[0]C[-1]', '=R[-1]C[-3]-R[0]C[-1]')
+    >>> relative_form('=$B$2*A3&"A1"', 3, 2)
+    '=R2C2*R[0]C[-1]&"A1"'
+    """
+    if '"' in formula:
+        parts = []
+        pos = 0
+        for m in _STRING.finditer(formula):
+            parts.append(_rel(formula[pos:m.start()], row, col))
+            parts.append(m.group(0))
+            pos = m.end()
+        parts.append(_rel(formula[pos:], row, col))
+        return "".join(parts)
+    return _rel(formula, row, col)
+
+
+def _rel(text: str, row: int, col: int) -> str:
+    def sub(m):
+        cabs, letters, rabs, digits = m.groups()
+        c = _col_num(letters)
+        if c > 16384:
+            return m.group(0)
+        r = int(digits)
+        rs = f"R{r}" if rabs else f"R[{r - row}]"
+        cs = f"C{c}" if cabs else f"C[{c - col}]"
+        return rs + cs
+
+    return _REF.sub(sub, text)
+
+
+def _cell(row: int, col: int) -> str:
+    return f"{_col_letters(col)}{row}"
+
+
+def _range(cells: list[tuple[int, int]]) -> str:
+    if len(cells) == 1:
+        return _cell(*cells[0])
+    rows = [r for r, _ in cells]
+    cols = [c for _, c in cells]
+    return f"{_cell(min(rows), min(cols))}:{_cell(max(rows), max(cols))}"
+
+
+def hardcoded_numbers(formula: str) -> list[str]:
+    """Numbers typed into ``formula`` that are not in the ignore list.
+
+    >>> hardcoded_numbers("=ROUND(C5*0.01275,2)+12"), hardcoded_numbers("=B4*(1+B3)^2/100")
+    (['0.01275'], [])
+    """
+    from openpyxl.formula.tokenizer import Token, Tokenizer
+
+    try:
+        tokens = Tokenizer(formula).items
+    except Exception:
+        return []
+    out = []
+    stack: list[list] = []
+    for tok in tokens:
+        if tok.type == Token.FUNC and tok.subtype == Token.OPEN:
+            stack.append([tok.value[:-1].upper().replace("_XLFN.", ""), 0])
+        elif tok.type == Token.FUNC and tok.subtype == Token.CLOSE:
+            if stack:
+                stack.pop()
+        elif tok.type == Token.PAREN and tok.subtype == Token.OPEN:
+            stack.append(["(", 0])
+        elif tok.type == Token.PAREN and tok.subtype == Token.CLOSE:
+            if stack:
+                stack.pop()
+        elif tok.type == Token.SEP and tok.subtype == Token.ARG:
+            if stack:
+                stack[-1][1] += 1
+        elif tok.type == Token.OPERAND and tok.subtype == Token.NUMBER:
+            try:
+                value = float(tok.value)
+            except ValueError:
+                continue
+            if value in IGNORED_NUMBERS:
+                continue
+            if stack and stack[-1][0] in ROUND_FUNCTIONS and stack[-1][1] == 1:
+                continue
+            out.append(tok.value)
+    return out
+
+
+def _capped(findings: list[Finding], sheet: str) -> list[Finding]:
+    per_rule: dict[str, int] = defaultdict(int)
+    out, dropped = [], defaultdict(int)
+    for f in findings:
+        per_rule[f.rule] += 1
+        if per_rule[f.rule] <= MAX_PER_RULE:
+            out.append(f)
+        else:
+            dropped[f.rule] += 1
+    for rule, n in dropped.items():
+        out.append(Finding(sheet, None, rule, INFO,
+                           f"{n} yderligere fund af samme slags i arket er ikke vist (højst {MAX_PER_RULE} pr. regel og ark)"))
+    return out
+
+
+def _is_constant(v) -> bool:
+    return v is not None and v != "" and not isinstance(v, bool)
+
+
+def check_sheet(sheet: str, formulas: dict, errors: dict, rows: list, shared: dict | None = None,
+                shared_master: dict | None = None) -> list[Finding]:
+    """Every formula-integrity finding of one sheet."""
+    findings: list[Finding] = []
+    shared = shared or {}
+    shared_master = shared_master or {}
+
+    def value(r, c):
+        if 0 < r <= len(rows):
+            row = rows[r - 1]
+            if 0 < c <= len(row):
+                return row[c - 1]
+        return ""
+
+    # error values: cached (from the XML) or, failing that, as calamine reports them
+    for (r, c), err in sorted(errors.items()):
+        findings.append(Finding(sheet, _cell(r, c), "fejlvaerdi", FEJL,
+                                f"Cellen {_cell(r, c)} viser fejlværdien {err}", "en værdi", err))
+
+    # relative forms; shared children take their master's form
+    keys: dict[tuple[int, int], str] = {}
+    master_forms = {}
+    for si, (mr, mc, mtext) in shared_master.items():
+        master_forms[si] = relative_form(mtext, mr, mc)
+    for (r, c), text in formulas.items():
+        keys[(r, c)] = relative_form(text, r, c)
+    for (r, c), si in shared.items():
+        if (r, c) not in keys and si in master_forms:
+            keys[(r, c)] = master_forms[si]
+
+    # per distinct relative form: #REF!, hard-coded numbers, external references
+    by_form: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for key, form in keys.items():
+        by_form[form].append(key)
+    for form, cells in by_form.items():
+        cells.sort()
+        first = cells[0]
+        text = formulas.get(first) or _master_text(first, shared, shared_master) or form
+        where = _range(cells) if len(cells) > 1 else _cell(*first)
+        if "#REF!" in text.upper():
+            findings.append(Finding(sheet, where, "fejlvaerdi", FEJL,
+                                    f"Formlen i {where} henviser til en slettet celle (#REF!): {text}",
+                                    "en gyldig reference", text))
+        if _EXTERNAL.search(_STRING.sub('""', text)):
+            findings.append(Finding(sheet, where, "ekstern_reference", ADVARSEL,
+                                    f"Formlen i {where} henter værdier fra en anden projektmappe: {text}",
+                                    "kun referencer i denne projektmappe", text))
+        nums = hardcoded_numbers(text)
+        if nums:
+            shown = ", ".join(n.replace(".", ",") for n in dict.fromkeys(nums))
+            findings.append(Finding(sheet, where, "hardkodet_tal", ADVARSEL,
+                                    f"Formlen i {where} indeholder det hårdkodede tal {shown}: {text}; "
+                                    "læg antagelser i en navngiven inputcelle",
+                                    "tal i inputceller", shown))
+
+    # uniform runs down columns and along rows
+    findings.extend(_runs(sheet, keys, formulas, value, shared, shared_master, vertical=True))
+    findings.extend(_runs(sheet, keys, formulas, value, shared, shared_master, vertical=False))
+
+    # numbers stored as text
+    formula_cells = keys.keys()
+    for r, row in enumerate(rows, start=1):
+        for c, v in enumerate(row, start=1):
+            if v.__class__ is str and v and v[0] in "+-0123456789 " and _NUMBER_TEXT.match(v):
+                digits = v.strip().lstrip("+-")
+                if (digits.isdigit() and (len(digits) >= 8 or (digits.startswith("0") and len(digits) > 1))):
+                    continue  # CVR, EAN, phone numbers and postcodes are identifiers, not amounts
+                if (r, c) in formula_cells:
+                    continue
+                findings.append(Finding(sheet, _cell(r, c), "tal_som_tekst", ADVARSEL,
+                                        f"Cellen {_cell(r, c)} indeholder tallet '{v}' som tekst; det tæller ikke med "
+                                        "i beregninger", "et tal", repr(v)))
+    return _capped(findings, sheet)
+
+
+def _master_text(cell, shared, shared_master):
+    si = shared.get(cell)
+    if si is not None and si in shared_master:
+        return shared_master[si][2]
+    return None
+
+
+def _expected_formula(src_text: str, src: tuple[int, int], dst: tuple[int, int]) -> str:
+    from openpyxl.formula.translate import Translator
+
+    try:
+        return Translator(src_text, _cell(*src)).translate_formula(_cell(*dst))
+    except Exception:
+        return src_text
+
+
+def _runs(sheet, keys, formulas, value, shared, shared_master, vertical: bool) -> list[Finding]:
+    """Inconsistent formulas and interrupting constants along columns (or rows)."""
+    lines: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for (r, c), form in keys.items():
+        if vertical:
+            lines[c].append((r, form))
+        else:
+            lines[r].append((c, form))
+    out = []
+    for line, items in lines.items():
+        if len(items) < 3:
+            continue
+        items.sort()
+        # run-length encode contiguous equal forms
+        runs = []  # [start, end, form]
+        for pos, form in items:
+            if runs and runs[-1][2] == form and runs[-1][1] == pos - 1:
+                runs[-1][1] = pos
+            else:
+                runs.append([pos, pos, form])
+        for i in range(1, len(runs) - 1):
+            prev, cur, nxt = runs[i - 1], runs[i], runs[i + 1]
+            if prev[2] != nxt[2] or (prev[1] - prev[0] + 1) + (nxt[1] - nxt[0] + 1) < 3:
+                continue
+            gap_before = cur[0] - prev[1] - 1
+            gap_after = nxt[0] - cur[1] - 1
+            if gap_before == 0 and gap_after == 0 and cur[1] - cur[0] < 2:
+                for pos in range(cur[0], cur[1] + 1):
+                    cell = (pos, line) if vertical else (line, pos)
+                    src = (prev[1], line) if vertical else (line, prev[1])
+                    src_text = formulas.get(src) or _master_text(src, shared, shared_master) or ""
+                    got = formulas.get(cell) or _master_text(cell, shared, shared_master) or ""
+                    exp = _expected_formula(src_text, src, cell)
+                    side = "over og under" if vertical else "til venstre og højre"
+                    out.append(Finding(sheet, _cell(*cell), "inkonsistent_formel", ADVARSEL,
+                                       f"Formlen i {_cell(*cell)} afviger fra formlerne {side}: forventet {exp}, "
+                                       f"fundet {got}", exp, got))
+        # constants in a gap between two runs of the same form
+        for i in range(len(runs) - 1):
+            a, b = runs[i], runs[i + 1]
+            gap = b[0] - a[1] - 1
+            if a[2] != b[2] or gap < 1 or gap > 2 or (a[1] - a[0] + 1) + (b[1] - b[0] + 1) < 2:
+                continue
+            for pos in range(a[1] + 1, b[0]):
+                cell = (pos, line) if vertical else (line, pos)
+                v = value(*cell)
+                if not _is_constant(v):
+                    continue
+                src = (a[1], line) if vertical else (line, a[1])
+                src_text = formulas.get(src) or _master_text(src, shared, shared_master) or ""
+                exp = _expected_formula(src_text, src, cell)
+                side = "over og under" if vertical else "til venstre og højre"
+                out.append(Finding(sheet, _cell(*cell), "konstant_i_formelblok", ADVARSEL,
+                                   f"Cellen {_cell(*cell)} indeholder konstanten {v!r}, men cellerne {side} har "
+                                   f"samme formel; forventet {exp}", exp, repr(v)))
+    return out

@@ -1,0 +1,417 @@
+"""Lease schedules found in a sheet, recomputed as annuities.
+
+Pure: works on a sheet's rows of values (python-calamine's output) and
+returns :class:`~.findings.Finding` objects; no file I/O.
+
+A table is found by its header row: a cell for the balance
+(Restforpligtelse, Restgæld, Saldo), Ydelse (Terminsydelse, ...), Afdrag
+and Renter (Rente), plus Termin or Dato, in any order and on any row of
+the first :data:`HEADER_SCAN_ROWS`. Its data rows follow until the
+balance cell is no longer a number (a total row, a blank row).
+
+Each table is recomputed with the convention of xlkopi's
+``LEASE_SCHEDULE`` in mind but without assuming it:
+
+* ydelse = afdrag + renter in every row (1 øre tolerance);
+* the balance rolls forward, previous balance − afdrag = balance (1 øre);
+  a table whose balance column shows the balance *before* the payment is
+  recognised and checked the same way;
+* one periodic rate explains every row's interest as
+  ``ROUND(balance before the payment × rate; 2)``: a row is reported when
+  no rate that explains the other rows gives its interest within the øre
+  rounding. Paid in advance (forud), the first row has no interest;
+* the payment is the same in every row but the last regular row (which
+  settles the rounding remainder) and the residual row;
+* the balance after the last row is 0 (or the known residual value);
+* the dates are whole, equal numbers of months apart, counted with EDATE
+  from the first date (a residual row may share the last payment date).
+
+For each check only the **first** departing row is reported, with the
+expected and the found value and the difference, and the number of later
+rows that depart too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass
+
+from ..dates import edate, from_serial
+from .findings import ADVARSEL, FEJL, INFO, Finding, fmt_kr, fmt_num
+
+HEADER_SCAN_ROWS = 2000
+TOL_ORE = 1.0 + 1e-6
+
+
+def _norm(text: str) -> str:
+    t = text.lower().strip()
+    t = re.sub(r"\((?:kr|dkk)\.?\)|\bkr\.?$|\bdkk\b", "", t)
+    return re.sub(r"[\s.:;,_\-/()]+", " ", t).strip()
+
+
+def header_role(text) -> str | None:
+    """The column role of a header cell's text, or None.
+
+    >>> [header_role(t) for t in ("Terminsdato", "Terminsydelse", "Restgæld primo", "Rente (kr)",
+    ...                           "Rentesats", "Termin nr.", "Saldo", "Afdrag")]
+    ['dato', 'ydelse', 'saldo', 'renter', None, 'termin', 'saldo', 'afdrag']
+    """
+    if not isinstance(text, str) or not text.strip() or len(text) > 60:
+        return None
+    t = _norm(text)
+    if "ydelse" in t:
+        return "ydelse"
+    if "afdrag" in t:
+        return "afdrag"
+    if t.startswith("rente") or t.startswith("renter"):
+        if "sats" in t or "%" in t or "pct" in t or "procent" in t:
+            return None
+        return "renter"
+    if any(k in t for k in ("restforpligtelse", "restgæld", "restgaeld", "saldo", "restbeløb", "gæld")):
+        return "saldo"
+    if "dato" in t or t in ("forfald", "betalingsdag", "forfaldsdag"):
+        return "dato"
+    if t.startswith("termin") or t in ("nr", "periode", "terminsnr", "løbenr"):
+        return "termin"
+    return None
+
+
+@dataclass
+class LeaseTable:
+    """A schedule found in a sheet (1-based rows and columns)."""
+
+    sheet: str
+    header_row: int
+    cols: dict            # role -> column
+    first_row: int        # first data row
+    last_row: int         # last data row
+
+    @property
+    def rows(self) -> range:
+        return range(self.first_row, self.last_row + 1)
+
+
+def _is_num(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def find_tables(sheet: str, rows: list) -> list[LeaseTable]:
+    """Every schedule table in a sheet's ``rows`` (row 1 first)."""
+    tables: list[LeaseTable] = []
+    r = 0
+    limit = min(len(rows), HEADER_SCAN_ROWS)
+    while r < limit:
+        found_any = False
+        for cols in _header_segments(rows[r]):
+            table = _extent(sheet, rows, r + 1, cols)
+            if table is not None:
+                tables.append(table)
+                found_any = True
+        if found_any:
+            end = max(t.last_row for t in tables)
+            limit = min(len(rows), max(limit, end + HEADER_SCAN_ROWS))
+            r = max(r + 1, end)  # tables side by side end at different rows; rescan after the longest
+            continue
+        r += 1
+    return tables
+
+
+def _header_segments(row: list):
+    """Role maps of the header row's segments (separated by empty cells)."""
+    segments, current = [], {}
+    for c, v in enumerate(row, start=1):
+        if isinstance(v, str) and v.strip():
+            role = header_role(v)
+            if role and role not in current:
+                current[role] = c
+            continue
+        if v == "" or v is None:
+            if current:
+                segments.append(current)
+            current = {}
+    if current:
+        segments.append(current)
+    for cols in segments:
+        if {"saldo", "ydelse", "afdrag", "renter"} <= cols.keys() and ("termin" in cols or "dato" in cols):
+            yield cols
+
+
+def _extent(sheet: str, rows: list, header_row: int, cols: dict) -> LeaseTable | None:
+    bc = cols["saldo"] - 1
+    r = header_row  # 0-based index of the first data row
+    n = len(rows)
+    while r < n:
+        row = rows[r]
+        if bc >= len(row) or not _is_num(row[bc]):
+            break
+        r += 1
+    if r - header_row < 2:
+        return None
+    return LeaseTable(sheet, header_row, dict(cols), header_row + 1, r)
+
+
+# --- recomputation --------------------------------------------------------------------
+
+def _cell(col: int, row: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return f"{get_column_letter(col)}{row}"
+
+
+def _as_date(v) -> dt.date | None:
+    if isinstance(v, dt.datetime):
+        return v.date()
+    if isinstance(v, dt.date):
+        return v
+    if _is_num(v) and 1 <= v <= 2958465:
+        try:
+            return from_serial(v)
+        except ValueError:
+            return None
+    return None
+
+
+def _dk_date(d: dt.date) -> str:
+    return d.strftime("%d-%m-%Y")
+
+
+def _more(n: int) -> str:
+    return "" if n <= 0 else (" (og 1 senere række)" if n == 1 else f" (og {n} senere rækker)")
+
+
+def check_table(table: LeaseTable, rows: list, known_residual: float | None = None) -> list[Finding]:
+    """Recompute one table; findings for the first departing row of each check."""
+    import numpy as np
+
+    sheet = table.sheet
+    cols = table.cols
+    r0 = table.first_row - 1
+    data = rows[r0:table.last_row]
+
+    def column(role):
+        c = cols[role] - 1
+        return [row[c] if c < len(row) else "" for row in data]
+
+    Bv, Yv, Av, Rv = column("saldo"), column("ydelse"), column("afdrag"), column("renter")
+    findings: list[Finding] = []
+    # An opening row: a balance but no payment yet ("termin 0").
+    start = 0
+    if not _is_num(Yv[0]) or (Yv[0] == 0 and (not _is_num(Av[0]) or Av[0] == 0)):
+        if (not _is_num(Rv[0]) or Rv[0] == 0):
+            start = 1
+    # Flow cells must be numbers; a text or empty cell ends the checkable part.
+    n = len(data)
+    for k in range(start, n):
+        if not (_is_num(Yv[k]) and _is_num(Av[k]) and _is_num(Rv[k])):
+            bad = next(role for role, v in (("ydelse", Yv[k]), ("afdrag", Av[k]), ("renter", Rv[k])) if not _is_num(v))
+            findings.append(Finding(sheet, _cell(cols[bad], table.first_row + k), "tabel_fundet", INFO,
+                                    f"Ydelsesplanen i {_cell(cols['saldo'], table.header_row)} kan kun efterregnes til "
+                                    f"række {table.first_row + k - 1}: cellen er ikke et tal",
+                                    "et tal", repr(Yv[k] if bad == "ydelse" else Av[k] if bad == "afdrag" else Rv[k])))
+            n = k
+            break
+    if n - start < 2:
+        return findings
+    B = np.array(Bv[:n], dtype=float) * 100.0
+    Y = np.array([v if _is_num(v) else 0.0 for v in Yv[:n]], dtype=float) * 100.0
+    A = np.array([v if _is_num(v) else 0.0 for v in Av[:n]], dtype=float) * 100.0
+    R = np.array([v if _is_num(v) else 0.0 for v in Rv[:n]], dtype=float) * 100.0
+    row_no = lambda k: table.first_row + k  # noqa: E731
+    idx = np.arange(start, n)
+
+    # 1. ydelse = afdrag + renter
+    diff = Y[idx] - A[idx] - R[idx]
+    bad = idx[np.abs(diff) > TOL_ORE]
+    if bad.size:
+        k = int(bad[0])
+        findings.append(Finding(
+            sheet, _cell(cols["ydelse"], row_no(k)), "ydelse_sum", FEJL,
+            f"Række {row_no(k)}: ydelsen er {fmt_kr(Y[k] / 100)}, men afdrag + renter er "
+            f"{fmt_kr((A[k] + R[k]) / 100)} (afvigelse {fmt_kr((Y[k] - A[k] - R[k]) / 100)}){_more(bad.size - 1)}",
+            fmt_kr((A[k] + R[k]) / 100), fmt_kr(Y[k] / 100)))
+
+    # 2. balance rolls forward; which convention does the column follow?
+    after_ok = np.abs(B[:-1] - A[1:] - B[1:]) <= TOL_ORE          # B[k-1] - A[k] = B[k]
+    before_ok = np.abs(B[:-1] - A[:-1] - B[1:]) <= TOL_ORE        # B[k] - A[k] = B[k+1]
+    if start:
+        before_ok = before_ok[1:] if before_ok.size else before_ok
+    after_mode = int(after_ok[start:].sum()) >= int(before_ok.sum()) if start == 0 else True
+    if after_mode:
+        before = np.empty(n)
+        before[1:] = B[:-1]
+        before[0] = B[0] + A[0]
+        bad = np.nonzero(~after_ok)[0] + 1
+        bad = bad[bad > start] if start else bad
+        final_balance = B[n - 1]
+        if bad.size:
+            k = int(bad[0])
+            exp = B[k - 1] - A[k]
+            findings.append(Finding(
+                sheet, _cell(cols["saldo"], row_no(k)), "saldo_fremfoering", FEJL,
+                f"Række {row_no(k)}: restforpligtelsen er {fmt_kr(B[k] / 100)}, men forrige restforpligtelse "
+                f"{fmt_kr(B[k - 1] / 100)} − afdrag {fmt_kr(A[k] / 100)} giver {fmt_kr(exp / 100)} "
+                f"(afvigelse {fmt_kr((B[k] - exp) / 100)}){_more(bad.size - 1)}",
+                fmt_kr(exp / 100), fmt_kr(B[k] / 100)))
+    else:
+        before = B.copy()
+        bad = np.nonzero(~before_ok)[0]
+        final_balance = B[n - 1] - A[n - 1]
+        if bad.size:
+            k = int(bad[0]) + 1
+            exp = B[k - 1] - A[k - 1]
+            findings.append(Finding(
+                sheet, _cell(cols["saldo"], row_no(k)), "saldo_fremfoering", FEJL,
+                f"Række {row_no(k)}: restforpligtelsen (før betaling) er {fmt_kr(B[k] / 100)}, men forrige "
+                f"{fmt_kr(B[k - 1] / 100)} − afdrag {fmt_kr(A[k - 1] / 100)} giver {fmt_kr(exp / 100)} "
+                f"(afvigelse {fmt_kr((B[k] - exp) / 100)}){_more(bad.size - 1)}",
+                fmt_kr(exp / 100), fmt_kr(B[k] / 100)))
+
+    # 3. payments: regular payment, last regular row, residual row
+    last = n - 1
+    ys = Y[idx]
+    vals, counts = np.unique(np.round(ys), return_counts=True)
+    regular = float(vals[np.argmax(counts)])
+    remainder_tol = max(5.0, 0.5 * (n - start))
+    label = _termin_label(table, rows, last)
+    residual_row = None
+    if label or (abs(Y[last] - regular) > remainder_tol and n - start >= 3):
+        residual_row = last
+    forud = R[start] == 0 and Y[start] > 0
+    last_regular = last - 1 if residual_row is not None else last
+    check_pay = idx[(idx < last_regular)]
+    bad = check_pay[np.abs(Y[check_pay] - regular) > TOL_ORE]
+    if bad.size:
+        k = int(bad[0])
+        findings.append(Finding(
+            sheet, _cell(cols["ydelse"], row_no(k)), "fast_ydelse", ADVARSEL,
+            f"Række {row_no(k)}: ydelsen er {fmt_kr(Y[k] / 100)}, men tabellens faste ydelse er "
+            f"{fmt_kr(regular / 100)} (afvigelse {fmt_kr((Y[k] - regular) / 100)}){_more(bad.size - 1)}",
+            fmt_kr(regular / 100), fmt_kr(Y[k] / 100)))
+
+    # 4. one periodic rate explains every row's interest
+    mask = (idx >= start) & (before[idx] > 0.5)
+    if forud:
+        mask &= idx != start
+    if residual_row is not None and R[residual_row] == 0:
+        mask &= idx != residual_row
+    rate_rows = idx[mask]
+    if rate_rows.size >= 2:
+        bb, rr = before[rate_rows], R[rate_rows]
+        i_med = float(np.median(rr / bb))
+        inl = np.abs(rr - bb * i_med) <= TOL_ORE
+        lo = float(np.max((rr[inl] - 0.5) / bb[inl])) if inl.any() else i_med
+        hi = float(np.min((rr[inl] + 0.5) / bb[inl])) if inl.any() else i_med
+        if lo <= hi + 1e-15:
+            rate = (lo + hi) / 2
+            off = (rr < bb * lo - 0.5 - 1e-6) | (rr > bb * hi + 0.5 + 1e-6)
+        else:
+            rate = i_med
+            off = np.abs(rr - bb * i_med) > TOL_ORE + 1e-9 * bb
+        bad = rate_rows[off]
+        if bad.size:
+            k = int(bad[0])
+            exp = _round_ore(before[k] * rate)
+            findings.append(Finding(
+                sheet, _cell(cols["renter"], row_no(k)), "rentesats", FEJL,
+                f"Række {row_no(k)}: renterne er {fmt_kr(R[k] / 100)}, men tabellens faste periodesats "
+                f"{fmt_num(rate * 100, 4)} % af restforpligtelsen før betalingen ({fmt_kr(before[k] / 100)}) "
+                f"giver {fmt_kr(exp / 100)} (afvigelse {fmt_kr((R[k] - exp) / 100)}; rækkens egen sats er "
+                f"{fmt_num(R[k] / before[k] * 100, 4)} %){_more(bad.size - 1)}",
+                fmt_kr(exp / 100), fmt_kr(R[k] / 100)))
+
+    # 5. the final balance against the residual
+    kr_final = final_balance / 100
+    if residual_row is not None and known_residual is not None and abs(Y[residual_row] - known_residual * 100) > TOL_ORE:
+        findings.append(Finding(
+            sheet, _cell(cols["ydelse"], row_no(residual_row)), "slutsaldo", FEJL,
+            f"Restværdirækken {row_no(residual_row)} betaler {fmt_kr(Y[residual_row] / 100)}, men restværdien er "
+            f"{fmt_kr(known_residual)} (afvigelse {fmt_kr(Y[residual_row] / 100 - known_residual)})",
+            fmt_kr(known_residual), fmt_kr(Y[residual_row] / 100)))
+    if abs(final_balance) > TOL_ORE:
+        cell = _cell(cols["saldo"], row_no(last))
+        if residual_row is not None:
+            findings.append(Finding(
+                sheet, cell, "slutsaldo", FEJL,
+                f"Restforpligtelsen efter restværdirækken {row_no(last)} er {fmt_kr(kr_final)}, men skal være 0,00 kr",
+                fmt_kr(0), fmt_kr(kr_final)))
+        elif known_residual is not None:
+            if abs(final_balance - known_residual * 100) > TOL_ORE:
+                findings.append(Finding(
+                    sheet, cell, "slutsaldo", FEJL,
+                    f"Restforpligtelsen efter sidste termin (række {row_no(last)}) er {fmt_kr(kr_final)}, men "
+                    f"restværdien er {fmt_kr(known_residual)} (afvigelse {fmt_kr(kr_final - known_residual)})",
+                    fmt_kr(known_residual), fmt_kr(kr_final)))
+        else:
+            findings.append(Finding(
+                sheet, cell, "slutsaldo", INFO,
+                f"Restforpligtelsen efter sidste termin (række {row_no(last)}) er {fmt_kr(kr_final)}; tabellen har "
+                "ingen restværdirække, så beløbet er en restværdi eller en manglende betaling",
+                "0,00 kr eller restværdien", fmt_kr(kr_final)))
+
+    # 6. dates: whole, equal numbers of months from the first date
+    if "dato" in cols:
+        findings.extend(_check_dates(table, rows, start, n, residual_row))
+    return findings
+
+
+def _round_ore(x: float) -> float:
+    return math.floor(abs(x) + 0.5) * (1 if x >= 0 else -1)
+
+
+def _termin_label(table: LeaseTable, rows: list, k: int) -> bool:
+    if "termin" not in table.cols:
+        return False
+    c = table.cols["termin"] - 1
+    row = rows[table.first_row - 1 + k]
+    v = row[c] if c < len(row) else ""
+    return isinstance(v, str) and ("rest" in v.lower() or "scrap" in v.lower())
+
+
+def _check_dates(table: LeaseTable, rows: list, start: int, n: int, residual_row) -> list[Finding]:
+    c = table.cols["dato"] - 1
+    dates = []
+    for k in range(n):
+        row = rows[table.first_row - 1 + k]
+        dates.append(_as_date(row[c] if c < len(row) else ""))
+    ks = [k for k in range(n) if dates[k] is not None]
+    if len(ks) < 2:
+        return []
+    k0, k1 = ks[0], ks[1]
+    d0, d1 = dates[k0], dates[k1]
+    months = (d1.year - d0.year) * 12 + (d1.month - d0.month)
+    step = months // max(k1 - k0, 1)
+    if step <= 0 or edate(d0, step * (k1 - k0)) != d1:
+        return [Finding(table.sheet, _cell(table.cols["dato"], table.first_row + k1), "datoer", ADVARSEL,
+                        f"Række {table.first_row + k1}: datoen {_dk_date(d1)} ligger ikke et helt antal måneder "
+                        f"efter {_dk_date(d0)}", "et helt antal måneder", _dk_date(d1))]
+    bad = []
+    for k in ks[2:]:
+        exp = edate(d0, step * (k - k0))
+        if dates[k] == exp:
+            continue
+        if k == residual_row and dates[k] == dates[k - 1]:
+            continue  # paid in arrears, the residual falls due on the last payment date
+        bad.append((k, exp))
+    if not bad:
+        return []
+    k, exp = bad[0]
+    got = dates[k]
+    return [Finding(table.sheet, _cell(table.cols["dato"], table.first_row + k), "datoer", ADVARSEL,
+                    f"Række {table.first_row + k}: datoen er {_dk_date(got)}, men {step} måneder pr. termin fra "
+                    f"{_dk_date(d0)} (EDATE) giver {_dk_date(exp)} (afvigelse {(got - exp).days} dage){_more(len(bad) - 1)}",
+                    _dk_date(exp), _dk_date(got))]
+
+
+def audit_lease_tables(sheet: str, rows: list, known_residual: float | None = None):
+    """Find and recompute every schedule in a sheet; returns ``(tables, findings)``."""
+    tables = find_tables(sheet, rows)
+    findings: list[Finding] = []
+    for t in tables:
+        findings.append(Finding(sheet, f"{_cell(min(t.cols.values()), t.header_row)}:"
+                                       f"{_cell(max(t.cols.values()), t.last_row)}",
+                                "tabel_fundet", INFO,
+                                f"Ydelsesplan med {t.last_row - t.first_row + 1} rækker genkendt og efterregnet"))
+        findings.extend(check_table(t, rows, known_residual))
+    return tables, findings

@@ -1,0 +1,116 @@
+"""Stale values: cached values against LibreOffice's recalculation.
+
+Pure: compares the cached values of formula cells with the values of a
+recalculated copy (both as python-calamine rows). The LibreOffice run
+itself lives in :mod:`.engine`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+
+from ..dates import to_serial
+from .findings import FEJL, INFO, Finding
+from .formulas import _cell
+
+XLKOPI_FUNCTIONS = ("LEASE_SCHEDULE", "LEASE_PAYMENT", "BUYOUT", "CLICK_PRICE", "LEASE_RATE", "BASE_RATE", "APR",
+                    "ALLIN_COST")
+"""xlkopi's own worksheet functions (xlwings add-in); LibreOffice does not know them."""
+VOLATILE = ("TODAY", "NOW", "RAND", "RANDBETWEEN", "RANDARRAY", "IDAG", "NU", "SLUMP", "SLUMPMELLEM", "INDIRECT",
+            "OFFSET", "INFO", "CELL")
+_FUNC = re.compile(r"([A-Za-z_][A-Za-z0-9_.]*)\(")
+_ERRORS = ("#NAME?", "#REF!", "#VALUE!", "#DIV/0!", "#N/A", "#NUM!", "#NULL!", "Err:", "#SPILL!", "#CALC!")
+
+
+def _functions(formula: str) -> set[str]:
+    return {m.group(1).upper() for m in _FUNC.finditer(formula)}
+
+
+def _norm(v):
+    if isinstance(v, dt.datetime):
+        return to_serial(v.date()) + (v - dt.datetime.combine(v.date(), dt.time())).total_seconds() / 86400
+    if isinstance(v, dt.date):
+        return to_serial(v)
+    if isinstance(v, dt.timedelta):
+        return v.total_seconds() / 86400
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, int):
+        return float(v)
+    return v
+
+
+def _is_error(v) -> bool:
+    return isinstance(v, str) and v.startswith(_ERRORS)
+
+
+def same(a, b) -> bool:
+    """Cached ``a`` and recalculated ``b`` agree (numbers to 1e-9 relative, 1e-6 absolute).
+
+    >>> same(0.1 + 0.2, 0.3), same(100.0, 100.01), same("x", "x")
+    (True, False, True)
+    """
+    a, b = _norm(a), _norm(b)
+    if isinstance(a, float) and isinstance(b, float):
+        if not (math.isfinite(a) and math.isfinite(b)):
+            return a == b
+        return abs(a - b) <= 1e-6 + 1e-9 * max(abs(a), abs(b))
+    if isinstance(a, float) and isinstance(b, bool) or isinstance(a, bool) and isinstance(b, float):
+        return float(a) == float(b)
+    return a == b
+
+
+def _show(v) -> str:
+    v2 = _norm(v)
+    if isinstance(v, (dt.date, dt.datetime)):
+        return v.strftime("%d-%m-%Y")
+    if isinstance(v2, float):
+        return repr(v2).replace(".", ",")
+    return repr(v)
+
+
+def compare(sheet: str, formulas: dict, cached_rows: list, recalc_rows: list) -> list[Finding]:
+    """Findings for every formula cell whose cached value differs from the recalculated one."""
+    def at(rows, r, c):
+        if 0 < r <= len(rows):
+            row = rows[r - 1]
+            if 0 < c <= len(row):
+                return row[c - 1]
+        return ""
+
+    out: list[Finding] = []
+    missing = []
+    unknown = []
+    for (r, c), text in sorted(formulas.items()):
+        cached = at(cached_rows, r, c)
+        new = at(recalc_rows, r, c)
+        funcs = _functions(text or "")
+        if cached == "" or cached is None:
+            missing.append((r, c))
+            continue
+        if same(cached, new):
+            continue
+        ours = [f for f in funcs if f in XLKOPI_FUNCTIONS or f.startswith("_XLUDF.")]
+        if ours or (isinstance(new, str) and new.startswith(("#NAME?", "Err:5"))) and not _is_error(cached):
+            unknown.append(((r, c), ", ".join(sorted(ours)) or "en funktion LibreOffice ikke kender"))
+            continue
+        if funcs & set(VOLATILE):
+            out.append(Finding(sheet, _cell(r, c), "kan_ikke_efterproeves", INFO,
+                               f"Cellen {_cell(r, c)} bruger en flygtig funktion ({', '.join(sorted(funcs & set(VOLATILE)))}); "
+                               "værdien ændrer sig ved hver beregning", _show(new), _show(cached)))
+            continue
+        out.append(Finding(sheet, _cell(r, c), "foraeldet_vaerdi", FEJL,
+                           f"Cellen {_cell(r, c)} viser {_show(cached)}, men formlen {text} giver {_show(new)} "
+                           "ved genberegning i LibreOffice", _show(new), _show(cached)))
+    for (r, c), why in unknown:
+        out.append(Finding(sheet, _cell(r, c), "kan_ikke_efterproeves", INFO,
+                           f"Cellen {_cell(r, c)} bruger {why}; værdien kan ikke efterprøves i LibreOffice",
+                           "", ""))
+    if missing:
+        r, c = missing[0]
+        out.append(Finding(sheet, _cell(r, c), "ingen_gemt_vaerdi", INFO,
+                           f"{len(missing)} formelceller har ingen gemt værdi (filen er gemt uden beregning), "
+                           f"første er {_cell(r, c)}", "", ""))
+    return out

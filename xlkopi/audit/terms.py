@@ -1,0 +1,287 @@
+"""Contract terms found in a workbook, checked against the guide's red flags.
+
+Pure: works on defined names already resolved to values and on a sheet's
+rows of values. Two sources, in this order:
+
+1. **Defined names** (xlkopi's comparison workbooks name every input). A
+   name is matched by the words it contains, after folding æ/ø/å and
+   dropping separators: ``Tilbud1_Restvaerdi``, ``restværdi_2``,
+   ``T3.Loebetid`` all give the field *restværdi* or *løbetid*; what is left
+   of the name (``Tilbud1``, ``2``, ``T3``) groups the fields per offer.
+2. **Labelled cells** (any other workbook): a text cell whose text is one of
+   the labels in :data:`LABELS` (``Restværdi``, ``Anskaffelsespris``,
+   ``Løbetid``, ``Leasingform``, ``Sekundær periode``, ``Overskydende tryk``,
+   ``Indeksregulering`` ...) with its value in the cells to its right (one
+   offer per column, so a label column beside several offer columns works)
+   or, when the row is empty to the right, in the cell below.
+
+Each offer's fields become a :class:`~xlkopi.core.redflags.ContractTerms`
+and go through :func:`~xlkopi.core.redflags.red_flags`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from ..core.redflags import ContractTerms, red_flags
+from .findings import ADVARSEL, INFO, Finding
+
+# field -> (label texts, folded keywords for defined names)
+FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "price": (("anskaffelsespris", "kontantpris", "købspris", "pris"), ("anskaffelsespris", "kontantpris", "kobspris")),
+    "residual": (("restværdi", "scrapværdi", "restværdi kr"), ("restvaerdi", "scrapvaerdi")),
+    "years": (("løbetid", "løbetid år", "løbetid (år)", "løbetid måneder", "løbetid (måneder)", "løbetid mdr",
+               "finansieringens løbetid", "leasingperiode"),
+              ("loebetid", "lobetid", "lobetid_aar", "leasingperiode")),
+    "service_years": (("serviceaftalens løbetid", "serviceløbetid", "løbetid service", "serviceaftale løbetid",
+                       "serviceaftalens løbetid (år)"), ("serviceloebetid", "servicelobetid")),
+    "kind": (("leasingform", "finansieringsform", "aftaletype", "kontrakttype"),
+             ("leasingform", "finansieringsform", "aftaletype")),
+    "secondary_months": (("sekundær periode", "sekundær periode (måneder)", "sekundær periode mdr", "sekundærperiode"),
+                         ("sekundaerperiode",)),
+    "excess_price": (("overskydende tryk", "pris for overskydende tryk", "pris overskydende tryk",
+                      "overskydende tryk pris"), ("overskydendetryk", "overskydende")),
+    "click_price": (("klikpris", "klikpris pr. tryk", "klikpris kr"), ("klikpris",)),
+    "service_price": (("servicepris pr. tryk", "servicepris", "serviceprisen pr. tryk", "servicepris pr tryk"),
+                      ("serviceprisprtryk", "servicepris")),
+    "financing_indexed": (("indeksregulering af finansiering", "indeksregulering omfatter finansiering",
+                           "finansiering indeksreguleres", "indeksregulering finansiering", "indeksregulering"),
+                          ("indeksfinansiering", "finansieringindekseret", "indeksreguleringfinansiering",
+                           "indeksregulering")),
+    "unused_credited": (("kreditering af underskydende forbrug", "underskydende forbrug krediteres",
+                         "kreditering af ubrugte tryk", "kreditering"),
+                        ("kreditering", "underskydende")),
+    "minimum_volume": (("minimumsvolumen", "minimumsvolumen pr. år"), ("minimumsvolumen",)),
+    "fees": (("gebyrer", "gebyrer i alt"), ("gebyrer",)),
+}
+
+SEVERITY = {code: ADVARSEL for code in ("restvaerdi", "finansiel_loebetid", "operationel_loebetid", "service_loebetid",
+                                        "fuld_klikpris", "indekseret_finansiering", "sekundaer_periode",
+                                        "ingen_kreditering")}
+"""The issue's red flags are advarsel; the guide's other notes (fees, utilisation) are info."""
+
+
+def fold(text: str) -> str:
+    """Lower-case, æ/ø/å folded, only letters and digits kept.
+
+    >>> fold("Tilbud 1 – Restværdi (kr)"), fold("Løbetid_år")
+    ('tilbud1restvaerdikr', 'loebetidaar')
+    """
+    t = text.lower().replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
+    return re.sub(r"[^a-z0-9]", "", t)
+
+
+def _label_key(text: str) -> str:
+    t = text.lower().strip().rstrip(":").strip()
+    t = re.sub(r"\s+", " ", t)
+    return t
+
+
+_LABELS: dict[str, str] = {}
+for _field, (_labels, _) in FIELDS.items():
+    for _l in _labels:
+        _LABELS.setdefault(_label_key(_l), _field)
+LABELS = tuple(sorted(_LABELS))
+"""Every label text recognised (lower case; a trailing colon is ignored)."""
+
+
+def label_field(text) -> str | None:
+    """The ContractTerms field a label names, or None.
+
+    >>> label_field("Restværdi:"), label_field("Løbetid (år)"), label_field("Renter")
+    ('residual', 'years', None)
+    """
+    if not isinstance(text, str) or len(text) > 60:
+        return None
+    key = _label_key(text)
+    if key in _LABELS:
+        return _LABELS[key]
+    key2 = re.sub(r"\s*\((?:kr|dkk|år|måneder|mdr|%)\.?\)$", "", key)
+    return _LABELS.get(key2)
+
+
+def name_field(name: str) -> tuple[str, str] | None:
+    """``(field, offer key)`` of a defined name, or None.
+
+    >>> name_field("Tilbud1_Restvaerdi"), name_field("restværdi_2"), name_field("Rente")
+    (('residual', 'tilbud1'), ('residual', '2'), None)
+    """
+    f = fold(name)
+    best = None
+    for fld, (_, keys) in FIELDS.items():
+        for k in keys:
+            if k in f and (best is None or len(k) > len(best[1])):
+                best = (fld, k)
+    if best is None:
+        return None
+    fld, k = best
+    offer = f.replace(k, "", 1)
+    offer = re.sub(r"(aar|maaneder|mdr|kr)$", "", offer)
+    return fld, offer
+
+
+@dataclass
+class Offer:
+    """The fields found for one offer, each with the cell it came from."""
+
+    key: str
+    values: dict = field(default_factory=dict)   # field -> (value, sheet, cell, label text)
+
+
+def _num(v) -> Decimal | None:
+    if isinstance(v, bool) or v is None:
+        return None
+    if isinstance(v, (int, float)):
+        if isinstance(v, float) and not math.isfinite(v):
+            return None
+        return Decimal(repr(v)) if isinstance(v, float) else Decimal(v)
+    if isinstance(v, str):
+        t = v.strip().lower().replace("kr.", "").replace("kr", "").replace("%", "").replace(" ", "")
+        t = t.replace(".", "").replace(",", ".") if "," in t else t
+        try:
+            return Decimal(t)
+        except InvalidOperation:
+            return None
+    return None
+
+
+def _truthy(v) -> bool | None:
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, (int, float)):
+        return v != 0
+    if isinstance(v, str):
+        t = v.strip().lower()
+        if t in ("ja", "j", "yes", "sand", "true", "x"):
+            return True
+        if t in ("nej", "n", "no", "falsk", "false", "", "ingen"):
+            return False
+        if "finansier" in t or "hele" in t:
+            return True
+        n = _num(v)
+        if n is not None:
+            return n != 0
+    return None
+
+
+_KINDS = (("operation", "operationel"), ("finansiel", "finansiel"), ("leje", "leje"), ("all-in", "allin"),
+          ("allin", "allin"), ("all in", "allin"), ("kontant", "kontant"), ("bank", "banklaan"))
+
+
+def to_terms(offer: Offer) -> ContractTerms:
+    """Map an offer's raw fields to ContractTerms (unknown or unreadable fields stay None)."""
+    kw = {}
+    for fld, (value, _sheet, _cell, label) in offer.values.items():
+        if fld == "kind":
+            if isinstance(value, str):
+                low = value.lower()
+                kw["kind"] = next((k for needle, k in _KINDS if needle in low), None)
+        elif fld in ("years", "service_years"):
+            n = _num(value)
+            if n is not None:
+                months = any(u in label.lower() for u in ("måned", "mdr")) or n > 15
+                kw[fld] = n / 12 if months else n
+        elif fld == "secondary_months":
+            if isinstance(value, str) and _num(value) is None:
+                t = _truthy(value)
+                kw[fld] = None if t is None else (1 if t else 0)
+            else:
+                n = _num(value)
+                kw[fld] = int(n) if n is not None else None
+        elif fld == "financing_indexed":
+            if "finansier" in label.lower() or isinstance(value, str):
+                kw[fld] = _truthy(value) if ("finansier" in label.lower() or "finansier" in str(value).lower()) else None
+        elif fld == "unused_credited":
+            kw[fld] = _truthy(value)
+        elif fld == "minimum_volume":
+            n = _num(value)
+            kw["has_minimum_volume"] = None if n is None else n > 0
+        else:
+            kw[fld] = _num(value)
+    return ContractTerms(**{k: v for k, v in kw.items() if v is not None})
+
+
+_FIELD_FOR_FLAG = {"restvaerdi": "residual", "finansiel_loebetid": "years", "operationel_loebetid": "years",
+                   "service_loebetid": "service_years", "fuld_klikpris": "excess_price",
+                   "indekseret_finansiering": "financing_indexed", "sekundaer_periode": "secondary_months",
+                   "gebyrer": "fees", "ingen_kreditering": "unused_credited", "udnyttelse": "price"}
+
+
+def flag_findings(offers: list[Offer], source: str) -> list[Finding]:
+    """Red-flag findings for ``offers`` (``source`` names where the inputs came from)."""
+    out = []
+    for offer in offers:
+        terms = to_terms(offer)
+        for flag in red_flags(terms):
+            fld = _FIELD_FOR_FLAG.get(flag.code)
+            where = offer.values.get(fld) or next(iter(offer.values.values()))
+            _, sheet, cell, _label = where
+            who = f"tilbud '{offer.key}'" if offer.key else "aftalen"
+            out.append(Finding(sheet, cell, f"rødt_flag:{flag.code}", SEVERITY.get(flag.code, INFO),
+                               f"{flag.title} ({who}, fundet via {source}): fundet {flag.found}, forventet "
+                               f"{flag.expected}. {flag.reason}", flag.expected, flag.found))
+    return out
+
+
+def offers_from_names(resolved: list[tuple[str, object, str, str]]) -> list[Offer]:
+    """Offers from defined names resolved to ``(name, value, sheet, cell)``."""
+    offers: dict[str, Offer] = {}
+    for name, value, sheet, cell in resolved:
+        hit = name_field(name)
+        if hit is None:
+            continue
+        fld, key = hit
+        offer = offers.setdefault(key, Offer(key))
+        offer.values.setdefault(fld, (value, sheet, cell, name))
+    return [o for o in offers.values() if len(o.values) >= 2 or "kind" in o.values]
+
+
+def offers_from_labels(sheet: str, rows: list, skip_rows: set | None = None, max_rows: int = 2000) -> list[Offer]:
+    """Offers from labelled cells in one sheet's rows (see the module notes)."""
+    from openpyxl.utils import get_column_letter
+
+    skip_rows = skip_rows or set()
+    offers: dict[int, Offer] = {}
+    for r, row in enumerate(rows[:max_rows], start=1):
+        if r in skip_rows:
+            continue
+        for c, v in enumerate(row, start=1):
+            fld = label_field(v)
+            if fld is None:
+                continue
+            right = []
+            cc = c
+            while cc < len(row) and len(right) < 20:
+                x = row[cc]
+                cc += 1
+                if x == "" or x is None:
+                    if right:
+                        break
+                    if cc - c > 2:
+                        break
+                    continue
+                if label_field(x) is not None:
+                    break
+                right.append((cc, x))
+            if not right and r < len(rows):
+                below = rows[r][c - 1] if c - 1 < len(rows[r]) else ""
+                if below != "" and below is not None and label_field(below) is None:
+                    right = [(c, below)]
+                    rr = r + 1
+                else:
+                    rr = r
+            else:
+                rr = r
+            for col, x in right:
+                offer = offers.setdefault(col, Offer("" if len(offers) == 0 else get_column_letter(col)))
+                offer.values.setdefault(fld, (x, sheet, f"{get_column_letter(col)}{rr}", str(v)))
+    result = [o for o in offers.values() if o.values]
+    if len(result) > 1:
+        from openpyxl.utils import get_column_letter as gl
+
+        for col, o in offers.items():
+            o.key = f"kolonne {gl(col)}"
+    return result
