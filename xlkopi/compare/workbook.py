@@ -438,7 +438,7 @@ class _Writer:
                 ("Leasingsats (ydelse / kontantpris)", f"={k}_Ydelse/{k}_Kontantpris", PCT4, "BeregnetSats"),
                 ("Basisrente", f"=RATE({k}_Antal,-{k}_Ydelse,{k}_Kontantpris,-{k}_Restvaerdi,{k}_Forud)*{k}_Terminer",
                  PCT4, "Basisrente"),
-                ("ÅOP (inkl. etablerings- og fakturagebyr)", f"=(1+IRR({k}_Betalingsstroem,0.004))^12-1", PCT4, "AOP"),
+                ("ÅOP (inkl. etablerings- og fakturagebyr)", f"=(1+IRR({k}_Betalingsstroem,(1+{k}_Basisrente/{k}_Terminer)^({k}_Terminer/12)-1))^12-1", PCT4, "AOP"),
             ]
         self.head(ws, calc_top, ["Resultat", "Værdi", "Navn"], col=5)
         for i, (label, formula, fmt, suffix) in enumerate(results):
