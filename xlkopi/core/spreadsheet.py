@@ -39,9 +39,11 @@ def pmt(rate: float, nper: float, pv: float, fv: float = 0.0, type: int = 0) -> 
     t = _check_type(type)
     if nper == 0:
         raise ArgumentError("nper", "skal være forskellig fra 0", nper)
-    if rate == 0:
-        return -(pv + fv) / nper
     g = (1.0 + rate) ** nper
+    if rate == 0 or g == 1.0:
+        # A rate so small that (1 + rate)^nper rounds to 1 is 0 % to double precision;
+        # the general formula would divide by g - 1 = 0.
+        return -(pv + fv) / nper
     return -(pv * g + fv) * rate / ((1.0 + rate * t) * (g - 1.0))
 
 
@@ -52,9 +54,9 @@ def fv(rate: float, nper: float, pmt: float, pv: float = 0.0, type: int = 0) -> 
     2581.4
     """
     t = _check_type(type)
-    if rate == 0:
-        return -(pv + pmt * nper)
     g = (1.0 + rate) ** nper
+    if rate == 0 or g == 1.0:  # 0 % to double precision (see pmt)
+        return -(pv + pmt * nper)
     return -(pv * g + pmt * (1.0 + rate * t) * (g - 1.0) / rate)
 
 
@@ -65,9 +67,9 @@ def pv(rate: float, nper: float, pmt: float, fv: float = 0.0, type: int = 0) -> 
     -59777.15
     """
     t = _check_type(type)
-    if rate == 0:
-        return -(fv + pmt * nper)
     g = (1.0 + rate) ** nper
+    if rate == 0 or g == 1.0:  # 0 % to double precision (see pmt)
+        return -(fv + pmt * nper)
     return -(fv + pmt * (1.0 + rate * t) * (g - 1.0) / rate) / g
 
 
