@@ -15,7 +15,7 @@ from ..io.fingerprint import GENERATOR_PROPERTY, PROPERTY, fingerprint_of
 from . import formulas as formula_rules
 from . import lease, stale, terms
 from .findings import ADVARSEL, FEJL, INFO, SEVERITIES, Finding
-from .reader import WorkbookData, read_values_of, read_workbook
+from .reader import WorkbookData, read_workbook
 
 # Rules about style rather than correctness: informational in a workbook whose
 # formulas are exactly as xlkopi generated them (fingerprint matches).
@@ -200,14 +200,20 @@ def _recalc(data: WorkbookData, timeout: float) -> list[Finding]:
         except WorkbookError as exc:
             return [Finding(None, None, "kan_ikke_efterproeves", INFO,
                             f"Genberegningen i LibreOffice mislykkedes: {exc}", "", "")]
-        names = [s.name for s in data.sheets if s.scan is not None]
-        values = read_values_of(new, names)
+        try:
+            again = read_workbook(new)
+        except WorkbookError as exc:
+            return [Finding(None, None, "kan_ikke_efterproeves", INFO,
+                            f"LibreOffices genberegnede kopi kan ikke læses: {exc}", "", "")]
+    recalculated = {s.name: s for s in again.sheets if s.scan is not None}
     for sheet in data.sheets:
-        if sheet.scan is None or sheet.name not in values:
+        if sheet.scan is None or sheet.name not in recalculated:
             continue
+        other = recalculated[sheet.name]
         formulas = {}
         for (r, c) in sheet.scan.formula_cells():
             formulas[(r, c)] = sheet.scan.formula_at(r, c) or ""
         if formulas:
-            out.extend(stale.compare(sheet.name, formulas, sheet.rows, values[sheet.name]))
+            out.extend(stale.compare(sheet.name, formulas, sheet.rows, other.rows,
+                                     sheet.scan.errors, other.scan.errors))
     return out

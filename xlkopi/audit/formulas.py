@@ -160,6 +160,14 @@ def _capped(findings: list[Finding], sheet: str) -> list[Finding]:
     return out
 
 
+def _show(v) -> str:
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if isinstance(v, float):
+        return repr(v).replace(".", ",")
+    return repr(v)
+
+
 def _is_constant(v) -> bool:
     return v is not None and v != "" and not isinstance(v, bool)
 
@@ -308,6 +316,6 @@ def _runs(sheet, keys, formulas, value, shared, shared_master, vertical: bool) -
                 exp = _expected_formula(src_text, src, cell)
                 side = "over og under" if vertical else "til venstre og højre"
                 out.append(Finding(sheet, _cell(*cell), "konstant_i_formelblok", ADVARSEL,
-                                   f"Cellen {_cell(*cell)} indeholder konstanten {v!r}, men cellerne {side} har "
-                                   f"samme formel; forventet {exp}", exp, repr(v)))
+                                   f"Cellen {_cell(*cell)} indeholder konstanten {_show(v)}, men cellerne {side} har "
+                                   f"samme formel; forventet {exp}", exp, _show(v)))
     return out

@@ -270,9 +270,9 @@ def check_table(table: LeaseTable, rows: list, known_residual: float | None = No
 
     # 3. payments: regular payment, last regular row, residual row
     last = n - 1
-    ys = Y[idx]
+    ys = Y[start:last] if last > start else Y[idx]
     vals, counts = np.unique(np.round(ys), return_counts=True)
-    regular = float(vals[np.argmax(counts)])
+    regular = float(vals[np.argmax(counts)]) if counts.max() > 1 else float(Y[start])
     remainder_tol = max(5.0, 0.5 * (n - start))
     label = _termin_label(table, rows, last)
     residual_row = None
@@ -380,6 +380,8 @@ def _check_dates(table: LeaseTable, rows: list, start: int, n: int, residual_row
         return []
     k0, k1 = ks[0], ks[1]
     d0, d1 = dates[k0], dates[k1]
+    if d1 == d0 and k1 == residual_row:
+        return []  # a one-payment table in arrears: the residual shares the payment date
     months = (d1.year - d0.year) * 12 + (d1.month - d0.month)
     step = months // max(k1 - k0, 1)
     if step <= 0 or edate(d0, step * (k1 - k0)) != d1:
@@ -400,7 +402,7 @@ def _check_dates(table: LeaseTable, rows: list, start: int, n: int, residual_row
     got = dates[k]
     return [Finding(table.sheet, _cell(table.cols["dato"], table.first_row + k), "datoer", ADVARSEL,
                     f"Række {table.first_row + k}: datoen er {_dk_date(got)}, men {step} måneder pr. termin fra "
-                    f"{_dk_date(d0)} (EDATE) giver {_dk_date(exp)} (afvigelse {(got - exp).days} dage){_more(len(bad) - 1)}",
+                    f"{_dk_date(d0)} (EDATE) giver {_dk_date(exp)} (afvigelse {(got - exp).days} {'dag' if abs((got - exp).days) == 1 else 'dage'}){_more(len(bad) - 1)}",
                     _dk_date(exp), _dk_date(got))]
 
 

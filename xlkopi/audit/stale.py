@@ -13,7 +13,7 @@ import re
 
 from ..dates import to_serial
 from .findings import FEJL, INFO, Finding
-from .formulas import _cell
+from .formulas import _EXTERNAL, _cell
 
 XLKOPI_FUNCTIONS = ("LEASE_SCHEDULE", "LEASE_PAYMENT", "BUYOUT", "CLICK_PRICE", "LEASE_RATE", "BASE_RATE", "APR",
                     "ALLIN_COST")
@@ -71,9 +71,19 @@ def _show(v) -> str:
     return repr(v)
 
 
-def compare(sheet: str, formulas: dict, cached_rows: list, recalc_rows: list) -> list[Finding]:
-    """Findings for every formula cell whose cached value differs from the recalculated one."""
-    def at(rows, r, c):
+def compare(sheet: str, formulas: dict, cached_rows: list, recalc_rows: list,
+            cached_errors: dict | None = None, recalc_errors: dict | None = None) -> list[Finding]:
+    """Findings for every formula cell whose cached value differs from the recalculated one.
+
+    ``*_errors`` map cells to error values (python-calamine shows an error
+    cell as empty, so they come from the sheet scans).
+    """
+    cached_errors = cached_errors or {}
+    recalc_errors = recalc_errors or {}
+
+    def at(rows, r, c, errors=None):
+        if errors and (r, c) in errors:
+            return errors[(r, c)]
         if 0 < r <= len(rows):
             row = rows[r - 1]
             if 0 < c <= len(row):
@@ -84,8 +94,8 @@ def compare(sheet: str, formulas: dict, cached_rows: list, recalc_rows: list) ->
     missing = []
     unknown = []
     for (r, c), text in sorted(formulas.items()):
-        cached = at(cached_rows, r, c)
-        new = at(recalc_rows, r, c)
+        cached = at(cached_rows, r, c, cached_errors)
+        new = at(recalc_rows, r, c, recalc_errors)
         funcs = _functions(text or "")
         if cached == "" or cached is None:
             missing.append((r, c))
@@ -93,8 +103,11 @@ def compare(sheet: str, formulas: dict, cached_rows: list, recalc_rows: list) ->
         if same(cached, new):
             continue
         ours = [f for f in funcs if f in XLKOPI_FUNCTIONS or f.startswith("_XLUDF.")]
-        if ours or (isinstance(new, str) and new.startswith(("#NAME?", "Err:5"))) and not _is_error(cached):
+        if ours or (isinstance(new, str) and new.startswith(("#NAME?", "Err:5")) and not _is_error(cached)):
             unknown.append(((r, c), ", ".join(sorted(ours)) or "en funktion LibreOffice ikke kender"))
+            continue
+        if _EXTERNAL.search(text or ""):
+            unknown.append(((r, c), "en reference til en anden projektmappe"))
             continue
         if funcs & set(VOLATILE):
             out.append(Finding(sheet, _cell(r, c), "kan_ikke_efterproeves", INFO,

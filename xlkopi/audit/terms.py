@@ -219,7 +219,7 @@ def flag_findings(offers: list[Offer], source: str) -> list[Finding]:
             fld = _FIELD_FOR_FLAG.get(flag.code)
             where = offer.values.get(fld) or next(iter(offer.values.values()))
             _, sheet, cell, _label = where
-            who = f"tilbud '{offer.key}'" if offer.key else "aftalen"
+            who = f"tilbud '{offer.key.upper() if len(offer.key) <= 4 else offer.key}'" if offer.key else "aftalen"
             out.append(Finding(sheet, cell, f"rødt_flag:{flag.code}", SEVERITY.get(flag.code, INFO),
                                f"{flag.title} ({who}, fundet via {source}): fundet {flag.found}, forventet "
                                f"{flag.expected}. {flag.reason}", flag.expected, flag.found))
