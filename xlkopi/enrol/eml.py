@@ -9,18 +9,48 @@ Outlook open the file as a draft ready to send.
 from __future__ import annotations
 
 import hashlib
+import io
 import re
-from email.charset import QP, Charset
+from email.charset import Charset
+from email.generator import NLCRE, BytesGenerator
 from email.header import Header
 from email.mime.application import MIMEApplication
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
-from email.policy import compat32
+from email.policy import Compat32
 from email.utils import formataddr
 
-SMTP_COMPAT = compat32.clone(linesep="\r\n")
-_QP_UTF8 = Charset("utf-8")
-_QP_UTF8.body_encoding = QP  # readable Danish text in the raw file
+class _Generator(BytesGenerator):
+    """``BytesGenerator`` writing each body in one piece.
+
+    The stock ``_write_lines`` writes a base64 attachment line by line (two
+    writes per 76 characters), the main cost of a draft; converting all line
+    endings at once gives the same bytes.
+    """
+
+    def _write_lines(self, lines: str) -> None:
+        if lines:
+            self.write(NLCRE.sub(self._NL, lines))
+
+
+class _Policy(Compat32):
+    """``compat32`` with CRLF line ends that skips the folding machinery for short ASCII headers.
+
+    A header that fits on one line is written as ``Name: value`` (which is
+    what folding produces for it); anything longer or non-ASCII goes through
+    the normal RFC 2047 folding.
+    """
+
+    def _fold(self, name, value, sanitize):
+        if (isinstance(value, str) and value.isascii() and len(name) + len(value) + 2 <= 78
+                and not _CONTROL.search(value)):
+            return f"{name}: {value}{self.linesep}"
+        return super()._fold(name, value, sanitize)
+
+
+SMTP_COMPAT = _Policy(linesep="\r\n")
+_UTF8_8BIT = Charset("utf-8")
+_UTF8_8BIT.body_encoding = None  # 8bit: the Danish text stays readable in the raw draft
 
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\x85]+")
@@ -89,9 +119,11 @@ def build_eml(*, to: str, subject: str, body: str, attachment: bytes, filename: 
     msg["Subject"] = subject if subject.isascii() else Header(subject, "utf-8")
     msg["X-Unsent"] = "1"
     msg["Message-ID"] = f"<{digest[:32]}@xlkopi.invalid>"
-    msg.attach(MIMEText(body, "plain", _QP_UTF8))
+    msg.attach(MIMEText(body, "plain", _UTF8_8BIT))
     part = MIMEApplication(attachment, XLSX_TYPE[1])
     name = header_safe(filename)
     part.add_header("Content-Disposition", "attachment", filename=name if name.isascii() else ("utf-8", "", name))
     msg.attach(part)
-    return msg.as_bytes(policy=SMTP_COMPAT)
+    out = io.BytesIO()
+    _Generator(out, mangle_from_=False, policy=SMTP_COMPAT).flatten(msg)
+    return out.getvalue()

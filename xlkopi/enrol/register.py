@@ -176,8 +176,10 @@ def _excel_sheets(path: Path) -> dict[str, list[list[Any]]]:
     elif head.startswith(b"\xd0\xcf\x11\xe0") and suffix in (".xlsx", ".xlsm"):
         raise UntrustedFileError(f"Registret '{path.name}' er krypteret (adgangskodebeskyttet); gem det uden "
                                  "adgangskode")
-    elif suffix in (".xlsx", ".xlsm", ".ods"):
-        raise WorkbookError(f"Registret '{path.name}' er ikke en Excel-fil, selv om navnet slutter på {suffix}")
+    elif not head.startswith(b"\xd0\xcf\x11\xe0"):
+        if suffix in (".xlsx", ".xlsm", ".xls", ".ods", ".xlsb"):
+            raise WorkbookError(f"Registret '{path.name}' er ikke en Excel-fil, selv om navnet slutter på {suffix}")
+        raise WorkbookError(f"Registret '{path.name}' er hverken en Excel-fil (.xlsx) eller en mappe med CSV-filer")
     from python_calamine import CalamineWorkbook
 
     try:

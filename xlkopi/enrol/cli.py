@@ -1,0 +1,111 @@
+"""``xlkopi enrol``: enrolment paperwork (Bilag 7, Skema, e-mail drafts) for voluntary customers.
+
+A thin front end over :func:`xlkopi.enrol.batch.run`: parses the
+arguments, shows a progress bar and a summary table, returns the exit code
+(0 every requested enrolment generated or validly skipped, 1 any failed,
+2 the inputs could not be read).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..errors import XlkopiError
+from .batch import FAILED, GENERATED, OVERWRITTEN, SKIPPED, UNCHANGED, WRITTEN, Report, data_path, run
+
+EXAMPLE_REGISTER = "eksempel_register.xlsx"
+MAX_TABLE_ROWS = 40
+
+_STATUS_STYLE = {GENERATED: "green", SKIPPED: "yellow", FAILED: "bold red"}
+
+
+def register(subparsers) -> None:
+    """Add the ``enrol`` subcommand to the ``xlkopi`` parser."""
+    p = subparsers.add_parser(
+        "enrol",
+        help="Lav tilmeldinger (Bilag 7 og Skema) og e-mailkladder for frivillige kunder",
+        description="Læser et register over institutioner, lokationer, aftaler, parter og ønskede "
+                    "tilmeldinger og laver for hver tilmelding en udfyldt arbejdsbog (Bilag 7 og Skema) og "
+                    "en e-mailkladde (.eml) med emnet \"Tilmelding til <aftalenavn>\", plus en oversigt "
+                    "(Oversigt.xlsx). Slutkode 0: alt lavet eller med god grund sprunget over; 1: mindst én "
+                    "tilmelding fejlede (de gode er stadig lavet); 2: inddata kunne ikke læses.",
+    )
+    p.add_argument("register", metavar="REGISTER",
+                   help="Registret: en Excel-fil (.xlsx) eller en mappe med CSV-filer (Institutioner.csv ...)")
+    p.add_argument("--out", required=True, metavar="MAPPE", help="Mappe til arbejdsbøger, e-mailkladder og oversigt")
+    p.add_argument("--template", metavar="SKABELON",
+                   help="Egen skabelon (.xlsx) i stedet for standardskabelonen workbooks/bilag7_skema.xlsx")
+    p.add_argument("--mapping", metavar="FELTKORT",
+                   help="Feltkort (.toml/.json) der fortæller, hvor felterne står i skabelonen")
+    p.add_argument("--mail-to", metavar="ADRESSE",
+                   help="Modtageradresse for e-mailkladderne (standard: modtager i indstillinger.toml)")
+    p.add_argument("--columns", metavar="KOLONNEKORT",
+                   help="Kolonnekort (.toml/.json) for registre med andre ark- og kolonnenavne")
+    p.add_argument("--all-eligible", action="store_true",
+                   help="Lav alle tilmeldinger, institutionerne kan og skal lave (arket Tilmeldinger ignoreres)")
+    p.add_argument("--force", action="store_true", help="Overskriv eksisterende filer med andet indhold")
+    p.set_defaults(func=_run_args)
+
+
+def _run_args(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    console = Console(highlight=False)
+    return run_with_progress(console, Path(args.register), Path(args.out), template=args.template,
+                             mapping=args.mapping, mail_to=args.mail_to, force=args.force,
+                             all_eligible=args.all_eligible, columns=args.columns)
+
+
+def run_with_progress(console, register: Path, out: Path, **options) -> int:
+    """Run a batch with a rich progress bar, print the summary and return the exit code."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    progress = Progress(TextColumn("[bold]Tilmeldinger"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                        console=console, transient=True)
+    task = progress.add_task("tilmeldinger", total=None)
+    try:
+        with progress:
+            report = run(register, out, on_plan=lambda n: progress.update(task, total=n),
+                         progress=lambda _res: progress.advance(task), **options)
+    except XlkopiError as exc:
+        console.print(f"[bold red]Fejl:[/] {exc}")
+        return 2
+    show_report(console, report)
+    return report.exit_code
+
+
+def show_report(console, report: Report) -> None:
+    """The summary table and the counts (Danish)."""
+    from rich.table import Table
+
+    table = Table(title="Tilmeldinger", show_lines=False, expand=True)
+    table.add_column("Nr.", no_wrap=True, justify="right")
+    table.add_column("Institution", ratio=2, overflow="fold")
+    table.add_column("Aftale", ratio=2, overflow="fold")
+    table.add_column("Status", no_wrap=True)
+    table.add_column("Begrundelse / arbejdsbog", ratio=5, overflow="fold")
+    shown = report.results
+    if len(shown) > MAX_TABLE_ROWS:  # a big run: the table shows the problems, Oversigt.xlsx has it all
+        shown = [r for r in shown if r.status == FAILED or r.warnings][:MAX_TABLE_ROWS]
+        table.title = f"Tilmeldinger med fejl eller advarsler (højst {MAX_TABLE_ROWS}; alle står i oversigten)"
+    for r in shown:
+        note = r.reason if r.status != GENERATED else r.workbook_name
+        if r.warnings:
+            note += "\n[yellow]" + "\n".join(f"Advarsel: {w}" for w in r.warnings) + "[/]"
+        table.add_row(str(r.number), r.institution, r.agreement,
+                      f"[{_STATUS_STYLE[r.status]}]{r.status}[/]", note)
+    console.print(table)
+    console.print(f"{report.count(GENERATED)} genereret, {report.count(SKIPPED)} sprunget over, "
+                  f"{report.count(FAILED)} fejl. Filer: {report.files(WRITTEN)} skrevet, "
+                  f"{report.files(OVERWRITTEN)} overskrevet, {report.files(UNCHANGED)} uændret.")
+    if report.overview_problem:
+        console.print(f"[bold red]Oversigten blev ikke skrevet:[/] {report.overview_problem}")
+    else:
+        console.print(f"Oversigt: {report.overview}")
+
+
+def demo(out_dir: Path, console, force: bool) -> int:
+    """Run the bundled fictitious example register into ``out_dir/tilmelding``."""
+    console.rule("[bold]Tilmelding for frivillige kunder (eksempeldata)")
+    return run_with_progress(console, data_path(EXAMPLE_REGISTER), Path(out_dir) / "tilmelding", force=force)
