@@ -45,6 +45,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import inspect
+import math
 import os
 import sys
 from decimal import Decimal
@@ -76,6 +77,11 @@ _EXCEL_ERRORS = frozenset({
     "#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
     "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#PYTHON!",
 })
+
+_MAX_EXACT_INT = 2 ** 53
+# Below this, a nonzero annual rate is a typing or reference error, not a rate (and floating
+# point cannot annuitise it: (1 + r)^n rounds to exactly 1).
+_MIN_NONZERO_RATE = 1e-9
 
 _TRUE_WORDS = {"sand": True, "true": True, "falsk": False, "false": False}
 _TIMING_WORDS = {"forud": True, "bagud": False}
@@ -134,6 +140,14 @@ def _cell(value, argument: str):
     if isinstance(value, str) and value.strip().upper() in _EXCEL_ERRORS:
         raise ArgumentError(argument, f"indeholder Excel-fejlen {value.strip().upper()}; "
                                       "ret cellen, der henvises til")
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > _MAX_EXACT_INT:
+        # Excel's numbers are doubles; an integer this large can only come from JSON or Python
+        # callers, and as a float it meets the core's "urealistisk stort" checks.
+        value = float(value)
+    elif isinstance(value, Decimal):
+        # Excel's numbers are doubles; a Decimal (a Python caller) is read as one, and a
+        # signalling NaN, which cannot even be compared, as NaN.
+        value = float(value) if value.is_finite() else float("nan")
     return value
 
 
@@ -165,10 +179,10 @@ def _rate_argument(value):
     Arrives as a 2-D list (``ndim=2``): 1×1 is a fixed rate, n×2 a rate path.
     """
     if not _is_range(value):
-        return _cell(value, "annual_rate")
+        return _check_rate(_cell(value, "annual_rate"), "annual_rate")
     rows = [list(r) if _is_range(r) else [r] for r in value]
     if len(rows) == 1 and len(rows[0]) == 1:
-        return _cell(rows[0][0], "annual_rate")
+        return _check_rate(_cell(rows[0][0], "annual_rate"), "annual_rate")
     if any(len(r) != 2 for r in rows):
         raise ArgumentError("annual_rate", "skal være én rentesats eller et område med præcis to kolonner "
                                            "(fra-dato, årlig rente)", _shape(value))
@@ -177,12 +191,29 @@ def _rate_argument(value):
             if isinstance(cell, str) and cell.strip().upper() in _EXCEL_ERRORS:
                 raise ArgumentError(f"annual_rate (række {i + 1}, {what})",
                                     f"indeholder Excel-fejlen {cell.strip().upper()}")
+        _check_rate(row[1], f"annual_rate (række {i + 1}, rente)")
     return [tuple(r) for r in rows]
+
+
+def _check_rate(value, argument: str):
+    """Refuse a nonzero rate too small to be meant (the core validates everything else)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < abs(value) < _MIN_NONZERO_RATE:
+        raise ArgumentError(argument, "er så tæt på 0, at det ikke kan være en rente; skriv 0 for rentefri",
+                            value)
+    return value
+
+
+def _number(value) -> float:
+    """A result as an Excel number; Excel has no infinities, so an overflow is reported instead."""
+    x = float(value)
+    if not math.isfinite(x):
+        raise XlkopiError("Resultatet ligger uden for Excels talområde; kontrollér argumenterne")
+    return x
 
 
 def _money(amount: Decimal | None):
     """A Decimal amount as the float Excel shows (two decimals); None stays empty."""
-    return None if amount is None else float(amount)
+    return None if amount is None else _number(amount)
 
 
 def _as_datetime(day: dt.date | None):
@@ -192,7 +223,7 @@ def _as_datetime(day: dt.date | None):
 
 def _rate_float(value: float, digits: int = 12) -> float:
     """A computed rate, without the last binary digits' noise (0.051000000000000004 → 0.051)."""
-    return round(float(value), digits)
+    return round(_number(value), digits)
 
 
 # --------------------------------------------------------------------------- the guard
@@ -273,6 +304,16 @@ def _register(f):
 
 # --------------------------------------------------------------------------- worksheet functions
 
+def _beyond_9999(err: Exception) -> bool:
+    """A date computed past 31-12-9999 (Python's and Excel's last day)."""
+    return (isinstance(err, (ValueError, OverflowError)) and not isinstance(err, XlkopiError)
+            and ("out of range" in str(err) or "overflow" in str(err).lower()))
+
+
+def _late_start() -> ArgumentError:
+    return ArgumentError("start_date", "giver forfaldsdatoer efter 31-12-9999, Excels sidste dato")
+
+
 def _schedule(price, annual_rate, years, periods_per_year, residual, start_date, in_advance, function=None):
     """The core schedule; ``function`` names a worksheet function without a start date.
 
@@ -293,9 +334,15 @@ def _schedule(price, annual_rate, years, periods_per_year, residual, start_date,
 def LEASE_SCHEDULE(price, annual_rate, years, periods_per_year=4, residual=0, start_date=None,
                    in_advance=True):
     """Betalingsplan for en leasingaftale (annuitet) på øre: Termin, Dato, Restforpligtelse, Ydelse, Afdrag og Renter pr. termin; en restværdi er sidste række."""
-    s = _schedule(price, annual_rate, years, periods_per_year, residual, start_date, in_advance)
+    try:
+        s = _schedule(price, annual_rate, years, periods_per_year, residual, start_date, in_advance)
+        rows = s.table()[1:]
+    except Exception as err:
+        if _beyond_9999(err):
+            raise _late_start() from None
+        raise
     out = [list(SCHEDULE_HEADER)]
-    for term, due, balance, payment, principal, interest in s.table()[1:]:
+    for term, due, balance, payment, principal, interest in rows:
         out.append([term, _as_datetime(due), _money(balance), _money(payment), _money(principal),
                     _money(interest)])
     return out
@@ -316,15 +363,20 @@ def BUYOUT(price, annual_rate, years, periods_per_year, residual, start_date, bu
     """Indfrielsespris i kr på en dato efter aftaletype: finansiel, operationel (fra 24 måneder), restgaeld (refinansiering) eller skift (lejeaftale, skift af leverandør)."""
     if start_date is None:
         raise ArgumentError("start_date", "skal angives for at beregne en indfrielsespris")
-    s = _schedule(price, annual_rate, years, periods_per_year, residual, start_date, in_advance)
-    return _money(_buyout(s, buyout_date, kind, discount_rate, service_per_period))
+    try:
+        s = _schedule(price, annual_rate, years, periods_per_year, residual, start_date, in_advance)
+        return _money(_buyout(s, buyout_date, kind, discount_rate, service_per_period))
+    except Exception as err:
+        if _beyond_9999(err):
+            raise _late_start() from None
+        raise
 
 
 @_register
 @_worksheet_function()
 def CLICK_PRICE(annual_lease_payment, annual_min_volume, service_price_per_print):
     """Klikpris pr. tryk i kr = årlig leasingydelse / årlig minimumsvolumen + servicepris pr. tryk (ikke afrundet)."""
-    return float(_click_price(annual_lease_payment, annual_min_volume, service_price_per_print))
+    return _number(_click_price(annual_lease_payment, annual_min_volume, service_price_per_print))
 
 
 @_register
@@ -332,7 +384,7 @@ def CLICK_PRICE(annual_lease_payment, annual_min_volume, service_price_per_print
 def LEASE_RATE(price, annual_rate, years, periods_per_year=4, residual=0, in_advance=True):
     """Leasingsats: terminsydelsen som andel af anskaffelsesprisen (formatér cellen som procent). Sammenlign kun tilbud med samme løbetid og restværdi."""
     s = _schedule(price, annual_rate, years, periods_per_year, residual, None, in_advance, "LEASE_RATE")
-    return float(_leasing_rate(s))
+    return _number(_leasing_rate(s))
 
 
 @_register
@@ -372,10 +424,10 @@ def ALLIN_COST(click_price, min_volume, actual_volume, excess_price=None, servic
     c = _allin_cost(click_price, min_volume, actual_volume, excess_price, service_price, unused_credit_price)
     if not show:
         return _money(c.total)
-    values = (_money(c.minimum_charge), float(c.excess_prints), _money(c.excess_cost),
+    values = (_money(c.minimum_charge), _number(c.excess_prints), _money(c.excess_cost),
               "ikke beregnet (angiv service_price)" if c.machine_overpayment is None
               else _money(c.machine_overpayment),
-              float(c.unused_prints), _money(c.credit), _money(c.total))
+              _number(c.unused_prints), _money(c.credit), _money(c.total))
     return [["Post", "Værdi"]] + [[label, value] for label, value in zip(ALLIN_LABELS, values)]
 
 
