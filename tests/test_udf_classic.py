@@ -145,3 +145,17 @@ def test_xlwings_conf_configures_the_udf_module():
     assert (Path(path) / (conf["UDF MODULES"] + ".py")).is_file()
     # the keys are the add-in's (upper case, as its reader expects)
     assert all(key == key.upper() for key in conf)
+
+
+def test_module_needs_no_compiled_packages():
+    # xlwings Lite runs Pyodide: the functions must work with only xlwings and xlkopi's pure core
+    code = ("import sys\n"
+            "for name in ('numpy', 'pandas', 'scipy', 'openpyxl', 'numpy_financial', 'python_calamine'):\n"
+            "    sys.modules[name] = None\n"
+            f"sys.path.insert(0, {str(UDF_DIR)!r})\n"
+            "import xlkopi_udfs\n"
+            "print(xlkopi_udfs.LEASE_PAYMENT(100000, 0.051, 5))\n")
+    # (xlwings imports numpy and pandas only when they are there, so blocking them is fair)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=_python_env())
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "5624.49"  # the guide's payment
