@@ -38,6 +38,10 @@ def run(offers: Path, output: Path, *, pdf: bool = False, force: bool = False, n
     if not offer_set.offers:
         raise WorkbookError(f"Ingen gyldige tilbud i '{offers}'")
     comp = compare(offer_set)
+    for err in comp.rejected:
+        console.print(f"[red]Afvist:[/] {err}")
+    if not comp.results:
+        raise WorkbookError(f"Ingen gyldige tilbud i '{offers}'")
     path = write_workbook(comp, output, overwrite=force)
     console.print(f"Skrev {path} ({len(comp.results)} tilbud)")
     _print_ranking(console, comp)
@@ -60,7 +64,7 @@ def run(offers: Path, output: Path, *, pdf: bool = False, force: bool = False, n
                 made = convert(path, tmp, "pdf")
                 write_bytes_atomic(target, made.read_bytes(), overwrite=force)
             console.print(f"Skrev {target}")
-    return 1 if offer_set.errors else 0
+    return 1 if (offer_set.errors or comp.rejected) else 0
 
 
 def _print_ranking(console, comp) -> None:

@@ -36,8 +36,8 @@ from ..core.rates import apr, base_rate, leasing_rate
 from ..core.redflags import ContractTerms, RedFlag, red_flags
 from ..core.schedule import Schedule, lease_schedule
 from ..dates import edate
-from ..errors import RuleError
-from .offers import Needs, Offer, OfferSet
+from ..errors import ConvergenceError, FieldError, RuleError, XlkopiError
+from .offers import FIELD_LABEL, Needs, Offer, OfferSet
 
 NOT_BEFORE_24 = "Ikke muligt før måned 24"
 
@@ -124,6 +124,7 @@ class Comparison:
     results: list[OfferResult]
     year_rows: int          # rows of every year table (≥ horizon, ≥ every term)
     buyout_years: int       # columns of the Indfrielse sheet
+    rejected: list[FieldError] = field(default_factory=list)  # offers whose terms admit no schedule
 
     def result(self, key: str) -> OfferResult:
         return next(r for r in self.results if r.key == key)
@@ -186,9 +187,16 @@ def compute_offer(offer: Offer, key: str, needs: Needs, year_rows: int) -> Offer
             rows_by_year.setdefault(y, []).append(k)
         months = [p * s.terms.months_per_period for p in s.period]
         res.leasingsats = leasing_rate(s)
-        res.basisrente = base_rate(res.leasingsats, offer.years, offer.periods_per_year,
-                                   float(offer.residual) / float(offer.price), offer.in_advance)
-        res.aop = apr(s, offer.establishment_fee, offer.invoice_fee)
+        if res.leasingsats < 1:  # a single payment above the price has no leasingsats reading
+            try:
+                res.basisrente = base_rate(res.leasingsats, offer.years, offer.periods_per_year,
+                                           float(offer.residual) / float(offer.price), offer.in_advance)
+            except ConvergenceError:
+                res.basisrente = None
+        try:
+            res.aop = apr(s, offer.establishment_fee, offer.invoice_fee)
+        except ConvergenceError:
+            res.aop = None
         if offer.kind == "allin":
             res.click = click_price(s.payment * offer.periods_per_year, minv, offer.service_bw)
     last = len(s) - 1 if s is not None else -1
@@ -333,19 +341,40 @@ def contract_terms(res: OfferResult, needs: Needs) -> ContractTerms:
     )
 
 
+def check_offer(offer: Offer, needs: Needs) -> FieldError | None:
+    """Why the offer's terms admit no schedule (e.g. a leasingsats no rate explains), or None."""
+    try:
+        schedule_of(offer, needs)
+    except XlkopiError as exc:
+        name = "leasingsats" if offer.rate is None else "rate"
+        return FieldError(offer.sheet, offer.row, FIELD_LABEL[name], str(exc))
+    return None
+
+
 def compare(offer_set: OfferSet) -> Comparison:
-    """Compute every offer's figures and rank them by present value (1 = cheapest)."""
+    """Compute every offer's figures and rank them by present value (1 = cheapest).
+
+    Offers whose terms admit no schedule are left out and reported in
+    ``Comparison.rejected``; the others are compared.
+    """
     needs = offer_set.needs
-    terms = [needs.horizon]
+    offers, rejected = [], []
     for o in offer_set.offers:
+        problem = check_offer(o, needs)
+        if problem is None:
+            offers.append(o)
+        else:
+            rejected.append(problem)
+    terms = [needs.horizon]
+    for o in offers:
         if o.years is not None:
             terms.append(_ceil(o.years))
         if o.service_years is not None:
             terms.append(_ceil(o.service_years))
     year_rows = max(terms)
-    results = [compute_offer(o, f"T{i}", needs, year_rows) for i, o in enumerate(offer_set.offers, start=1)]
+    results = [compute_offer(o, f"T{i}", needs, year_rows) for i, o in enumerate(offers, start=1)]
     for r in results:
         # RANK(x; range; 1): one more than the number of strictly smaller values.
         r.rank = 1 + sum(1 for other in results if other.present_value < r.present_value)
     buyout_years = max([len(b.values) for r in results for b in r.buyouts] or [0])
-    return Comparison(needs, results, year_rows, buyout_years)
+    return Comparison(needs, results, year_rows, buyout_years, rejected)

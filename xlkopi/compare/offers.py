@@ -138,6 +138,7 @@ class Offer:
     secondary_months: int = 0
     response_hours: int | None = None
     rated_volume: int | None = None
+    sheet: str = OFFERS_SHEET      # source sheet (the CSV file's name for CSV input)
 
     @property
     def kind_label(self) -> str:
@@ -356,9 +357,9 @@ def parse_offer(raw: dict, row: int, sheet: str = OFFERS_SHEET) -> Offer:
         if kind == "allin" and not v["min_volume"]:
             raise FieldError(*at("min_volume"), "mangler: en all-in kontrakt har en minimumsvolumen")
         return Offer(row, supplier, _text(raw.get("machine")), kind, price, rate, sats, years, ppy, in_advance,
-                     residual, **v)
+                     residual, sheet=sheet, **v)
     # Cash purchase: the financing fields do not apply.
-    return Offer(row, supplier, _text(raw.get("machine")), kind, price, **v)
+    return Offer(row, supplier, _text(raw.get("machine")), kind, price, sheet=sheet, **v)
 
 
 def parse_needs(raw: dict[str, tuple[object, int]], sheet: str = NEEDS_SHEET) -> Needs:

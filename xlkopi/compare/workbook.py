@@ -436,9 +436,11 @@ class _Writer:
         if has_plan:
             results += [
                 ("Leasingsats (ydelse / kontantpris)", f"={k}_Ydelse/{k}_Kontantpris", PCT4, "BeregnetSats"),
-                ("Basisrente", f"=RATE({k}_Antal,-{k}_Ydelse,{k}_Kontantpris,-{k}_Restvaerdi,{k}_Forud)*{k}_Terminer",
-                 PCT4, "Basisrente"),
-                ("ÅOP (inkl. etablerings- og fakturagebyr)", f"=(1+IRR({k}_Betalingsstroem,(1+{k}_Basisrente/{k}_Terminer)^({k}_Terminer/12)-1))^12-1", PCT4, "AOP"),
+                ("Basisrente", f'=IF({k}_BeregnetSats>=1,"–",IFERROR(RATE({k}_Antal,-{k}_Ydelse,{k}_Kontantpris,'
+                               f'-{k}_Restvaerdi,{k}_Forud)*{k}_Terminer,"–"))', PCT4, "Basisrente"),
+                ("ÅOP (inkl. etablerings- og fakturagebyr)",
+                 f'=IFERROR((1+IRR({k}_Betalingsstroem,IF(ISNUMBER({k}_Basisrente),(1+{k}_Basisrente/{k}_Terminer)'
+                 f'^({k}_Terminer/12)-1,0.004)))^12-1,"–")', PCT4, "AOP"),
             ]
         self.head(ws, calc_top, ["Resultat", "Værdi", "Navn"], col=5)
         for i, (label, formula, fmt, suffix) in enumerate(results):
@@ -591,7 +593,7 @@ class _Writer:
                     if b.label.startswith("Alle resterende"):
                         f = f"={remaining}"
                     elif b.label.startswith("Nutidsværdi"):
-                        f = f'=IF({D}<EDATE(Startdato,24),"{NOT_BEFORE_24}",MIN({balance},{remaining}))'
+                        f = f'=IF({D}<EDATE(Startdato,24),"{NOT_BEFORE_24}",IF({k}_RenteAnvendt>=0,MIN({balance},{remaining}),{balance}))'
                     elif b.label.startswith("Skift"):
                         f = (f"={balance}+SUMPRODUCT(({k}_AarNr>{y})*({k}_AarNr-1<{k}_Serviceloebetid)"
                              f"*({k}_AarServiceSH+{k}_AarServiceFarve+{k}_Miljoegebyr))")
