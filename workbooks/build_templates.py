@@ -35,6 +35,7 @@ from openpyxl.drawing.image import Image
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -81,7 +82,7 @@ class PngImage(Image):
         self._bytes = data
         self.width, self.height = width, height
         self.format = "png"
-        self.anchor = "E1"
+        self.anchor = "D1"
 
     def _data(self) -> bytes:
         return self._bytes
@@ -107,6 +108,15 @@ def _input(ws, ref: str, merge_to: str | None = None, number_format: str = "@") 
                 c.border = BOX
 
 
+def _fit_to_page(ws, orientation: str) -> None:
+    """Print one page wide (as many pages tall as the locations need), A4."""
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.orientation = orientation
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+
+
 def _name(wb, name: str, sheet: str, ref: str) -> None:
     col, row = re.match(r"([A-Z]+)(\d+)", ref).groups()
     wb.defined_names[name] = DefinedName(name, attr_text=f"'{sheet}'!${col}${row}")
@@ -118,12 +128,14 @@ def build_workbook() -> Workbook:
     ws = wb.active
     ws.title = "Bilag 7"
     ws.sheet_view.showGridLines = False
-    for col, width in zip("ABCDE", (30, 22, 22, 22, 24)):
+    for col, width in zip("ABCD", (34, 18, 18, 18)):
         ws.column_dimensions[col].width = width
 
     ws["A1"] = "Bilag 7 – Tilmelding til aftale"
     ws["A1"].font = Font(bold=True, size=16, color=BLUE)
-    ws.merge_cells("A1:D1")
+    ws["A1"].alignment = Alignment(vertical="center")
+    ws.row_dimensions[1].height = 30
+    ws.merge_cells("A1:C1")
     ws["A2"] = "Frivillige kunder i Statens Indkøbsprogram"
     ws["A2"].font = Font(italic=True, color=BLUE)
     ws.merge_cells("A2:D2")
@@ -175,9 +187,7 @@ def build_workbook() -> Workbook:
         ws.add_data_validation(dv)
     ws.add_image(PngImage(png_logo(), 160, 40))
     ws.protection.sheet = True
-    ws.print_options.gridLines = False
-    ws.page_setup.orientation = "portrait"
-    ws.page_setup.fitToWidth = 1
+    _fit_to_page(ws, "portrait")
 
     sk = wb.create_sheet("Skema")
     sk.sheet_view.showGridLines = False
@@ -212,6 +222,8 @@ def build_workbook() -> Workbook:
     sk.add_data_validation(p_col)
     sk.freeze_panes = "A8"
     sk.protection.sheet = True
+    _fit_to_page(sk, "landscape")
+    sk.print_title_rows = "7:7"
 
     wb.properties.creator = "xlkopi"
     wb.properties.title = "Bilag 7 og Skema – tilmelding (xlkopi standardskabelon)"
