@@ -208,7 +208,7 @@ def write_xlsx(path, sheets: list[Sheet], names: dict | None = None, custom: dic
 # --- reference schedules (LEASE_SCHEDULE convention, plain Python) ---------------------
 
 def reference_schedule(price_ore: int, annual_rate: Fraction, n: int, ppy: int, residual_ore: int,
-                       in_advance: bool, start: dt.date):
+                       in_advance: bool, start: dt.date | None):
     """Rows ``(term, date, balance, payment, principal, interest)`` in øre, the xlkopi convention.
 
     Regular payment rounded to øre (PMT in exact fractions), interest =
@@ -241,10 +241,10 @@ def reference_schedule(price_ore: int, annual_rate: Fraction, n: int, ppy: int, 
             principal = pay - interest
         bal -= principal
         period = k if in_advance else k + 1
-        rows.append((k + 1, edate(start, period * months), bal, payment, principal, interest))
+        rows.append((k + 1, edate(start, period * months) if start else None, bal, payment, principal, interest))
     if residual_ore:
         period = n
-        rows.append(("Restværdi", edate(start, period * months), 0, residual_ore, target, rv_int))
+        rows.append(("Restværdi", edate(start, period * months) if start else None, 0, residual_ore, target, rv_int))
     return rows
 
 
@@ -266,7 +266,8 @@ def schedule_block(rows, top: int, left: int = 1, header=HEADER, formulas: bool 
             vals[2] = F(f"={c}{r - 1}-{e}{r}", bal / 100)
             vals[4] = F(f"={d}{r}-{f}{r}", prin / 100)
         for j, v in enumerate(vals):
-            cells[f"{L(left + j)}{r}"] = v
+            if v is not None:
+                cells[f"{L(left + j)}{r}"] = v
     return cells
 
 

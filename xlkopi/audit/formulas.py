@@ -233,9 +233,23 @@ def check_sheet(sheet: str, formulas: dict, errors: dict, rows: list, shared: di
 
     # numbers stored as text
     formula_cells = keys.keys()
-    for r, row in enumerate(rows, start=1):
-        for c, v in enumerate(row, start=1):
-            if v.__class__ is str and v and v[0] in "+-0123456789 " and _NUMBER_TEXT.match(v):
+    columns = list(zip(*rows)) if rows and len({len(r) for r in rows}) == 1 else None
+    if columns is not None:
+        # column-wise: skip at C speed every column without a text cell that starts like a number
+        candidates = []
+        for c, col in enumerate(columns, start=1):
+            if str not in set(map(type, col)):
+                continue
+            for r, v in enumerate(col, start=1):
+                if v and v.__class__ is str and v[0] in "+-0123456789 ":
+                    candidates.append((r, c, v))
+        candidates.sort()
+    else:
+        candidates = [(r, c, v) for r, row in enumerate(rows, start=1) for c, v in enumerate(row, start=1)
+                      if v and v.__class__ is str and v[0] in "+-0123456789 "]
+    for r, c, v in candidates:
+        if True:
+            if _NUMBER_TEXT.match(v):
                 digits = v.strip().lstrip("+-")
                 if (digits.isdigit() and (len(digits) >= 8 or (digits.startswith("0") and len(digits) > 1))):
                     continue  # CVR, EAN, phone numbers and postcodes are identifiers, not amounts

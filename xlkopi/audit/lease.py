@@ -38,7 +38,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from ..dates import edate, from_serial
+from ..dates import from_serial
 from .findings import ADVARSEL, FEJL, INFO, Finding, fmt_kr, fmt_num
 
 HEADER_SCAN_ROWS = 2000
@@ -93,8 +93,12 @@ class LeaseTable:
         return range(self.first_row, self.last_row + 1)
 
 
+_NUMBER_TYPES = frozenset({int, float})
+
+
 def _is_num(v) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+    # exact type test: fast on 10^5 rows, and bool (a subclass of int) is not a number here
+    return v.__class__ in _NUMBER_TYPES and v == v and v not in (math.inf, -math.inf)
 
 
 def find_tables(sheet: str, rows: list) -> list[LeaseTable]:
@@ -140,13 +144,11 @@ def _header_segments(row: list):
 
 def _extent(sheet: str, rows: list, header_row: int, cols: dict) -> LeaseTable | None:
     bc = cols["saldo"] - 1
-    r = header_row  # 0-based index of the first data row
     n = len(rows)
-    while r < n:
-        row = rows[r]
-        if bc >= len(row) or not _is_num(row[bc]):
-            break
-        r += 1
+    nt = _NUMBER_TYPES
+    # rows from python-calamine are rectangular; the generator keeps this one pass at C speed
+    r = next((header_row + j for j, row in enumerate(rows[header_row:])
+              if bc >= len(row) or row[bc].__class__ not in nt), n)
     if r - header_row < 2:
         return None
     return LeaseTable(sheet, header_row, dict(cols), header_row + 1, r)
@@ -155,9 +157,11 @@ def _extent(sheet: str, rows: list, header_row: int, cols: dict) -> LeaseTable |
 # --- recomputation --------------------------------------------------------------------
 
 def _cell(col: int, row: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return f"{get_column_letter(col)}{row}"
+    letters = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return f"{letters}{row}"
 
 
 def _as_date(v) -> dt.date | None:
@@ -190,8 +194,12 @@ def check_table(table: LeaseTable, rows: list, known_residual: float | None = No
     r0 = table.first_row - 1
     data = rows[r0:table.last_row]
 
+    width = min(len(row) for row in data)
+
     def column(role):
         c = cols[role] - 1
+        if c < width:
+            return [row[c] for row in data]
         return [row[c] if c < len(row) else "" for row in data]
 
     Bv, Yv, Av, Rv = column("saldo"), column("ydelse"), column("afdrag"), column("renter")
@@ -203,7 +211,12 @@ def check_table(table: LeaseTable, rows: list, known_residual: float | None = No
             start = 1
     # Flow cells must be numbers; a text or empty cell ends the checkable part.
     n = len(data)
-    for k in range(start, n):
+    try:  # fast path: every flow cell a number
+        np.array(Yv[start:] + Av[start:] + Rv[start:], dtype=float)
+        clean = True
+    except (ValueError, TypeError):
+        clean = False
+    for k in ([] if clean else range(start, n)):
         if not (_is_num(Yv[k]) and _is_num(Av[k]) and _is_num(Rv[k])):
             bad = next(role for role, v in (("ydelse", Yv[k]), ("afdrag", Av[k]), ("renter", Rv[k])) if not _is_num(v))
             findings.append(Finding(sheet, _cell(cols[bad], table.first_row + k), "tabel_fundet", INFO,
@@ -215,9 +228,11 @@ def check_table(table: LeaseTable, rows: list, known_residual: float | None = No
     if n - start < 2:
         return findings
     B = np.array(Bv[:n], dtype=float) * 100.0
-    Y = np.array([v if _is_num(v) else 0.0 for v in Yv[:n]], dtype=float) * 100.0
-    A = np.array([v if _is_num(v) else 0.0 for v in Av[:n]], dtype=float) * 100.0
-    R = np.array([v if _is_num(v) else 0.0 for v in Rv[:n]], dtype=float) * 100.0
+    if start:
+        Yv, Av, Rv = ([0.0] + v[1:n] for v in (Yv, Av, Rv))
+    Y = np.array(Yv[:n], dtype=float) * 100.0
+    A = np.array(Av[:n], dtype=float) * 100.0
+    R = np.array(Rv[:n], dtype=float) * 100.0
     row_no = lambda k: table.first_row + k  # noqa: E731
     idx = np.arange(start, n)
 
@@ -370,11 +385,18 @@ def _termin_label(table: LeaseTable, rows: list, k: int) -> bool:
 
 
 def _check_dates(table: LeaseTable, rows: list, start: int, n: int, residual_row) -> list[Finding]:
+    """Dates whole months apart: month ``m0 + step·j`` on the anchor day, clamped to the month's end.
+
+    The anchor day is the day of month most of the first dates use (EDATE
+    from 31 January gives 29 February, then 31 March).
+    """
+    import numpy as np
+
     c = table.cols["dato"] - 1
-    dates = []
-    for k in range(n):
-        row = rows[table.first_row - 1 + k]
-        dates.append(_as_date(row[c] if c < len(row) else ""))
+    base = table.first_row - 1
+    day = dt.date
+    raw = [rows[base + k][c] if c < len(rows[base + k]) else "" for k in range(n)]
+    dates = [v if v.__class__ is day else (None if v == "" else _as_date(v)) for v in raw]
     ks = [k for k in range(n) if dates[k] is not None]
     if len(ks) < 2:
         return []
@@ -384,26 +406,37 @@ def _check_dates(table: LeaseTable, rows: list, start: int, n: int, residual_row
         return []  # a one-payment table in arrears: the residual shares the payment date
     months = (d1.year - d0.year) * 12 + (d1.month - d0.month)
     step = months // max(k1 - k0, 1)
-    if step <= 0 or edate(d0, step * (k1 - k0)) != d1:
+    if step <= 0 or months != step * (k1 - k0):
         return [Finding(table.sheet, _cell(table.cols["dato"], table.first_row + k1), "datoer", ADVARSEL,
                         f"Række {table.first_row + k1}: datoen {_dk_date(d1)} ligger ikke et helt antal måneder "
                         f"efter {_dk_date(d0)}", "et helt antal måneder", _dk_date(d1))]
-    bad = []
-    for k in ks[2:]:
-        exp = edate(d0, step * (k - k0))
-        if dates[k] == exp:
-            continue
-        if k == residual_row and dates[k] == dates[k - 1]:
-            continue  # paid in arrears, the residual falls due on the last payment date
-        bad.append((k, exp))
-    if not bad:
+    days = [dates[k].day for k in ks[:13]]
+    anchor = max(set(days), key=lambda d: (days.count(d), d))
+    kk = np.array(ks)
+    got = np.array([dates[k] for k in ks], dtype="datetime64[D]")
+    m0 = np.datetime64(f"{d0.year:04d}-{d0.month:02d}", "M")
+    month = m0 + step * (kk - k0)
+    first = month.astype("datetime64[D]")
+    last_day = ((month + 1).astype("datetime64[D]") - first).astype(int)
+    expected = first + (np.minimum(anchor, last_day) - 1)
+    off = got != expected
+    if residual_row is not None and residual_row in ks:
+        j = ks.index(residual_row)
+        if off[j] and j > 0 and dates[ks[j]] == dates[ks[j - 1]]:
+            off[j] = False  # paid in arrears, the residual falls due on the last payment date
+    bad = np.nonzero(off)[0]
+    if not bad.size:
         return []
-    k, exp = bad[0]
-    got = dates[k]
+    j = int(bad[0])
+    k = ks[j]
+    exp = expected[j].astype(dt.date)
+    got_d = dates[k]
+    diff = (got_d - exp).days
     return [Finding(table.sheet, _cell(table.cols["dato"], table.first_row + k), "datoer", ADVARSEL,
-                    f"Række {table.first_row + k}: datoen er {_dk_date(got)}, men {step} måneder pr. termin fra "
-                    f"{_dk_date(d0)} (EDATE) giver {_dk_date(exp)} (afvigelse {(got - exp).days} {'dag' if abs((got - exp).days) == 1 else 'dage'}){_more(len(bad) - 1)}",
-                    _dk_date(exp), _dk_date(got))]
+                    f"Række {table.first_row + k}: datoen er {_dk_date(got_d)}, men {step} måneder pr. termin fra "
+                    f"{_dk_date(d0)} (EDATE) giver {_dk_date(exp)} (afvigelse {diff} "
+                    f"{'dag' if abs(diff) == 1 else 'dage'}){_more(bad.size - 1)}",
+                    _dk_date(exp), _dk_date(got_d))]
 
 
 def audit_lease_tables(sheet: str, rows: list, known_residual: float | None = None):

@@ -157,9 +157,10 @@ def _is_regular(block: bytes) -> bool:
 
 
 def _scan_block(scan: SheetScan, block: bytes, sheet: str, cells_budget: int) -> None:
-    rows = _ROW_R.findall(block)
-    if rows:
-        last = int(rows[-1])
+    at = block.rfind(b'<row r="')
+    m = _ROW_R.match(block, at) if at >= 0 else None
+    if m:
+        last = int(m.group(1))
         if last > scan.max_row:
             scan.max_row = last
     scan.cells += block.count(b"<c ")
@@ -170,7 +171,7 @@ def _scan_block(scan: SheetScan, block: bytes, sheet: str, cells_budget: int) ->
     if scan.cells > cells_budget:
         raise UntrustedFileError(
             f"Projektmappen har over {safety.MAX_CELLS:,} celler; xlkopi reviderer højst så mange".replace(",", "."))
-    nf = block.count(b"<f>") + block.count(b"<f ")
+    nf = (block.count(b"<f>") + block.count(b"<f ")) if b"<f" in block else 0
     if nf:
         found = _CELL_F.findall(block)
         if len(found) != nf:
