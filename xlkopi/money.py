@@ -62,6 +62,8 @@ def to_ore(value, argument: str = "beløb") -> int:
     if isinstance(value, bool) or value is None:
         raise ArgumentError(argument, "skal være et beløb i kr", value)
     if isinstance(value, int):
+        if abs(value) > 10**13:
+            raise ArgumentError(argument, "er urealistisk stort", value)
         return value * 100
     if isinstance(value, float):
         if not math.isfinite(value):

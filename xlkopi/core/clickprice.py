@@ -50,6 +50,8 @@ def click_price(annual_lease_payment, annual_min_volume, service_price_per_print
     """
     payment = _amount(annual_lease_payment, "annual_lease_payment")
     volume = _amount(annual_min_volume, "annual_min_volume", positive=True)
+    if volume < 1:
+        raise ArgumentError("annual_min_volume", "skal være mindst 1 tryk", annual_min_volume)
     service = _amount(service_price_per_print, "service_price_per_print")
     return (payment / volume + service).normalize()
 

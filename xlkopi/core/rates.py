@@ -14,7 +14,7 @@ from ..errors import ArgumentError, ConvergenceError
 from ..money import to_ore
 from .schedule import Schedule
 from .spreadsheet import solve_rate
-from .terms import _positive_number
+from .terms import MAX_PERIODS, _positive_number
 
 
 def leasing_rate(schedule: Schedule) -> Decimal:
@@ -57,12 +57,15 @@ def base_rate(leasingsats, years, periods_per_year=4, residual_share=0, in_advan
     if s >= 1:
         raise ArgumentError("leasingsats", "skal være under 100 % af prisen", leasingsats)
     y = _positive_number(years, "years")
-    if periods_per_year not in (1, 2, 4, 12):
+    if isinstance(periods_per_year, bool) or periods_per_year not in (1, 2, 4, 12):
         raise ArgumentError("periods_per_year", "skal være 1, 2, 4 eller 12", periods_per_year)
+    periods_per_year = int(periods_per_year)
     n_exact = y * periods_per_year
     if n_exact != n_exact.to_integral_value():
         raise ArgumentError("years", "giver ikke et helt antal terminer", years)
     n = int(n_exact)
+    if n > MAX_PERIODS:
+        raise ArgumentError("years", f"giver mere end {MAX_PERIODS} terminer", years)
     try:
         rv = float(residual_share or 0)
     except (TypeError, ValueError):

@@ -145,6 +145,8 @@ def make_terms(price, annual_rate, years, periods_per_year=4, residual=0, start_
     if residual_ore >= price_ore:
         raise ArgumentError("residual", "skal være mindre end anskaffelsesprisen", residual)
     start = None if start_date is None or start_date == "" else to_date(start_date, "start_date")
+    if start is not None and start.year + -(-n // ppy) + 1 > 9999:
+        raise ArgumentError("start_date", "giver forfaldsdatoer efter år 9999", start_date)
     if not isinstance(in_advance, (bool, int)) or in_advance not in (0, 1):
         raise ArgumentError("in_advance", "skal være SAND (forud) eller FALSK (bagud)", in_advance)
     if isinstance(annual_rate, (list, tuple)):
