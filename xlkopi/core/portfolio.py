@@ -50,9 +50,9 @@ def _pmt_ore(balance, rate, n, residual, adv) -> np.ndarray:
     b = balance / 100.0
     rv = residual / 100.0
     with np.errstate(divide="ignore", invalid="ignore"):
-        g = (1.0 + rate) ** n
-        annuity = np.where(rate == 0, (b - rv) / n,
-                           (b * g - rv) * rate / ((1.0 + rate * adv) * (g - 1.0)))
+        g1 = np.expm1(n * np.log1p(rate))  # (1+r)^n - 1 as the scalar pmt computes it
+        annuity = np.where((rate == 0) | (g1 == 0), (b - rv) / n,
+                           (b * (1.0 + g1) - rv) * rate / ((1.0 + rate * adv) * g1))
     cents = annuity * 100.0
     out = np.floor(np.abs(cents) + 0.5) * np.sign(cents)
     # Near an exact half øre, binary floats may round the wrong way; settle those few
