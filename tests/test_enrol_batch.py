@@ -364,3 +364,28 @@ def test_every_public_function_is_documented():
                 continue
             if inspect.isfunction(obj) or inspect.isclass(obj):
                 assert obj.__doc__, f"{info.name}.{name}"
+
+
+def test_per_agreement_template_and_request_date(tmp_path):
+    import datetime
+
+    tpl = openpyxl.Workbook()
+    tpl.active.title = "Form"
+    tpl.save(tmp_path / "computer.xlsx")
+    (tmp_path / "computer.toml").write_text('[felter]\naftale = "Form!A1"\ndato = "Form!A2"\n', encoding="utf-8")
+    data = data_copy()
+    data["Aftaler"][0][4] = "computer.xlsx"
+    headers = copy.deepcopy(HEADERS)
+    headers["Aftaler"].append("Feltkort")
+    for row in data["Aftaler"]:
+        row.append("computer.toml" if row[4] else "")
+    data["Tilmeldinger"][0][2] = datetime.date(2024, 3, 1)
+    reg = tmp_path / "register.xlsx"
+    reg.write_bytes(workbook_bytes(register_workbook(data, headers)))
+    report = run(reg, tmp_path / "ud")
+    assert report.exit_code == 0
+    got = openpyxl.load_workbook(tmp_path / "ud" / report.results[0].workbook_name)
+    assert got.sheetnames == ["Form"] and got["Form"]["A1"].value == "Computeraftalen"
+    assert got["Form"]["A2"].value == "01-03-2024"  # no date format in that cell: Danish date text
+    other = openpyxl.load_workbook(tmp_path / "ud" / report.results[1].workbook_name)
+    assert other.sheetnames == ["Bilag 7", "Skema"]  # the default template for the others

@@ -198,6 +198,28 @@ def _xml(data: bytes, what: str):
         raise WorkbookError(f"Skabelonens del '{what}' kan ikke læses som XML: {exc}") from None
 
 
+_DATE_FORMAT_IDS = set(range(14, 23)) | {45, 46, 47}
+
+
+def date_styles(members: dict[str, bytes]) -> set[str]:
+    """Style attributes (``' s="N"'``) whose number format shows a date."""
+    data = members.get("xl/styles.xml")
+    if not data:
+        return set()
+    root = _xml(data, "xl/styles.xml")
+    custom = {}
+    for fmt in root.iter(f"{_NS_MAIN}numFmt"):
+        code = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", fmt.get("formatCode", "")).lower()
+        custom[int(fmt.get("numFmtId", "0"))] = bool(re.search(r"[dy]", code)) or "mm" in code and "h" not in code
+    out = set()
+    xfs = root.find(f"{_NS_MAIN}cellXfs")
+    for i, xf in enumerate(xfs if xfs is not None else []):
+        fid = int(xf.get("numFmtId", "0"))
+        if fid in _DATE_FORMAT_IDS or custom.get(fid):
+            out.add(f' s="{i}"')
+    return out
+
+
 def _rels(members: dict[str, bytes], part: str) -> dict[str, str]:
     """Relationship id -> target part name for ``part``."""
     folder, _, name = part.rpartition("/")
@@ -318,8 +340,9 @@ class _SheetPlan:
     """A sheet cut into static text and slots for the fields (and the table rows)."""
 
     def __init__(self, part: str, text: str, slots: dict[tuple[int, int], list[str]],
-                 table: _TableSpec | None, sheet_name: str):
+                 table: _TableSpec | None, sheet_name: str, date_styles: set[str] = frozenset()):
         self.part = part
+        self.date_styles = date_styles
         self.table = table
         where = f"arket '{sheet_name}'"
         m = re.search(r"<(\w+:)?sheetData\b[^>]*?(/?)>", text)
@@ -466,6 +489,8 @@ class _SheetPlan:
                 if value is None:
                     out.append(raw if raw is not None else f'<{self.prefix}c r="{ref}"{style}/>')
                 else:
+                    if isinstance(value, date) and style not in self.date_styles:
+                        value = value.strftime("%d-%m-%Y")  # a serial number would show as 45352
                     out.append(cell_xml(ref, style, value))
             elif s[0] == "table":
                 out.append(self._table_rows(rows))
@@ -595,6 +620,7 @@ class Template:
                 slots.setdefault(sheet, {}).setdefault((r, c), []).append(key)
                 located.setdefault(key, []).append(f"'{sheet}'!{col_letters(c)}{r}")
 
+        dates = date_styles(members)
         table, table_sheet, table_where = cls._locate_table(path, members, sheets, mapping, resolve)
         parts: list[_Part] = []
         plans: dict[str, _SheetPlan] = {}
@@ -603,7 +629,8 @@ class Template:
             text = members[part].decode("utf-8")
             if "<!DOCTYPE" in text[:2000]:
                 raise UntrustedFileError(f"Skabelonens ark '{sheet}' indeholder en DTD og afvises")
-            plans[part] = _SheetPlan(part, text, slots.get(sheet, {}), table if sheet == table_sheet else None, sheet)
+            plans[part] = _SheetPlan(part, text, slots.get(sheet, {}), table if sheet == table_sheet else None, sheet,
+                                     dates)
         for name in members:
             if name in plans:
                 parts.append(_Part(name, sheet=plans[name]))
