@@ -10,6 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from xlkopi.enrol.batch import default_template
 from xlkopi.enrol.template import FIELDS, Mapping, Template, cell_xml, template_summary
@@ -215,3 +216,20 @@ def test_mapping_load_json(tmp_path):
     assert mapping.fields == {"aftale": ["Aftale", "Skema.Aftale"]} and mapping.table == "Lokationer"
     t = Template.load(TEMPLATE, mapping)
     assert set(t.located) == {"aftale"}
+
+
+_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="_"), max_size=60)
+
+
+@settings(max_examples=40, deadline=None)
+@given(name=_TEXT, unit=_TEXT)
+def test_any_text_round_trips_as_text(template, name, unit):
+    """Whatever the register holds comes back as the same text (never a formula)."""
+    wb = openpyxl.load_workbook(io.BytesIO(template.fill({"institution": name}, [{"enhed": unit}])))
+    expected = []
+    for text in (name, unit):
+        text = re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]", "", text.replace("\r\n", "\n").replace("\r", "\n"))
+        expected.append(text or None)
+    cells = (wb["Bilag 7"]["B8"], wb["Skema"]["A8"])
+    assert [c.value for c in cells] == expected
+    assert all(c.data_type == "s" for c in cells if c.value is not None)

@@ -12,6 +12,7 @@ Modules, pure first:
 ``rules``     who must enrol in what (eligibility, data-driven)
 ``validate``  CVR, EAN, e-mail and required-field checks
 ``names``     Windows-safe file names
+``plan``      which requested enrolments to generate, skip or fail, and why
 ``register``  reads the register (xlsx via python-calamine, or CSV files)
 ``zipbuild``  a deterministic zip writer (fixed timestamps)
 ``template``  compiles a template once and fills it by patching sheet XML
@@ -19,4 +20,5 @@ Modules, pure first:
 ``overview``  the Oversigt workbook
 ``batch``     the run: decisions, generation, writing
 ``cli``       the ``xlkopi enrol`` command
+``example``   the bundled fictitious register and synthetic registers
 """

@@ -34,15 +34,15 @@ class _Generator(BytesGenerator):
 
 
 class _Policy(Compat32):
-    """``compat32`` with CRLF line ends that skips the folding machinery for short ASCII headers.
+    """``compat32`` with CRLF line ends that writes plain ASCII headers on one line.
 
-    A header that fits on one line is written as ``Name: value`` (which is
-    what folding produces for it); anything longer or non-ASCII goes through
-    the normal RFC 2047 folding.
+    RFC 5322 allows lines up to 998 characters; folding at 78 is only a
+    recommendation, and the folding machinery is the main cost of a draft.
+    Non-ASCII headers still go through the normal RFC 2047 encoding.
     """
 
     def _fold(self, name, value, sanitize):
-        if (isinstance(value, str) and value.isascii() and len(name) + len(value) + 2 <= 78
+        if (isinstance(value, str) and value.isascii() and len(name) + len(value) + 2 <= 998
                 and not _CONTROL.search(value)):
             return f"{name}: {value}{self.linesep}"
         return super()._fold(name, value, sanitize)

@@ -77,6 +77,7 @@ _SPANS = re.compile(r'\s+spans="[^"]*"')
 _ROW_R = re.compile(r'(\s)r="\d+"')
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _XML_ESCAPED = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+_XML_SPECIAL = re.compile("[&<>_\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _EPOCH = date(1899, 12, 30)
 
 
@@ -110,13 +111,17 @@ def col_letters(index: int) -> str:
 def xml_text(value: str) -> str:
     """``value`` escaped for an XML text node of a cell.
 
-    Characters XML 1.0 cannot hold are dropped, and ``_xHHHH_`` sequences are
-    escaped as Excel expects (``_x005F_``) so that they read back literally.
+    Characters XML 1.0 cannot hold are dropped, CR and CR LF become LF (the
+    cell line break), and ``_xHHHH_`` sequences are escaped as Excel expects
+    (``_x005F_``) so that Excel and LibreOffice show them literally.
 
     >>> xml_text("A&B <c> _x0041_")
     'A&amp;B &lt;c&gt; _x005F_x0041_'
     """
-    value = _XML_BAD.sub("", value)
+    if not _XML_SPECIAL.search(value):  # the common case: nothing to do
+        return value
+    # XML parsers turn CR and CR LF into LF anyway; a cell's line break is LF
+    value = _XML_BAD.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
     value = _XML_ESCAPED.sub(r"_x005F_\1", value)
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
