@@ -39,7 +39,7 @@ from ..dates import edate
 from ..errors import ConvergenceError, FieldError, RuleError, XlkopiError
 from .offers import FIELD_LABEL, Needs, Offer, OfferSet
 
-NOT_BEFORE_24 = "Ikke muligt før måned 24"
+NOT_BEFORE_24 = "Ikke før måned 24"
 
 
 def xround(value: float, digits: int = 2) -> Decimal:

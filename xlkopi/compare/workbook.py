@@ -22,6 +22,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.pagebreak import Break
 
 from ..io.atomic import save_workbook_atomic
 from ..io.fingerprint import stamp
@@ -149,6 +150,23 @@ class _Writer:
             c.font = BOLD
         return c
 
+    def block(self, ws, top: int, col: int, span: int, title: str, items, k: str):
+        """A block of ``label | value | name`` rows; the label spans ``span`` merged columns."""
+        self.head(ws, top, [title] + [""] * (span - 1) + ["Værdi", "Navn"], col=col)
+        ws.merge_cells(start_row=top, start_column=col, end_row=top, end_column=col + span - 1)
+        for i, (label, formula, fmt, suffix) in enumerate(items):
+            row = top + 1 + i
+            for j in range(span + 2):
+                ws.cell(row, col + j).border = BOX
+            text_cell(ws.cell(row, col), label)
+            ws.merge_cells(start_row=row, start_column=col, end_row=row, end_column=col + span - 1)
+            if formula is not None:
+                self.put(ws, row, col + span, formula, fmt, bold=suffix in ("Total", "NV"))
+            if suffix:
+                text_cell(ws.cell(row, col + span + 1), f"{k}_{suffix}")
+                ref = f"${get_column_letter(col + span)}${row}"
+                self.name(f"{k}_{suffix}", ws, ref)
+
     @staticmethod
     def page(ws, landscape: bool, title_rows: str | None = None, title_cols: str | None = None):
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
@@ -157,7 +175,8 @@ class _Writer:
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0
         ws.page_margins.left = ws.page_margins.right = 0.4
-        ws.page_margins.top = ws.page_margins.bottom = 0.6
+        ws.page_margins.top = ws.page_margins.bottom = 0.7
+        ws.page_margins.header = ws.page_margins.footer = 0.3
         ws.print_options.gridLines = False
         if title_rows:
             ws.print_title_rows = title_rows
@@ -190,6 +209,7 @@ class _Writer:
         self.summary(summary)
         self.buyouts(buy)
         for sheet in self.wb.worksheets:
+            fit_row_heights(sheet)
             self.protect(sheet)
         self.wb.active = self.wb.sheetnames.index("Sammenligning")
         return self.wb
@@ -203,7 +223,6 @@ class _Writer:
                     "projektmappen dannes igen med xlkopi compare.")
         ws["A2"].alignment = WRAP
         ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=2 + len(comp.results))
-        ws.row_dimensions[2].height = 45
         self.head(ws, 4, ["Behov", "Navn", "Værdi"])
         for i, (name, label, attr, fmt) in enumerate(NEED_FIELDS):
             row = 5 + i
@@ -227,6 +246,7 @@ class _Writer:
             row = top + 1 + i
             text_cell(ws.cell(row, 1), label).border = BOX
             text_cell(ws.cell(row, 2), f"Tn_{suffix}").border = BOX
+            ws.cell(row, 1).alignment = ws.cell(row, 2).alignment = Alignment(vertical="top")
             for j, r in enumerate(comp.results):
                 col = 3 + j
                 c = ws.cell(row, col)
@@ -245,6 +265,7 @@ class _Writer:
                     value = int(value)
                 if kind in ("text", "fixed") and value is not None and fmt == "@":
                     text_cell(c, value)
+                    c.alignment = Alignment(wrap_text=True, vertical="top")
                 elif value is not None:
                     c.value = float(value) if not isinstance(value, int) else value
                     c.number_format = fmt
@@ -286,7 +307,6 @@ class _Writer:
         allin = o.kind == "allin"
 
         # ---- derived quantities (Beregning)
-        self.head(ws, calc_top, ["Beregning", "Værdi", "Navn"])
         calc = []
         if has_plan:
             calc = [
@@ -299,26 +319,19 @@ class _Writer:
                 ("Renter i restværdiens termin", f"=IF({k}_Forud=1,ROUND({k}_Restvaerdi*{k}_i/(1+{k}_i),2),0)", KR, "RVRenter"),
             ]
             if allin:
-                calc.append(("Klikpris s/h (ydelse × terminer / minimumsvolumen + servicepris)",
+                calc.append(("Klikpris s/h (ydelse × terminer / minimum + service)",
                              f"={k}_Ydelse*{k}_Terminer/{k}_Minimumsvolumen+{k}_ServiceSH", KR4, "Klikpris"))
             calc.append(("Kontrol af planens længde",
                          f'=IF({k}_Antal={n},"OK","Løbetid eller terminer ændret: dan projektmappen igen")', None, None))
         else:
             calc = [("Kontant køb: prisen betales ved start; service efter særskilt aftale.", None, None, None)]
-        for i, (label, formula, fmt, suffix) in enumerate(calc):
-            row = calc_top + 1 + i
-            text_cell(ws.cell(row, 1), label).border = BOX
-            if formula is not None:
-                self.put(ws, row, 2, formula, fmt)
-            if suffix:
-                text_cell(ws.cell(row, 3), f"{k}_{suffix}").border = BOX
-                self.name(f"{k}_{suffix}", ws, f"$B${row}")
+        self.block(ws, calc_top, 1, 4, "Beregning", calc, k)
 
         # ---- schedule (Ydelsesplan)
         if has_plan:
             text_cell(ws.cell(plan_top - 1, 1), "Ydelsesplan (betalinger på forfaldsdatoen regnes som betalt)").font = BOLD
             self.head(ws, plan_top, ["Termin", "Dato", "År", "Måned", "Ydelse", "Afdrag", "Renter",
-                                     "Restforpligtelse", "Fakturagebyr", "Nutidsværdi"])
+                                     "Restforpligtelse", "Fakturagebyr", "Nutidsværdi", "Strøm til ÅOP"])
             fin = f"IF({k}_IndeksFinansiering=1,(1+{k}_Indeksering)^(C{{r}}-1),1)"
             for kk in range(1, n + 1):
                 rr = plan_top + kk
@@ -353,17 +366,14 @@ class _Writer:
             for suffix, col in (("PlanAar", "C"), ("PlanMaaned", "D"), ("PlanDato", "B"), ("PlanYdelse", "E"),
                                 ("PlanRestgaeld", "H"), ("PlanGebyr", "I"), ("PlanNV", "J")):
                 self.name(f"{k}_{suffix}", ws, f"${col}${p_first}:${col}${p_res}")
-            # Monthly cash flow for ÅOP (EU CCD Annex I: months of 1/12 year)
-            months = n * (12 // o.periods_per_year)
-            text_cell(ws.cell(plan_top - 1, 12), "Betalingsstrøm pr. måned (til ÅOP)").font = BOLD
-            self.head(ws, plan_top, ["Måned", "Betaling"], col=12)
-            for m in range(months + 1):
-                rr = plan_top + 1 + m
-                self.put(ws, rr, 12, m)
-                start = f"IF(L{rr}=0,-{k}_Kontantpris+{k}_Etableringsgebyr,0)+"
-                self.put(ws, rr, 13, f"={start}SUMIF({k}_PlanMaaned,L{rr},{k}_PlanYdelse)"
-                                     f"+SUMIF({k}_PlanMaaned,L{rr},{k}_PlanGebyr)", KR)
-            self.name(f"{k}_Betalingsstroem", ws, f"$M${plan_top + 1}:$M${plan_top + 1 + months}")
+            # Cash flow per period 0..n for ÅOP: every flow falls on a whole period, so the
+            # periodic IRR compounds to the EU CCD Annex I rate (years of 12 equal months).
+            for p in range(n + 1):
+                rr = p_first + p
+                start_flow = f"-{k}_Kontantpris+{k}_Etableringsgebyr+" if p == 0 else ""
+                self.put(ws, rr, 11, f"={start_flow}SUMIF({k}_PlanMaaned,{p}*{k}_Mdr,{k}_PlanYdelse)"
+                                     f"+SUMIF({k}_PlanMaaned,{p}*{k}_Mdr,{k}_PlanGebyr)", KR)
+            self.name(f"{k}_Betalingsstroem", ws, f"$K${p_first}:$K${p_res}")
 
         # ---- year table
         text_cell(ws.cell(year_top - 1, 1), "Omkostninger pr. år (service indeksreguleres årligt)").font = BOLD
@@ -439,21 +449,14 @@ class _Writer:
                 ("Basisrente", f'=IF({k}_BeregnetSats>=1,"–",IFERROR(RATE({k}_Antal,-{k}_Ydelse,{k}_Kontantpris,'
                                f'-{k}_Restvaerdi,{k}_Forud)*{k}_Terminer,"–"))', PCT4, "Basisrente"),
                 ("ÅOP (inkl. etablerings- og fakturagebyr)",
-                 f'=IFERROR((1+IRR({k}_Betalingsstroem,IF(ISNUMBER({k}_Basisrente),(1+{k}_Basisrente/{k}_Terminer)'
-                 f'^({k}_Terminer/12)-1,0.004)))^12-1,"–")', PCT4, "AOP"),
+                 f'=IFERROR((1+IRR({k}_Betalingsstroem,IF(ISNUMBER({k}_Basisrente),{k}_Basisrente/{k}_Terminer,'
+                 f'0.01)))^{k}_Terminer-1,"–")', PCT4, "AOP"),
             ]
-        self.head(ws, calc_top, ["Resultat", "Værdi", "Navn"], col=5)
-        for i, (label, formula, fmt, suffix) in enumerate(results):
-            row = calc_top + 1 + i
-            text_cell(ws.cell(row, 5), label).border = BOX
-            self.put(ws, row, 6, formula, fmt, bold=i < 2)
-            text_cell(ws.cell(row, 7), f"{k}_{suffix}").border = BOX
-            self.name(f"{k}_{suffix}", ws, f"$F${row}")
-        widths = {"A": 13, "B": 13, "C": 15, "D": 12, "E": 36, "F": 16, "G": 16, "H": 16, "I": 14, "J": 14,
-                  "K": 14, "L": 9, "M": 14}
+        self.block(ws, calc_top, 7, 3, "Resultat", results, k)
+        widths = {"A": 10, "B": 12, "C": 10, "D": 12, "E": 14, "F": 15, "G": 14, "H": 16, "I": 14, "J": 15,
+                  "K": 17, "L": 15, "M": 15}
         for col, w in widths.items():
             ws.column_dimensions[col].width = w
-        ws.column_dimensions["A"].width = 30
         ws.freeze_panes = "A3"
         self.page(ws, landscape=True, title_rows="1:2")
         self.layout = getattr(self, "layout", {})
@@ -469,7 +472,6 @@ class _Writer:
                     "med et banklån; ÅOP medregner gebyrer.")
         ws["A2"].alignment = WRAP
         ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=1 + len(results))
-        ws.row_dimensions[2].height = 48
         self.head(ws, 4, ["Nøgletal"] + [r.key for r in results])
         rows = [
             ("Leverandør", "{k}_Leverandoer", "@"),
@@ -500,6 +502,7 @@ class _Writer:
             row = 5 + i
             self.summary_rows[label] = row
             text_cell(ws.cell(row, 1), label).border = BOX
+            ws.cell(row, 1).alignment = Alignment(vertical="top")
             ws.cell(row, 1).font = BOLD if label in ("Samlede omkostninger i horisonten", "Nutidsværdi af omkostningerne",
                                                       "Rang (nutidsværdi)") else Font()
             for j, r in enumerate(results):
@@ -522,8 +525,13 @@ class _Writer:
                 if label in ("Samlede omkostninger i horisonten", "Nutidsværdi af omkostningerne", "Rang (nutidsværdi)"):
                     c.font = BOLD
                 if fmt == "@":
-                    c.alignment = Alignment(wrap_text=True)
-        ws.row_dimensions[5 + len(rows) - 1].height = 60
+                    c.alignment = Alignment(wrap_text=True, vertical="top")
+                else:
+                    c.alignment = Alignment(horizontal="right")
+        for label in ("Leverandør", "Maskine"):
+            # the cells hold formulas; size the rows for the text they show
+            longest = max(len(getattr(r.offer, "supplier" if label == "Leverandør" else "machine")) for r in results)
+            ws.row_dimensions[self.summary_rows[label]].height = 13 * max(1, -(-longest // 21)) + 3
         # Cumulative cost by year (the chart's data)
         top = 5 + len(rows) + 2
         ws.cell(top - 1, 1, "Kumulerede omkostninger pr. år (nominelt, i horisonten)").font = BOLD
@@ -543,9 +551,11 @@ class _Writer:
         chart.y_axis.number_format = '#,##0'
         chart.y_axis.delete = False
         chart.x_axis.delete = False
-        chart.height, chart.width = 9, 24
+        chart.height, chart.width = 10, 30
         data = Reference(ws, min_col=2, max_col=1 + len(results), min_row=top, max_row=top + horizon)
         chart.add_data(data, titles_from_data=True)
+        for series in chart.series:
+            series.smooth = False  # straight segments: the costs are yearly sums, not a curve
         chart.set_categories(Reference(ws, min_col=1, min_row=top + 1, max_row=top + horizon))
         ws.add_chart(chart, f"A{top + horizon + 2}")
         ws.column_dimensions["A"].width = 36
@@ -553,7 +563,8 @@ class _Writer:
             ws.column_dimensions[get_column_letter(2 + j)].width = 19
         ws.freeze_panes = "B5"
         self.page(ws, landscape=True, title_cols="A:A")
-        ws.print_title_rows = "4:4"
+        # The key figures on page 1, the cumulative costs and the chart together on page 2
+        ws.row_breaks.append(Break(id=top - 3))
 
     def buyouts(self, ws):
         comp = self.comp
@@ -567,7 +578,6 @@ class _Writer:
                     "Banklån: restgælden.")
         ws["A2"].alignment = WRAP
         ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=2 + max(K, 3))
-        ws.row_dimensions[2].height = 62
         self.head(ws, 4, ["Tilbud", "Indfrielse"] + [f"År {y}" for y in range(1, K + 1)])
         text_cell(ws.cell(5, 1), "Dato").border = BOX
         text_cell(ws.cell(5, 2), "").border = BOX
@@ -608,7 +618,7 @@ class _Writer:
         ws.column_dimensions["A"].width = 28
         ws.column_dimensions["B"].width = 34
         for y in range(1, K + 1):
-            ws.column_dimensions[get_column_letter(2 + y)].width = 17
+            ws.column_dimensions[get_column_letter(2 + y)].width = 18
         ws.freeze_panes = "C6"
         self.page(ws, landscape=K > 3, title_rows="4:5")
 
@@ -623,7 +633,6 @@ class _Writer:
                     "printere. Fundet ved dannelsen ud fra tilbuddene; OK = reglen slår ikke ud.")
         ws["A2"].alignment = WRAP
         ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=2 + len(results))
-        ws.row_dimensions[2].height = 32
         self.head(ws, 4, ["Regel", "Begrundelse (vejledningen)"] + [f"{r.key} {r.offer.supplier}"[:40] for r in results])
         ws.row_dimensions[4].height = 30
         self.checklist_rows = {}
@@ -653,6 +662,38 @@ class _Writer:
             ws.column_dimensions[get_column_letter(3 + j)].width = 22
         ws.freeze_panes = "C5"
         self.page(ws, landscape=True, title_rows="4:4", title_cols="A:A")
+
+
+def _width(ws, col: int) -> float:
+    dim = ws.column_dimensions.get(get_column_letter(col))
+    return dim.width if dim is not None and dim.width else 8.43
+
+
+def fit_row_heights(ws, line_height: float = 13.0) -> None:
+    """Give rows with wrapped text the height their text needs.
+
+    LibreOffice and Excel keep a row's stored height on load, so wrapped
+    text would be cut on screen and in the PDF; the number of lines is
+    estimated from the column width (merged cells: the merged width).
+    """
+    import math
+
+    merged = {}
+    for rng in ws.merged_cells.ranges:
+        merged[(rng.min_row, rng.min_col)] = sum(_width(ws, c) for c in range(rng.min_col, rng.max_col + 1))
+    need: dict[int, int] = {}
+    for row in ws.iter_rows():
+        for c in row:
+            if not (isinstance(c.value, str) and c.data_type == "s" and c.alignment and c.alignment.wrap_text):
+                continue
+            width = merged.get((c.row, c.column), _width(ws, c.column))
+            per_line = max(1, int(width * 1.15))
+            lines = sum(max(1, math.ceil(len(part) / per_line)) for part in c.value.split("\n"))
+            need[c.row] = max(need.get(c.row, 1), lines)
+    for r, lines in need.items():
+        if lines > 1:
+            current = ws.row_dimensions[r].height or 0
+            ws.row_dimensions[r].height = max(current, line_height * lines + 3)
 
 
 def checklist_text(r: OfferResult, code: str) -> str:
