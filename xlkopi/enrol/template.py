@@ -148,7 +148,10 @@ def cell_xml(ref: str, style: str, value: Any) -> str:
         value = value.date()
     if isinstance(value, date):
         return f'<c r="{ref}"{style}><v>{(value - _EPOCH).days}</v></c>'
-    return f'<c r="{ref}"{style} t="inlineStr"><is><t xml:space="preserve">{xml_text(str(value))}</t></is></c>'
+    text = xml_text(str(value))
+    if not text:  # only characters XML cannot hold
+        return f'<c r="{ref}"{style}/>'
+    return f'<c r="{ref}"{style} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
 
 
 def _split_ref(ref: str) -> tuple[str | None, str]:
