@@ -158,7 +158,7 @@ class _Writer:
             row = top + 1 + i
             for j in range(span + 2):
                 ws.cell(row, col + j).border = BOX
-            text_cell(ws.cell(row, col), label)
+            text_cell(ws.cell(row, col), label).alignment = WRAP
             ws.merge_cells(start_row=row, start_column=col, end_row=row, end_column=col + span - 1)
             if formula is not None:
                 self.put(ws, row, col + span, formula, fmt, bold=suffix in ("Total", "NV"))
