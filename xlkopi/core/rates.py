@@ -83,9 +83,9 @@ def base_rate(leasingsats, years, periods_per_year=4, residual_share=0, in_advan
         if i < 0:
             # Times (1 + i)^n > 0 below 0 %: v^n would overflow near -100 %.
             g1 = math.expm1(growth)  # (1 + i)^n - 1
-            return s_f * (1.0 + i) ** (1 - first) * g1 / i + rv - 1.0 - g1
+            return s_f * (1.0 + i) ** (1 - first) * (g1 / i) + rv - 1.0 - g1
         d1 = -math.expm1(-growth)  # 1 - v^n
-        annuity = (1.0 + i) ** (1 - first) * d1 / i
+        annuity = (1.0 + i) ** (1 - first) * (d1 / i)
         return s_f * annuity + rv * (1.0 - d1) - 1.0
 
     try:

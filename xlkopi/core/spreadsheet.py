@@ -55,7 +55,8 @@ def pmt(rate: float, nper: float, pv: float, fv: float = 0.0, type: int = 0) -> 
     g1 = _growth_minus_one(rate, nper)
     if g1 == 0:  # 0 % to double precision
         return -(pv + fv) / nper
-    return -(pv * (1.0 + g1) + fv) * rate / ((1.0 + rate * t) * g1)
+    # rate / g1 first: for subnormal rates the product rate × amount would lose digits.
+    return -(pv * (1.0 + g1) + fv) * (rate / g1) / (1.0 + rate * t)
 
 
 def fv(rate: float, nper: float, pmt: float, pv: float = 0.0, type: int = 0) -> float:
@@ -68,7 +69,7 @@ def fv(rate: float, nper: float, pmt: float, pv: float = 0.0, type: int = 0) -> 
     if rate == 0:
         return -(pv + pmt * nper)
     g1 = _growth_minus_one(rate, nper)
-    return -(pv * (1.0 + g1) + pmt * (1.0 + rate * t) * g1 / rate)
+    return -(pv * (1.0 + g1) + pmt * (1.0 + rate * t) * (g1 / rate))
 
 
 def pv(rate: float, nper: float, pmt: float, fv: float = 0.0, type: int = 0) -> float:
@@ -81,7 +82,7 @@ def pv(rate: float, nper: float, pmt: float, fv: float = 0.0, type: int = 0) -> 
     if rate == 0:
         return -(fv + pmt * nper)
     g1 = _growth_minus_one(rate, nper)
-    return -(fv + pmt * (1.0 + rate * t) * g1 / rate) / (1.0 + g1)
+    return -(fv + pmt * (1.0 + rate * t) * (g1 / rate)) / (1.0 + g1)
 
 
 def ipmt(rate: float, per: int, nper: float, pv: float, fv: float = 0.0, type: int = 0) -> float:
@@ -209,8 +210,8 @@ def rate(nper: float, pmt_: float, pv_: float, fv_: float = 0.0, type: int = 0) 
         growth = nper * math.log1p(r)
         if r < 0:
             g1 = math.expm1(growth)  # (1 + r)^n - 1
-            return pv_ * (1.0 + g1) + pmt_ * (1.0 + r * t) * g1 / r + fv_
+            return pv_ * (1.0 + g1) + pmt_ * (1.0 + r * t) * (g1 / r) + fv_
         d1 = -math.expm1(-growth)  # 1 - (1 + r)^-n
-        return pv_ + pmt_ * (1.0 + r * t) * d1 / r + fv_ * (1.0 - d1)
+        return pv_ + pmt_ * (1.0 + r * t) * (d1 / r) + fv_ * (1.0 - d1)
 
     return solve_rate(scaled, argument="rate")
