@@ -371,8 +371,9 @@ class _Writer:
             for p in range(n + 1):
                 rr = p_first + p
                 start_flow = f"-{k}_Kontantpris+{k}_Etableringsgebyr+" if p == 0 else ""
-                self.put(ws, rr, 11, f"={start_flow}SUMIF({k}_PlanMaaned,{p}*{k}_Mdr,{k}_PlanYdelse)"
-                                     f"+SUMIF({k}_PlanMaaned,{p}*{k}_Mdr,{k}_PlanGebyr)", KR)
+                period = f"(A{rr}-1)" if p < n else f"{k}_Antal"  # the residual row: period n
+                self.put(ws, rr, 11, f"={start_flow}SUMIF({k}_PlanMaaned,{period}*{k}_Mdr,{k}_PlanYdelse)"
+                                     f"+SUMIF({k}_PlanMaaned,{period}*{k}_Mdr,{k}_PlanGebyr)", KR)
             self.name(f"{k}_Betalingsstroem", ws, f"$K${p_first}:$K${p_res}")
 
         # ---- year table
@@ -578,11 +579,14 @@ class _Writer:
                     "Banklån: restgælden.")
         ws["A2"].alignment = WRAP
         ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=2 + max(K, 3))
-        self.head(ws, 4, ["Tilbud", "Indfrielse"] + [f"År {y}" for y in range(1, K + 1)])
+        self.head(ws, 4, ["Tilbud", "Indfrielse"] + [y for y in range(1, K + 1)])
         text_cell(ws.cell(5, 1), "Dato").border = BOX
         text_cell(ws.cell(5, 2), "").border = BOX
         for y in range(1, K + 1):
-            self.put(ws, 5, 2 + y, f"=EDATE(Startdato,12*{y})", DATE)
+            L = get_column_letter(2 + y)
+            ws.cell(4, 2 + y).value = y  # the year number, shown as "År n"; the formulas use it
+            ws.cell(4, 2 + y).number_format = '"År "0'
+            self.put(ws, 5, 2 + y, f"=EDATE(Startdato,12*{L}$4)", DATE)
         row = 6
         self.buyout_rows = {}
         for r in comp.results:
@@ -605,7 +609,7 @@ class _Writer:
                     elif b.label.startswith("Nutidsværdi"):
                         f = f'=IF({D}<EDATE(Startdato,24),"{NOT_BEFORE_24}",IF({k}_RenteAnvendt>=0,MIN({balance},{remaining}),{balance}))'
                     elif b.label.startswith("Skift"):
-                        f = (f"={balance}+SUMPRODUCT(({k}_AarNr>{y})*({k}_AarNr-1<{k}_Serviceloebetid)"
+                        f = (f"={balance}+SUMPRODUCT(({k}_AarNr>{get_column_letter(col)}$4)*({k}_AarNr-1<{k}_Serviceloebetid)"
                              f"*({k}_AarServiceSH+{k}_AarServiceFarve+{k}_Miljoegebyr))")
                     else:
                         f = f"={balance}"
