@@ -247,3 +247,26 @@ def test_aop_equals_the_core(engine):
         assert lo == pytest.approx(apr(s), abs=1e-8), k
         checked += 1
     assert checked >= 50
+
+
+def test_text_stays_text_and_amounts_are_formulas(recalc, tmp_path):
+    """The block's only free text (the title) is a string cell, never a formula; amounts are formulas."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    titles = ["=1+1", "@SUM(A1)", "+45", "-3"]
+    blocks = []
+    row = 1
+    for title in titles:
+        block = write_lease_schedule(ws, row, 1, price=1000, annual_rate=0.05, years=1, periods_per_year=4,
+                                     residual=0, start_date=dt.date(2024, 1, 1), title=title)
+        assert ws.cell(row, 1).data_type == "s"
+        assert ws[block.cells["payment"]].data_type == "f"
+        assert all(ws[block.cell(k, block.first_row)].data_type == "f" for k in ("dato", "renter", "afdrag"))
+        blocks.append((row, block))
+        row = block.next_row + 1
+    source = tmp_path / "tekst.xlsx"
+    wb.save(source)
+    values = openpyxl.load_workbook(recalc(source), data_only=True).active
+    for (row, block), title in zip(blocks, titles):
+        assert values.cell(row, 1).value == title
+        assert _ore(values[block.cells["payment"]].value) == lease_schedule(1000, 0.05, 1, 4).regular_payment_ore
