@@ -176,6 +176,42 @@ def test_relative_form_and_hardcoded_numbers():
     assert formulas.hardcoded_numbers('=IF(A1="5",1,0)') == []
 
 
+_REF_PART = st.one_of(
+    st.builds(lambda ca, col, ra, row: f"{ca}{col}{ra}{row}", st.sampled_from(["", "$"]),
+              st.sampled_from(["A", "C", "AB", "XFD", "XFE", "ZZZ"]), st.sampled_from(["", "$"]),
+              st.one_of(st.integers(1, 1_048_576), st.integers(10**7, 10**9))),
+    st.sampled_from(["+", "-", "*", "/", "&", ":", "(", ")", ",", "!", "Ark2!", "'a b'!", "1.25", "0.01275", "2",
+                     '"A1"', '"x""5"', "ROUND(", "SUM(", "#REF!", "[1]", "_x", "E", " ", "\x00", "007", "BROW", "$CROW", "D$ROW"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_REF_PART, min_size=1, max_size=8), min_size=1, max_size=4),
+       st.lists(st.integers(1, 2000), min_size=1, max_size=12, unique=True), st.integers(1, 40))
+def test_relative_forms_by_shape_match_the_per_cell_form(bodies, rows, col):
+    # the column-at-a-time normalisation gives every cell exactly relative_form(text, row, col)
+    fs = {}
+    for i, r in enumerate(rows):
+        body = "".join(bodies[i % len(bodies)])
+        fs[(r, col)] = "=" + body.replace("ROW", str(r))
+        fs[(r, col + 1)] = f"=C{r + 1}-$E${r}*{r}+D{max(1, r - 1)}"
+    got = formulas.relative_forms(fs)
+    assert got == {k: formulas.relative_form(t, *k) for k, t in fs.items()}
+
+
+def test_relative_forms_on_the_planted_fault_corpus(tmp_path):
+    from audit_corpus import build_example
+    from xlkopi.audit.reader import read_workbook
+
+    data = read_workbook(build_example(tmp_path / "eksempel.xlsx"))
+    seen = 0
+    for sheet in data.sheets:
+        if sheet.scan is not None:
+            fs = sheet.scan.formulas
+            seen += len(fs)
+            assert formulas.relative_forms(fs) == {k: formulas.relative_form(t, *k) for k, t in fs.items()}
+    assert seen > 0
+
+
 def test_formula_block_rules():
     fs = {(r, 3): f"=A{r}*B{r}" for r in range(2, 12)}
     del fs[(5, 3)]                       # C5 holds a constant

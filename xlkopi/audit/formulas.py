@@ -92,6 +92,129 @@ def _rel(text: str, row: int, col: int) -> str:
     return _REF.sub(sub, text)
 
 
+_DIGITS = re.compile(r"[0-9]+")
+_LONG_DIGITS = re.compile(r"[0-9]{8}")
+_SEP = "\x00"
+
+
+def _shape_template(shape: str, col: int):
+    """Split a formula shape (digit runs as ``#``) into literals and slots.
+
+    Which digit runs belong to a cell reference depends only on the
+    characters around them (letters, ``$``, quotes), never on the digits
+    themselves, as long as no run is longer than the 7 digits ``_REF``
+    allows: so one pass of ``_REF`` over the shape (each run as ``1``)
+    tells every formula of that shape which runs are row numbers. Returns
+    ``(literals, slots)`` with ``len(literals) == len(slots) + 1``; a slot
+    is ``None`` (keep the digits as written), ``("rel", colpart)`` or
+    ``("abs", colpart)``.
+    """
+    pieces = shape.split("#")
+    canon = "1".join(pieces)
+    starts = []   # position of each digit run in canon
+    pos = -1
+    for p in pieces[:-1]:
+        pos += len(p) + 1
+        starts.append(pos)
+    run_at = {p: i for i, p in enumerate(starts)}
+    slots = [None] * len(starts)
+    cut = [0] * len(pieces)   # characters to drop from the end of each literal piece
+    segments = []
+    at = 0
+    if '"' in canon:
+        for m in _STRING.finditer(canon):
+            segments.append((at, m.start()))
+            at = m.end()
+    segments.append((at, len(canon)))
+    for a, b in segments:
+        for m in _REF.finditer(canon[a:b]):
+            cabs, letters, rabs, _digits = m.groups()
+            c = _col_num(letters)
+            if c > 16384:
+                continue
+            i = run_at[a + m.start(4)]
+            slots[i] = ("abs" if rabs else "rel", f"C{c}" if cabs else f"C[{c - col}]")
+            cut[i] = m.start(4) - m.start()
+    literals = [p[:len(p) - k] if k else p for p, k in zip(pieces, cut)]
+    return literals, slots
+
+
+def _render(literals, slots, values) -> str:
+    out = [literals[0]]
+    for lit, slot, v in zip(literals[1:], slots, values):
+        if slot is None:
+            out.append(v)
+        elif slot[0] == "rel":
+            out.append(f"R[{v}]{slot[1]}")
+        else:
+            out.append(f"R{v}{slot[1]}")
+        out.append(lit)
+    return "".join(out)
+
+
+def relative_groups(formulas: dict) -> dict[str, list[tuple[int, int]]]:
+    """The cells of ``formulas`` grouped by :func:`relative_form`, a column at a time.
+
+    Formulas in a column usually differ only in their row numbers, so the
+    cells are grouped by column and *shape* (the text with each digit run
+    as ``#``); each shape is tokenised once, and a cell's relative form is
+    fixed by the numbers in it (row references minus the cell's row,
+    absolute rows and other numbers as written). Only distinct number
+    vectors are rendered. Formulas with a digit run longer than a row
+    number go through :func:`relative_form` itself.
+    """
+    from operator import itemgetter, sub
+
+    # one regular-expression pass over all formulas joined by a character no formula holds
+    cells = list(formulas)
+    joined = _SEP.join(formulas.values())
+    shapes = _DIGITS.sub("#", joined).split(_SEP)
+    if len(shapes) != len(cells):   # a formula with the separator in it: one by one
+        shapes = [_DIGITS.sub("#", t) for t in formulas.values()]
+    groups: dict = defaultdict(list)
+    for cell, shape in zip(cells, shapes):
+        groups[(cell[1], shape)].append(cell)
+    out: dict[str, list] = defaultdict(list)
+    for (c, shape), group in groups.items():
+        k = shape.count("#")
+        texts = list(map(formulas.__getitem__, group))
+        if k == 0:
+            out[relative_form(shape, 0, c)].extend(group)
+            continue
+        flat = _DIGITS.findall(_SEP.join(texts))
+        if len(flat) != k * len(group) or any(map(_LONG_DIGITS.search, texts)):
+            for cell, t in zip(group, texts):
+                out[relative_form(t, *cell)].append(cell)
+            continue
+        rows = list(map(itemgetter(0), group))
+        literals, slots = _shape_template(shape, c)
+        vectors = []
+        for i, slot in enumerate(slots):
+            values = flat[i::k]
+            if slot is None:
+                vectors.append(values)
+            elif slot[0] == "rel":
+                vectors.append(map(sub, map(int, values), rows))
+            else:
+                vectors.append(map(int, values))
+        keys = list(zip(*vectors))
+        if keys.count(keys[0]) == len(keys):   # the usual case: the whole group shares one form
+            out[_render(literals, slots, keys[0])].extend(group)
+            continue
+        cache: dict = {}
+        for cell, key in zip(group, keys):
+            form = cache.get(key)
+            if form is None:
+                form = cache[key] = _render(literals, slots, key)
+            out[form].append(cell)
+    return out
+
+
+def relative_forms(formulas: dict) -> dict[tuple[int, int], str]:
+    """``{(row, col): relative_form(text, row, col)}`` for every formula, computed by :func:`relative_groups`."""
+    return {cell: form for form, cells in relative_groups(formulas).items() for cell in cells}
+
+
 def _cell(row: int, col: int) -> str:
     return f"{_col_letters(col)}{row}"
 
@@ -191,21 +314,16 @@ def check_sheet(sheet: str, formulas: dict, errors: dict, rows: list, shared: di
         findings.append(Finding(sheet, _cell(r, c), "fejlvaerdi", FEJL,
                                 f"Cellen {_cell(r, c)} viser fejlværdien {err}", "en værdi", err))
 
-    # relative forms; shared children take their master's form
-    keys: dict[tuple[int, int], str] = {}
+    # relative forms, a column and shape at a time; shared children take their master's form
+    by_form = relative_groups(formulas)
     master_forms = {}
     for si, (mr, mc, mtext) in shared_master.items():
         master_forms[si] = relative_form(mtext, mr, mc)
-    for (r, c), text in formulas.items():
-        keys[(r, c)] = relative_form(text, r, c)
     for (r, c), si in shared.items():
-        if (r, c) not in keys and si in master_forms:
-            keys[(r, c)] = master_forms[si]
+        if (r, c) not in formulas and si in master_forms:
+            by_form[master_forms[si]].append((r, c))
 
     # per distinct relative form: #REF!, hard-coded numbers, external references
-    by_form: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for key, form in keys.items():
-        by_form[form].append(key)
     for form, cells in by_form.items():
         cells.sort()
         first = cells[0]
@@ -227,37 +345,39 @@ def check_sheet(sheet: str, formulas: dict, errors: dict, rows: list, shared: di
                                     "læg antagelser i en navngiven inputcelle",
                                     "tal i inputceller", shown))
 
-    # uniform runs down columns and along rows
-    findings.extend(_runs(sheet, keys, formulas, value, shared, shared_master, vertical=True))
-    findings.extend(_runs(sheet, keys, formulas, value, shared, shared_master, vertical=False))
+    # uniform runs down columns and along rows, on arrays of (row, col, form id)
+    table = _form_arrays(by_form)
+    findings.extend(_runs(sheet, table, formulas, value, shared, shared_master, vertical=True))
+    findings.extend(_runs(sheet, table, formulas, value, shared, shared_master, vertical=False))
 
     # numbers stored as text
-    formula_cells = keys.keys()
-    columns = list(zip(*rows)) if rows and len({len(r) for r in rows}) == 1 else None
-    if columns is not None:
-        # column-wise: skip at C speed every column without a text cell that starts like a number
-        candidates = []
-        for c, col in enumerate(columns, start=1):
-            if str not in set(map(type, col)):
+
+    def is_formula(cell):
+        return cell in formulas or shared.get(cell, -1) in master_forms
+    # the distinct texts of the whole sheet, collected at C speed (no Python code per cell);
+    # the cells are visited only when some text reads as a number
+    from functools import partial
+    from itertools import chain, compress
+    from operator import is_
+
+    cells = chain.from_iterable(rows)
+    kinds = map(type, chain.from_iterable(rows))
+    texts = set()
+    for v in set(compress(cells, map(partial(is_, str), kinds))):
+        if v and v[0] in "+-0123456789 " and _NUMBER_TEXT.match(v):
+            digits = v.strip().lstrip("+-")
+            if digits.isdigit() and (len(digits) >= 8 or (digits.startswith("0") and len(digits) > 1)):
+                continue  # CVR, EAN, phone numbers and postcodes are identifiers, not amounts
+            texts.add(v)
+    if texts:
+        for r, row in enumerate(rows, start=1):
+            if texts.isdisjoint(row):
                 continue
-            for r, v in enumerate(col, start=1):
-                if v and v.__class__ is str and v[0] in "+-0123456789 ":
-                    candidates.append((r, c, v))
-        candidates.sort()
-    else:
-        candidates = [(r, c, v) for r, row in enumerate(rows, start=1) for c, v in enumerate(row, start=1)
-                      if v and v.__class__ is str and v[0] in "+-0123456789 "]
-    for r, c, v in candidates:
-        if True:
-            if _NUMBER_TEXT.match(v):
-                digits = v.strip().lstrip("+-")
-                if (digits.isdigit() and (len(digits) >= 8 or (digits.startswith("0") and len(digits) > 1))):
-                    continue  # CVR, EAN, phone numbers and postcodes are identifiers, not amounts
-                if (r, c) in formula_cells:
-                    continue
-                findings.append(Finding(sheet, _cell(r, c), "tal_som_tekst", ADVARSEL,
-                                        f"Cellen {_cell(r, c)} indeholder tallet '{v}' som tekst; det tæller ikke med "
-                                        "i beregninger", "et tal", repr(v)))
+            for c, v in enumerate(row, start=1):
+                if v.__class__ is str and v in texts and not is_formula((r, c)):
+                    findings.append(Finding(sheet, _cell(r, c), "tal_som_tekst", ADVARSEL,
+                                            f"Cellen {_cell(r, c)} indeholder tallet '{v}' som tekst; det tæller "
+                                            "ikke med i beregninger", "et tal", repr(v)))
     return _capped(findings, sheet)
 
 
@@ -277,26 +397,60 @@ def _expected_formula(src_text: str, src: tuple[int, int], dst: tuple[int, int])
         return src_text
 
 
-def _runs(sheet, keys, formulas, value, shared, shared_master, vertical: bool) -> list[Finding]:
+def _form_arrays(by_form: dict):
+    """``(rows, cols, form ids)`` as numpy arrays, one entry per formula cell."""
+    import numpy as np
+
+    n = sum(len(cells) for cells in by_form.values())
+    cells = np.empty((n, 2), dtype=np.int64)
+    ids = np.empty(n, dtype=np.int64)
+    at = 0
+    for i, group in enumerate(by_form.values()):
+        k = len(group)
+        cells[at:at + k] = group
+        ids[at:at + k] = i
+        at += k
+    return cells[:, 0], cells[:, 1], ids
+
+
+def _run_lines(pos, line, ids):
+    """Per line (column or row) with at least 3 cells and 2 runs: its runs ``[start, end, form id]``."""
+    import numpy as np
+
+    n = len(ids)
+    if n < 3:
+        return {}
+    order = np.lexsort((pos, line))
+    L, P, G = line[order], pos[order], ids[order]
+    new = np.ones(n, dtype=bool)
+    new[1:] = (L[1:] != L[:-1]) | (G[1:] != G[:-1]) | (P[1:] != P[:-1] + 1)
+    starts = np.flatnonzero(new)
+    ends = np.append(starts[1:], n) - 1
+    run_line = L[starts]
+    # lines: where the line changes among runs
+    first = np.ones(len(starts), dtype=bool)
+    first[1:] = run_line[1:] != run_line[:-1]
+    line_starts = np.flatnonzero(first)
+    line_ends = np.append(line_starts[1:], len(starts))
+    items = np.append(starts, n)
+    sizes = items[line_ends] - items[line_starts]
+    keep = np.flatnonzero((line_ends - line_starts >= 2) & (sizes >= 3))
+    out = {}
+    if len(keep) == 0:
+        return out
+    rs, re_, rf = P[starts].tolist(), P[ends].tolist(), G[starts].tolist()
+    for j in keep.tolist():
+        a, b = int(line_starts[j]), int(line_ends[j])
+        out[int(run_line[a])] = [[rs[i], re_[i], rf[i]] for i in range(a, b)]
+    return out
+
+
+def _runs(sheet, table, formulas, value, shared, shared_master, vertical: bool) -> list[Finding]:
     """Inconsistent formulas and interrupting constants along columns (or rows)."""
-    lines: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for (r, c), form in keys.items():
-        if vertical:
-            lines[c].append((r, form))
-        else:
-            lines[r].append((c, form))
+    rows, cols, ids = table
+    lines = _run_lines(rows, cols, ids) if vertical else _run_lines(cols, rows, ids)
     out = []
-    for line, items in lines.items():
-        if len(items) < 3:
-            continue
-        items.sort()
-        # run-length encode contiguous equal forms
-        runs = []  # [start, end, form]
-        for pos, form in items:
-            if runs and runs[-1][2] == form and runs[-1][1] == pos - 1:
-                runs[-1][1] = pos
-            else:
-                runs.append([pos, pos, form])
+    for line, runs in lines.items():
         for i in range(1, len(runs) - 1):
             prev, cur, nxt = runs[i - 1], runs[i], runs[i + 1]
             if prev[2] != nxt[2] or (prev[1] - prev[0] + 1) + (nxt[1] - nxt[0] + 1) < 3:
