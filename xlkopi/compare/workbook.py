@@ -594,7 +594,8 @@ class _Writer:
             for b in r.buyouts:
                 text_cell(ws.cell(row, 1), f"{k} {r.offer.supplier}").border = BOX
                 text_cell(ws.cell(row, 2), b.label).border = BOX
-                ws.cell(row, 2).alignment = Alignment(wrap_text=True)
+                ws.cell(row, 1).alignment = Alignment(vertical="top")
+                ws.cell(row, 2).alignment = WRAP
                 for y in range(1, K + 1):
                     col = 2 + y
                     D = f"{get_column_letter(col)}$5"
