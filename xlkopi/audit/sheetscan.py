@@ -179,8 +179,12 @@ def _scan_block(scan: SheetScan, block: bytes, sheet: str, cells_budget: int) ->
             found = re.findall(
                 rb'<c r="([A-Z]{1,3})([0-9]+)"[^>]*><f((?: [a-zA-Z0-9]+="[^"]*")*)\s*(?:/>|>([^<]*)</f>)', block)
         formulas = scan.formulas
+        columns: dict = {}   # column letters -> number, computed once per block
         for letters, rownum, attrs, text in found:
-            key = (int(rownum), col_index(letters))
+            c = columns.get(letters)
+            if c is None:
+                c = columns[letters] = col_index(letters)
+            key = (int(rownum), c)
             if attrs:
                 a = dict(_ATTR.findall(attrs))
                 kind = a.get(b"t")
@@ -196,7 +200,7 @@ def _scan_block(scan: SheetScan, block: bytes, sheet: str, cells_budget: int) ->
                 if kind == b"dataTable":
                     continue
             if text:
-                formulas[key] = "=" + xml_unescape(text.decode("utf-8"))
+                formulas[key] = "=" + (xml_unescape(text.decode("utf-8")) if b"&" in text else text.decode("utf-8"))
     if b't="e"' in block:
         for letters, rownum, value in _ERR.findall(block):
             scan.errors[(int(rownum), col_index(letters))] = value.decode("utf-8", "replace")
