@@ -351,6 +351,7 @@ class _SheetPlan:
                  table: _TableSpec | None, sheet_name: str, date_styles: set[str] = frozenset()):
         self.part = part
         self.date_styles = date_styles
+        self._row_tags: dict[int, tuple[str, str]] = {}
         self.table = table
         where = f"arket '{sheet_name}'"
         m = re.search(r"<(\w+:)?sheetData\b[^>]*?(/?)>", text)
@@ -515,6 +516,15 @@ class _SheetPlan:
                 "</v>", f"</{self.prefix}v>")
         return text.encode("utf-8")
 
+    def _row_tag(self, row: _Row, num: int) -> str:
+        """``<row r="num" ...>`` with ``row``'s other attributes (cached per template row)."""
+        key = id(row)
+        parts = self._row_tags.get(key)
+        if parts is None:
+            before, _, after = row.open_tag(self.prefix, 0).partition('r="0"')
+            parts = self._row_tags[key] = (before + 'r="', '"' + after)
+        return f"{parts[0]}{num}{parts[1]}"
+
     def _table_rows(self, rows: list[dict[str, Any]]) -> str:
         t, p = self.table, self.prefix
         h, n = t.header_row, max(1, len(rows))
@@ -530,7 +540,7 @@ class _SheetPlan:
                 out.append(own.raw)
                 continue
             cells = {c.col: c for c in tpl.cells}
-            out.append(tpl.open_tag(p, num))
+            out.append(self._row_tag(tpl, num))
             for col in sorted(set(cells) | set(t.columns)):
                 ref = f"{col_letters(col)}{num}"
                 if col in t.columns:
@@ -565,6 +575,7 @@ class Template:
         self.parts = parts
         self.located = located          # field key -> ["'Bilag 7'!C5", ...]
         self.table_where = table_where  # e.g. "tabellen 'Lokationer' på arket 'Skema'"
+        self._tables: dict[tuple[str, int], Member] = {}
 
     @classmethod
     def load(cls, path: str | Path, mapping: str | Path | Mapping | None = None) -> "Template":
@@ -694,6 +705,18 @@ class Template:
             raise WorkbookError(f"Skabelonen '{path.name}' har ingen tabel ved navn '{mapping.table}'")
         return None, None, "(ingen lokationstabel)"
 
+    def _table_member(self, part: _Part, n: int) -> Member:
+        """The table part with its range grown to ``n`` data rows (cached: it depends on ``n`` only)."""
+        key = (part.name, max(1, n))
+        member = self._tables.get(key)
+        if member is None:
+            t = part.table
+            ref = f"{col_letters(t.first_col)}{t.header_row}:{col_letters(t.last_col)}{t.header_row + max(1, n)}"
+            text = re.sub(r'(<(?:\w+:)?(?:table|autoFilter)\b[^>]*?\sref=")[^"]+(")', rf"\g<1>{ref}\g<2>",
+                          t.part_text, count=2)
+            member = self._tables[key] = Member.of(part.name, text.encode("utf-8"), level=FILL_LEVEL)
+        return member
+
     def fill(self, values: dict[str, Any], rows: list[dict[str, Any]] | None = None) -> bytes:
         """The filled workbook as xlsx bytes (deterministic for equal inputs).
 
@@ -708,11 +731,7 @@ class Template:
             elif part.sheet is not None:
                 out.append(Member.of(part.name, part.sheet.render(values, rows), level=FILL_LEVEL))
             else:
-                t = part.table
-                ref = f"{col_letters(t.first_col)}{t.header_row}:{col_letters(t.last_col)}{t.header_row + max(1, len(rows))}"
-                text = re.sub(r'(<(?:\w+:)?(?:table|autoFilter)\b[^>]*?\sref=")[^"]+(")', rf"\g<1>{ref}\g<2>",
-                              t.part_text, count=2)
-                out.append(Member.of(part.name, text.encode("utf-8"), level=FILL_LEVEL))
+                out.append(self._table_member(part, len(rows)))
         return build(out)
 
 
