@@ -389,3 +389,26 @@ def test_per_agreement_template_and_request_date(tmp_path):
     assert got["Form"]["A2"].value == "01-03-2024"  # no date format in that cell: Danish date text
     other = openpyxl.load_workbook(tmp_path / "ud" / report.results[1].workbook_name)
     assert other.sheetnames == ["Bilag 7", "Skema"]  # the default template for the others
+
+
+def test_title_rows_above_the_header(tmp_path):
+    wb = register_workbook(EXAMPLE)
+    for name in ("Institutioner", "Tilmeldinger"):
+        wb[name].insert_rows(1, 2)
+        wb[name]["A1"] = "Institution"  # a title that happens to be a column name
+    reg = tmp_path / "r.xlsx"
+    reg.write_bytes(workbook_bytes(wb))
+    report = run(reg, tmp_path / "ud")
+    assert [(r.status, r.institution, r.agreement) for r in report.results] == EXPECTED
+    assert report.results[0].source == "Tilmeldinger række 4"
+
+
+def test_zip_bomb_register_is_refused(tmp_path, capsys):
+    import zipfile
+
+    reg = tmp_path / "bombe.xlsx"
+    with zipfile.ZipFile(reg, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/workbook.xml", b"<workbook/>")
+        zf.writestr("xl/worksheets/sheet1.xml", b"\0" * 120_000_000)
+    assert main(["enrol", str(reg), "--out", str(tmp_path / "ud")]) == 2
+    assert "zip-bombe" in capsys.readouterr().out

@@ -221,7 +221,8 @@ def _header(rows: list[list[Any]], spec: SheetSpec, sheet: str, cmap: ColumnMap)
     for col in spec.columns:
         names = (user[col.headers[0]],) if col.headers[0] in user else col.headers
         aliases[col.attr] = [_key(n) for n in names]
-    for i, row in enumerate(rows[:30]):
+    best: tuple[int, dict[str, int]] | None = None
+    for i, row in enumerate(rows[:30]):  # the header is the row matching most columns (titles may precede it)
         keys = [_key(v) for v in row]
         found = {}
         for col in spec.columns:
@@ -229,12 +230,15 @@ def _header(rows: list[list[Any]], spec: SheetSpec, sheet: str, cmap: ColumnMap)
                 if alias in keys:
                     found[col.attr] = keys.index(alias)
                     break
-        if found:
-            missing = [c for c in spec.columns if c.required and c.attr not in found]
-            if missing:
-                names = ", ".join(f"'{user.get(c.headers[0], c.headers[0])}'" for c in missing)
-                raise FieldError(sheet, i + 1, None, f"kolonne {names} mangler i overskriftsrækken")
-            return i, found
+        if found and (best is None or len(found) > len(best[1])):
+            best = (i, found)
+    if best is not None:
+        i, found = best
+        missing = [c for c in spec.columns if c.required and c.attr not in found]
+        if missing:
+            names = ", ".join(f"'{user.get(c.headers[0], c.headers[0])}'" for c in missing)
+            raise FieldError(sheet, i + 1, None, f"kolonne {names} mangler i overskriftsrækken")
+        return i, found
     raise FieldError(sheet, None, None, "ingen overskriftsrække med de forventede kolonner ("
                      + ", ".join(c.headers[0] for c in spec.columns if c.required) + ") blandt de første 30 rækker")
 
