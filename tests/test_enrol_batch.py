@@ -412,3 +412,16 @@ def test_zip_bomb_register_is_refused(tmp_path, capsys):
         zf.writestr("xl/worksheets/sheet1.xml", b"\0" * 120_000_000)
     assert main(["enrol", str(reg), "--out", str(tmp_path / "ud")]) == 2
     assert "zip-bombe" in capsys.readouterr().out
+
+
+def test_unwritable_outputs_give_danish_messages(tmp_path, capsys):
+    blocker = tmp_path / "fil"
+    blocker.write_text("x")
+    assert main(["enrol", str(EXAMPLE_REGISTER), "--out", str(blocker / "ud")]) == 2
+    assert "kan ikke oprettes" in capsys.readouterr().out
+    out = tmp_path / "ud"
+    (out / "Tilmelding til Computeraftalen - Eksempelby Kommune.xlsx").mkdir(parents=True)  # a folder in the way
+    report = run(EXAMPLE_REGISTER, out)
+    assert report.exit_code == 1
+    assert report.results[0].status == FAILED and "ikke en almindelig fil" in report.results[0].reason
+    assert report.results[1].status == GENERATED

@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable
 
-from ..errors import ArgumentError, XlkopiError
+from ..errors import ArgumentError, WorkbookError, XlkopiError
 from ..io.atomic import OutputExistsError, write_bytes_atomic
 from .eml import body_for, build_eml, subject_for
 from .names import safe_filename
@@ -96,7 +96,10 @@ def write_if_changed(path: Path, data: bytes, force: bool) -> str:
     existing file raises :class:`OutputExistsError` unless ``force``.
     """
     if path.exists():
-        if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
+        if not path.is_file():
+            raise WorkbookError(f"'{path}' findes allerede og er ikke en almindelig fil (fx en mappe); "
+                                "den kan ikke overskrives")
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
             return UNCHANGED
         if not force:
             raise OutputExistsError(path)
@@ -184,7 +187,10 @@ def run(register: str | Path, out_dir: str | Path, *, template: str | Path | Non
     planned = plan(reg, all_eligible)
     if on_plan:
         on_plan(len(planned))
-    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WorkbookError(f"Mappen '{out_dir}' kan ikke oprettes: {exc.strerror}") from None
     used: set[str] = {OVERVIEW_NAME.casefold()}
     results = []
     for p in planned:
@@ -196,6 +202,8 @@ def run(register: str | Path, out_dir: str | Path, *, template: str | Path | Non
                 _generate(p, res, templates, recipient, out_dir, used, force)
             except XlkopiError as exc:
                 res.status, res.reason = FAILED, str(exc)
+            except OSError as exc:  # disk full, no permission, a folder in the way ...
+                res.status, res.reason = FAILED, _os_message(exc)
         if progress:
             progress(res)
     overview = out_dir / OVERVIEW_NAME
@@ -204,7 +212,14 @@ def run(register: str | Path, out_dir: str | Path, *, template: str | Path | Non
         report.overview_state = write_if_changed(overview, overview_bytes(results, report.findings), force)
     except XlkopiError as exc:
         report.overview_problem = str(exc)
+    except OSError as exc:
+        report.overview_problem = _os_message(exc)
     return report
+
+
+def _os_message(exc: OSError) -> str:
+    where = f" '{exc.filename}'" if exc.filename else ""
+    return f"Filen{where} kunne ikke skrives: {exc.strerror or exc}"
 
 
 def _generate(p: Planned, res: Result, templates: _Templates, recipient: str, out_dir: Path,

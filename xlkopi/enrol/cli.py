@@ -69,7 +69,7 @@ def run_with_progress(console, register: Path, out: Path, **options) -> int:
             report = run(register, out, on_plan=lambda n: progress.update(task, total=n),
                          progress=lambda _res: progress.advance(task), **options)
     except XlkopiError as exc:
-        console.print(f"[bold red]Fejl:[/] {exc}")
+        console.print(f"[bold red]Fejl:[/] {exc}", soft_wrap=True, markup=True)
         return 2
     show_report(console, report)
     return report.exit_code

@@ -678,7 +678,7 @@ class Template:
                 t = _xml(members[target], target)
                 if (t.get("name") or "").casefold() != wanted and (t.get("displayName") or "").casefold() != wanted:
                     continue
-                if int(t.get("totalsRowCount") or 0) or t.get("totalsRowShown") == "1" and int(t.get("totalsRowCount") or 0):
+                if int(t.get("totalsRowCount") or 0):
                     raise WorkbookError(f"Skabelonen '{path.name}': tabellen '{t.get('name')}' har en totalrække; "
                                         "det understøttes ikke")
                 if t.get("headerRowCount") == "0":
