@@ -25,7 +25,6 @@ import io
 import re
 import struct
 import sys
-import zipfile
 import zlib
 from datetime import datetime
 from pathlib import Path
@@ -43,7 +42,6 @@ sys.path.insert(0, str(ROOT))
 
 from xlkopi.enrol.rules import VOLUNTARY_KINDS  # noqa: E402
 from xlkopi.enrol.example import EXAMPLE, register_workbook, workbook_bytes  # noqa: E402
-from xlkopi.enrol.zipbuild import Member, build  # noqa: E402
 
 FIXED = datetime(2024, 1, 1, 0, 0, 0)
 EXAMPLE_REGISTER = ROOT / "xlkopi" / "data" / "enrol" / "eksempel_register.xlsx"
@@ -233,23 +231,8 @@ def build_workbook() -> Workbook:
     return wb
 
 
-def deterministic_bytes(wb: Workbook) -> bytes:
-    """Save ``wb`` and re-zip it with fixed timestamps and fixed document dates."""
-    buf = io.BytesIO()
-    wb.save(buf)
-    members = []
-    with zipfile.ZipFile(buf) as zf:
-        for info in zf.infolist():
-            data = zf.read(info)
-            if info.filename == "docProps/core.xml":
-                stamp = FIXED.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp, data)
-            members.append(Member.of(info.filename, data, level=9))
-    return build(members)
-
-
 def main() -> int:
-    data = deterministic_bytes(build_workbook())
+    data = workbook_bytes(build_workbook())
     for out in OUTPUTS:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_bytes(data)
