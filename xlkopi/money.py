@@ -82,6 +82,25 @@ def to_ore(value, argument: str = "beløb") -> int:
     return int((d * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
+def to_decimal(value, argument: str) -> Decimal:
+    """A user number (int, float, Decimal, or text with "," or "." as decimal mark) as a finite Decimal.
+
+    Floats are read through ``repr``, so 0.1 is Decimal('0.1'), the number the user typed.
+
+    >>> to_decimal(0.1, "x"), to_decimal("2,5", "x")
+    (Decimal('0.1'), Decimal('2.5'))
+    """
+    if isinstance(value, bool) or value is None:
+        raise ArgumentError(argument, "skal være et tal", value)
+    try:
+        d = Decimal(repr(value)) if isinstance(value, float) else Decimal(str(value).replace(",", "."))
+    except Exception:
+        raise ArgumentError(argument, "skal være et tal", value) from None
+    if not d.is_finite():
+        raise ArgumentError(argument, "skal være et endeligt tal", value)
+    return d
+
+
 def kr(ore: int) -> Decimal:
     """Øre as a Decimal amount of kroner with two decimals.
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from ..errors import ArgumentError
-from ..money import ORE
+from ..money import ORE, to_decimal
 
 
 def _amount(value, argument: str, *, positive=False, allow_none=False) -> Decimal | None:
@@ -20,13 +20,8 @@ def _amount(value, argument: str, *, positive=False, allow_none=False) -> Decima
         if allow_none:
             return None
         raise ArgumentError(argument, "skal angives")
-    if isinstance(value, bool):
-        raise ArgumentError(argument, "skal være et tal", value)
-    try:
-        d = Decimal(repr(value)) if isinstance(value, float) else Decimal(str(value).replace(",", "."))
-    except Exception:
-        raise ArgumentError(argument, "skal være et tal", value) from None
-    if not d.is_finite() or abs(d) > Decimal("1e13"):
+    d = to_decimal(value, argument)
+    if abs(d) > Decimal("1e13"):
         raise ArgumentError(argument, "skal være et endeligt tal", value)
     if positive and d <= 0:
         raise ArgumentError(argument, "skal være større end 0", value)

@@ -11,7 +11,7 @@ from numbers import Real
 
 from ..dates import edate, to_date
 from ..errors import ArgumentError
-from ..money import exact_rate, to_ore
+from ..money import exact_rate, to_decimal, to_ore
 
 PERIODS_PER_YEAR = (1, 2, 4, 12)
 MAX_ANNUAL_RATE = Fraction(1)  # 100 % a year: a guard against 5.1 typed for 5.1 %
@@ -61,14 +61,9 @@ class LeaseTerms:
 
 
 def _positive_number(value, argument: str) -> Decimal:
-    if isinstance(value, bool) or value is None or (isinstance(value, str) and not value.strip()):
+    if isinstance(value, str) and not value.strip():
         raise ArgumentError(argument, "skal være et tal", value)
-    try:
-        d = Decimal(repr(value)) if isinstance(value, float) else Decimal(str(value).replace(",", "."))
-    except Exception:
-        raise ArgumentError(argument, "skal være et tal", value) from None
-    if not d.is_finite():
-        raise ArgumentError(argument, "skal være et endeligt tal", value)
+    d = to_decimal(value, argument)
     if d <= 0:
         raise ArgumentError(argument, "skal være større end 0", value)
     return d
