@@ -11,7 +11,7 @@ left alone, so a rerun with the same inputs touches nothing.
 
 from __future__ import annotations
 
-import os
+import stat
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
@@ -95,37 +95,22 @@ def write_if_changed(path: Path, data: bytes, force: bool) -> str:
     Returns ``"skrevet"``, ``"uændret"`` or ``"overskrevet"``; a differing
     existing file raises :class:`OutputExistsError` unless ``force``.
     """
-    if path.exists():
-        if not path.is_file():
-            raise WorkbookError(f"'{path}' findes allerede og er ikke en almindelig fil (fx en mappe); "
-                                "den kan ikke overskrives")
-        if path.stat().st_size == len(data) and path.read_bytes() == data:
-            return UNCHANGED
-        if not force:
-            raise OutputExistsError(path)
-        write_bytes_atomic(path, data, overwrite=True)
-        _normal_mode(path)
-        return OVERWRITTEN
-    write_bytes_atomic(path, data)
-    _normal_mode(path)
-    return WRITTEN
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-_MODE = 0o666 & ~_umask()
-
-
-def _normal_mode(path: Path) -> None:
-    """Give the file the usual permissions (the atomic helper's temporary file is private, 0600)."""
     try:
-        os.chmod(path, _MODE)
-    except OSError:  # e.g. a file system without permissions
-        pass
+        st = path.stat()
+    except FileNotFoundError:
+        write_bytes_atomic(path, data)
+        return WRITTEN
+    if not stat.S_ISREG(st.st_mode):
+        raise WorkbookError(f"'{path}' findes allerede og er ikke en almindelig fil (fx en mappe); "
+                            "den kan ikke overskrives")
+    if st.st_size == len(data) and path.read_bytes() == data:
+        return UNCHANGED
+    if not force:
+        raise OutputExistsError(path)
+    write_bytes_atomic(path, data, overwrite=True)
+    return OVERWRITTEN
+    write_bytes_atomic(path, data)
+    return WRITTEN
 
 
 class _Templates:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import WorkbookError
+
+# O_EXCL: never reuse someone else's file; O_NOFOLLOW: never write through a planted link.
+_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
 
 
 class OutputExistsError(WorkbookError):
@@ -16,6 +19,44 @@ class OutputExistsError(WorkbookError):
     def __init__(self, path: Path):
         self.path = Path(path)
         super().__init__(f"Filen '{path}' findes allerede; brug --force for at overskrive den")
+
+
+def _create_temp(target: Path) -> tuple[int, Path]:
+    """Open a new, uniquely named file beside ``target``.
+
+    Created with mode 0o666 so that the umask gives it the permissions a plain
+    ``open()`` would; the rename then needs no chmod. One ``open`` per file
+    matters: on some file systems creating a file costs far more than writing it.
+    """
+    for _ in range(100):
+        tmp = target.with_name(f".{target.stem[:40]}.{secrets.token_hex(4)}{target.suffix}.tmp")
+        try:
+            return os.open(tmp, _FLAGS, 0o666), tmp
+        except FileExistsError:
+            continue
+        except FileNotFoundError:
+            target.parent.mkdir(parents=True, exist_ok=True)
+    raise FileExistsError(f"no free temporary name beside {target}")
+
+
+@contextmanager
+def _temp_beside(target: Path, overwrite: bool):
+    if not overwrite and os.path.lexists(target):
+        raise OutputExistsError(target)
+    fd, tmp = _create_temp(target)
+    done = False
+    try:
+        yield fd, tmp
+        if not overwrite and os.path.lexists(target):  # appeared while we wrote
+            raise OutputExistsError(target)
+        os.replace(tmp, target)
+        done = True
+    finally:
+        if not done:
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
 
 
 @contextmanager
@@ -27,32 +68,18 @@ def atomic_path(target: str | os.PathLike, *, overwrite: bool = False):
     ``overwrite`` an existing ``target`` raises :class:`OutputExistsError`
     before anything is written.
     """
-    target = Path(target)
-    if target.exists() and not overwrite:
-        raise OutputExistsError(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem[:40]}.", suffix=target.suffix + ".tmp", dir=target.parent)
-    os.close(fd)
-    tmp_path = Path(tmp)
-    # mkstemp creates 0600; give the final file the permissions a plain open() would.
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp_path, 0o666 & ~umask)
-    try:
-        yield tmp_path
-        if target.exists() and not overwrite:
-            raise OutputExistsError(target)
-        os.replace(tmp_path, target)
-    finally:
-        if tmp_path.exists():
-            tmp_path.unlink()
+    with _temp_beside(Path(target), overwrite) as (fd, tmp):
+        os.close(fd)
+        yield tmp
 
 
 def write_bytes_atomic(target: str | os.PathLike, data: bytes, *, overwrite: bool = False) -> Path:
     """Write ``data`` to ``target`` atomically; returns the target path."""
-    with atomic_path(target, overwrite=overwrite) as tmp:
-        tmp.write_bytes(data)
-    return Path(target)
+    target = Path(target)
+    with _temp_beside(target, overwrite) as (fd, _):
+        with open(fd, "wb", closefd=True) as fh:
+            fh.write(data)
+    return target
 
 
 def save_workbook_atomic(workbook, target: str | os.PathLike, *, overwrite: bool = False) -> Path:
