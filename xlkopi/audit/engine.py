@@ -89,7 +89,14 @@ def audit_workbook(path, *, recalc: bool = False, timeout: float = 300) -> Audit
     """
     t0 = time.perf_counter()
     path = Path(path)
-    data = read_workbook(path)
+    form_tables: dict[str, formula_rules.FormTable] = {}
+
+    def forms(sheet) -> None:   # runs while python-calamine reads the values
+        scan = sheet.scan
+        form_tables[sheet.name] = formula_rules.FormTable(scan.plain_cols, scan.plain_rows, scan.plain_texts,
+                                                     scan.shared, scan.shared_master)
+
+    data = read_workbook(path, on_formulas=forms)
     result = AuditResult(path, _sha256(path))
     findings = result.findings
     result.sheets = len(data.sheets)
@@ -129,10 +136,9 @@ def audit_workbook(path, *, recalc: bool = False, timeout: float = 300) -> Audit
         for t in tables:
             skip.update(range(t.header_row, t.last_row + 2))
         table_rows[sheet.name] = skip
-        scan = sheet.scan
-        result.formulas += len(scan.formulas) + sum(1 for k in scan.shared if k not in scan.formulas)
-        findings.extend(formula_rules.check_sheet(sheet.name, scan.formulas, scan.errors, sheet.rows,
-                                                  scan.shared, scan.shared_master))
+        table = form_tables[sheet.name]
+        result.formulas += len(table)
+        findings.extend(formula_rules.check_forms(sheet.name, table, sheet.scan.errors, sheet.rows))
 
     # red flags: defined names first, labelled cells otherwise
     offers = terms.offers_from_names(resolve_names(data))

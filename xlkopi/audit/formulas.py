@@ -92,13 +92,13 @@ def _rel(text: str, row: int, col: int) -> str:
     return _REF.sub(sub, text)
 
 
-_DIGITS = re.compile(r"[0-9]+")
-_LONG_DIGITS = re.compile(r"[0-9]{8}")
-_SEP = "\x00"
+_MARK = str.maketrans("0123456789", "\x01" * 10)   # every digit as \x01, which no formula holds
+_RUNS = re.compile("\x01+")
+_RUNS_B = re.compile(b"\x01+")
 
 
-def _shape_template(shape: str, col: int):
-    """Split a formula shape (digit runs as ``#``) into literals and slots.
+def _template(pieces: list[str], col: int):
+    """Literals and slots of a formula *shape*, given as the text between its digit runs.
 
     Which digit runs belong to a cell reference depends only on the
     characters around them (letters, ``$``, quotes), never on the digits
@@ -109,7 +109,6 @@ def _shape_template(shape: str, col: int):
     is ``None`` (keep the digits as written), ``("rel", colpart)`` or
     ``("abs", colpart)``.
     """
-    pieces = shape.split("#")
     canon = "1".join(pieces)
     starts = []   # position of each digit run in canon
     pos = -1
@@ -139,80 +138,192 @@ def _shape_template(shape: str, col: int):
     return literals, slots
 
 
-def _render(literals, slots, values) -> str:
+def _render(literals, slots, values, widths) -> str:
     out = [literals[0]]
-    for lit, slot, v in zip(literals[1:], slots, values):
+    for lit, slot, v, w in zip(literals[1:], slots, values, widths):
         if slot is None:
-            out.append(v)
+            out.append(str(int(v)).zfill(w))   # a number, not a row: exactly as written
         elif slot[0] == "rel":
-            out.append(f"R[{v}]{slot[1]}")
+            out.append(f"R[{int(v)}]{slot[1]}")
         else:
-            out.append(f"R{v}{slot[1]}")
+            out.append(f"R{int(v)}{slot[1]}")
         out.append(lit)
     return "".join(out)
 
 
-def relative_groups(formulas: dict) -> dict[str, list[tuple[int, int]]]:
-    """The cells of ``formulas`` grouped by :func:`relative_form`, a column at a time.
+def form_ids(cols, rows, texts):
+    """The relative form of every formula, as ``(ids, forms)``: ``forms[ids[j]] == relative_form(texts[j], rows[j], cols[j])``.
 
     Formulas in a column usually differ only in their row numbers, so the
-    cells are grouped by column and *shape* (the text with each digit run
-    as ``#``); each shape is tokenised once, and a cell's relative form is
-    fixed by the numbers in it (row references minus the cell's row,
-    absolute rows and other numbers as written). Only distinct number
-    vectors are rendered. Formulas with a digit run longer than a row
-    number go through :func:`relative_form` itself.
+    cells are grouped by column and *shape* (the text with every digit
+    marked); each shape is tokenised once. Members of a group have the same
+    length, so their digits sit at the same places: the numbers are read
+    for the whole group at once from a byte matrix (row references minus
+    the cell's row, absolute rows and other numbers as written), and only
+    distinct number vectors are rendered. No Python code runs per cell.
+    Groups with a digit run longer than a row number go through
+    :func:`relative_form` itself.
     """
-    from operator import itemgetter, sub
+    import numpy as np
+    from itertools import count
+    from operator import itemgetter
 
-    # one regular-expression pass over all formulas joined by a character no formula holds
+    n = len(texts)
+    forms: list[str] = []
+    index: dict[str, int] = {}
+
+    def fid(form: str) -> int:
+        i = index.get(form)
+        if i is None:
+            i = index[form] = len(forms)
+            forms.append(form)
+        return i
+
+    ids = np.empty(n, dtype=np.int64)
+    if n == 0:
+        return ids, forms
+    joined = "\x00".join(texts)
+    if "\x01" in joined or joined.count("\x00") != n - 1:   # unusual characters: one cell at a time
+        for j, (r, c, t) in enumerate(zip(rows, cols, texts)):
+            ids[j] = fid(relative_form(t, r, c))
+        return ids, forms
+    shapes = joined.translate(_MARK).split("\x00")
+    keymap: dict = defaultdict(count().__next__)
+    gid = np.fromiter(map(keymap.__getitem__, zip(cols, shapes)), dtype=np.int64, count=n)
+    order = np.argsort(gid, kind="stable")
+    cuts = (np.flatnonzero(np.diff(gid[order])) + 1).tolist()
+    rows_a = np.asarray(rows, dtype=np.int64)
+    for (col, shape), a, b in zip(keymap, [0, *cuts], [*cuts, n]):
+        idx = order[a:b]
+        pieces = _RUNS.split(shape)
+        if len(pieces) == 1:    # no digits, so no references: the text is its own form
+            ids[idx] = fid(shape)
+            continue
+        widths = [len(run) for run in _RUNS.findall(shape)]
+        group = [texts[idx[0]]] if len(idx) == 1 else itemgetter(*idx.tolist())(texts)
+        raw = "".join(group).encode("utf-8")
+        bshape = shape.encode("utf-8")
+        if max(widths) > 7 or len(raw) != len(bshape) * len(idx):
+            for j in idx.tolist():
+                ids[j] = fid(relative_form(texts[j], int(rows_a[j]), col))
+            continue
+        literals, slots = _template(pieces, col)
+        matrix = np.frombuffer(raw, dtype=np.uint8).reshape(len(idx), len(bshape))
+        keys = np.empty((len(idx), len(slots)), dtype=np.int64)
+        for i, (m, slot) in enumerate(zip(_RUNS_B.finditer(bshape), slots)):
+            s, e = m.span()
+            powers = 10 ** np.arange(e - s - 1, -1, -1, dtype=np.int64)
+            v = (matrix[:, s:e].astype(np.int64) - 48) @ powers
+            keys[:, i] = v - rows_a[idx] if slot is not None and slot[0] == "rel" else v
+        if (keys == keys[0]).all():   # the usual case: the whole group shares one form
+            ids[idx] = fid(_render(literals, slots, keys[0], widths))
+            continue
+        uniq, inv = np.unique(keys, axis=0, return_inverse=True)
+        local = np.array([fid(_render(literals, slots, u, widths)) for u in uniq], dtype=np.int64)
+        ids[idx] = local[inv.reshape(-1)]
+    return ids, forms
+
+
+def relative_groups(formulas: dict) -> dict[str, list[tuple[int, int]]]:
+    """The cells of ``formulas`` (``{(row, col): "=..."}``) grouped by :func:`relative_form`."""
     cells = list(formulas)
-    joined = _SEP.join(formulas.values())
-    shapes = _DIGITS.sub("#", joined).split(_SEP)
-    if len(shapes) != len(cells):   # a formula with the separator in it: one by one
-        shapes = [_DIGITS.sub("#", t) for t in formulas.values()]
-    groups: dict = defaultdict(list)
-    for cell, shape in zip(cells, shapes):
-        groups[(cell[1], shape)].append(cell)
+    ids, forms = form_ids([c for _r, c in cells], [r for r, _c in cells], list(formulas.values()))
     out: dict[str, list] = defaultdict(list)
-    for (c, shape), group in groups.items():
-        k = shape.count("#")
-        texts = list(map(formulas.__getitem__, group))
-        if k == 0:
-            out[relative_form(shape, 0, c)].extend(group)
-            continue
-        flat = _DIGITS.findall(_SEP.join(texts))
-        if len(flat) != k * len(group) or any(map(_LONG_DIGITS.search, texts)):
-            for cell, t in zip(group, texts):
-                out[relative_form(t, *cell)].append(cell)
-            continue
-        rows = list(map(itemgetter(0), group))
-        literals, slots = _shape_template(shape, c)
-        vectors = []
-        for i, slot in enumerate(slots):
-            values = flat[i::k]
-            if slot is None:
-                vectors.append(values)
-            elif slot[0] == "rel":
-                vectors.append(map(sub, map(int, values), rows))
-            else:
-                vectors.append(map(int, values))
-        keys = list(zip(*vectors))
-        if keys.count(keys[0]) == len(keys):   # the usual case: the whole group shares one form
-            out[_render(literals, slots, keys[0])].extend(group)
-            continue
-        cache: dict = {}
-        for cell, key in zip(group, keys):
-            form = cache.get(key)
-            if form is None:
-                form = cache[key] = _render(literals, slots, key)
-            out[form].append(cell)
+    for cell, i in zip(cells, ids.tolist()):
+        out[forms[i]].append(cell)
     return out
 
 
 def relative_forms(formulas: dict) -> dict[tuple[int, int], str]:
-    """``{(row, col): relative_form(text, row, col)}`` for every formula, computed by :func:`relative_groups`."""
-    return {cell: form for form, cells in relative_groups(formulas).items() for cell in cells}
+    """``{(row, col): relative_form(text, row, col)}`` for every formula, computed by :func:`form_ids`."""
+    cells = list(formulas)
+    ids, forms = form_ids([c for _r, c in cells], [r for r, _c in cells], list(formulas.values()))
+    return {cell: forms[i] for cell, i in zip(cells, ids.tolist())}
+
+
+class FormTable:
+    """Every formula cell of a sheet with its relative form, as arrays.
+
+    ``rows``, ``cols`` and ``ids`` have one entry per formula cell (plain
+    formulas first, then shared-formula children, which take their
+    master's form); ``forms[id]`` is the form's R1C1 text.
+    """
+
+    def __init__(self, cols, rows, texts, shared=None, shared_master=None, lookup=None):
+        import numpy as np
+
+        shared, shared_master = shared or {}, shared_master or {}
+        self.texts = texts
+        self.n_plain = len(texts)
+        self.shared, self.shared_master = shared, shared_master
+        ids, self.forms = form_ids(cols, rows, texts)
+        masters = {(mr, mc) for mr, mc, _t in shared_master.values()}
+        index = {}
+        for f in self.forms:
+            index[f] = len(index)
+        children, child_ids = [], []
+        master_ids = {}
+        for si, (mr, mc, mtext) in shared_master.items():
+            form = relative_form(mtext, mr, mc)
+            if form not in index:
+                index[form] = len(self.forms)
+                self.forms.append(form)
+            master_ids[si] = index[form]
+        for cell, si in shared.items():
+            if cell not in masters and si in master_ids:
+                children.append(cell)
+                child_ids.append(master_ids[si])
+        self.children = children
+        self.rows = np.concatenate([np.asarray(rows, dtype=np.int64),
+                                    np.array([r for r, _c in children], dtype=np.int64)])
+        self.cols = np.concatenate([np.asarray(cols, dtype=np.int64),
+                                    np.array([c for _r, c in children], dtype=np.int64)])
+        self.ids = np.concatenate([ids, np.array(child_ids, dtype=np.int64)])
+        self._lookup = lookup
+
+    @classmethod
+    def from_dict(cls, formulas: dict, shared=None, shared_master=None) -> "FormTable":
+        cells = list(formulas)
+        return cls([c for _r, c in cells], [r for r, _c in cells], list(formulas.values()), shared, shared_master,
+                   lookup=formulas)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def text_at(self, cell) -> str | None:
+        """A cell's own formula text, or its shared master's."""
+        if self._lookup is None:
+            self._lookup = dict(zip(zip(self.rows[:self.n_plain].tolist(), self.cols[:self.n_plain].tolist()),
+                                    self.texts))
+        text = self._lookup.get(cell)
+        if text is None:
+            si = self.shared.get(cell)
+            if si is not None and si in self.shared_master:
+                return self.shared_master[si][2]
+        return text
+
+    def per_form(self):
+        """Per form: ``(form, first cell, range text, first cell's formula text)``."""
+        import numpy as np
+
+        if not len(self.ids):
+            return
+        order = np.lexsort((self.cols, self.rows, self.ids))
+        ids, rows, cols = self.ids[order], self.rows[order], self.cols[order]
+        starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
+        ends = np.r_[starts[1:], len(ids)]
+        cmin = np.minimum.reduceat(cols, starts).tolist()
+        cmax = np.maximum.reduceat(cols, starts).tolist()
+        for a, e, c0, c1 in zip(starts.tolist(), ends.tolist(), cmin, cmax):
+            first = (int(rows[a]), int(cols[a]))
+            j = int(order[a])
+            form = self.forms[int(ids[a])]
+            text = self.texts[j] if j < self.n_plain else self.shared_master[self.shared[first]][2]
+            if e - a == 1:
+                where = _cell(*first)
+            else:
+                where = f"{_cell(first[0], c0)}:{_cell(int(rows[e - 1]), c1)}"
+            yield form, first, where, text or form
 
 
 def _cell(row: int, col: int) -> str:
@@ -297,10 +408,13 @@ def _is_constant(v) -> bool:
 
 def check_sheet(sheet: str, formulas: dict, errors: dict, rows: list, shared: dict | None = None,
                 shared_master: dict | None = None) -> list[Finding]:
-    """Every formula-integrity finding of one sheet."""
+    """Every formula-integrity finding of one sheet, from a ``{(row, col): "=..."}`` map."""
+    return check_forms(sheet, FormTable.from_dict(formulas, shared, shared_master), errors, rows)
+
+
+def check_forms(sheet: str, table: FormTable, errors: dict, rows: list) -> list[Finding]:
+    """Every formula-integrity finding of one sheet, from its :class:`FormTable`."""
     findings: list[Finding] = []
-    shared = shared or {}
-    shared_master = shared_master or {}
 
     def value(r, c):
         if 0 < r <= len(rows):
@@ -314,21 +428,8 @@ def check_sheet(sheet: str, formulas: dict, errors: dict, rows: list, shared: di
         findings.append(Finding(sheet, _cell(r, c), "fejlvaerdi", FEJL,
                                 f"Cellen {_cell(r, c)} viser fejlværdien {err}", "en værdi", err))
 
-    # relative forms, a column and shape at a time; shared children take their master's form
-    by_form = relative_groups(formulas)
-    master_forms = {}
-    for si, (mr, mc, mtext) in shared_master.items():
-        master_forms[si] = relative_form(mtext, mr, mc)
-    for (r, c), si in shared.items():
-        if (r, c) not in formulas and si in master_forms:
-            by_form[master_forms[si]].append((r, c))
-
     # per distinct relative form: #REF!, hard-coded numbers, external references
-    for form, cells in by_form.items():
-        cells.sort()
-        first = cells[0]
-        text = formulas.get(first) or _master_text(first, shared, shared_master) or form
-        where = _range(cells) if len(cells) > 1 else _cell(*first)
+    for _form, _first, where, text in table.per_form():
         if "#REF!" in text.upper():
             findings.append(Finding(sheet, where, "fejlvaerdi", FEJL,
                                     f"Formlen i {where} henviser til en slettet celle (#REF!): {text}",
@@ -346,16 +447,12 @@ def check_sheet(sheet: str, formulas: dict, errors: dict, rows: list, shared: di
                                     "tal i inputceller", shown))
 
     # uniform runs down columns and along rows, on arrays of (row, col, form id)
-    table = _form_arrays(by_form)
-    findings.extend(_runs(sheet, table, formulas, value, shared, shared_master, vertical=True))
-    findings.extend(_runs(sheet, table, formulas, value, shared, shared_master, vertical=False))
+    arrays = (table.rows, table.cols, table.ids)
+    findings.extend(_runs(sheet, arrays, table.text_at, value, vertical=True))
+    findings.extend(_runs(sheet, arrays, table.text_at, value, vertical=False))
 
-    # numbers stored as text
-
-    def is_formula(cell):
-        return cell in formulas or shared.get(cell, -1) in master_forms
-    # the distinct texts of the whole sheet, collected at C speed (no Python code per cell);
-    # the cells are visited only when some text reads as a number
+    # numbers stored as text: the distinct texts of the whole sheet, collected at C speed
+    # (no Python code per cell); the cells are visited only when some text reads as a number
     from functools import partial
     from itertools import chain, compress
     from operator import is_
@@ -374,18 +471,11 @@ def check_sheet(sheet: str, formulas: dict, errors: dict, rows: list, shared: di
             if texts.isdisjoint(row):
                 continue
             for c, v in enumerate(row, start=1):
-                if v.__class__ is str and v in texts and not is_formula((r, c)):
+                if v.__class__ is str and v in texts and table.text_at((r, c)) is None:
                     findings.append(Finding(sheet, _cell(r, c), "tal_som_tekst", ADVARSEL,
                                             f"Cellen {_cell(r, c)} indeholder tallet '{v}' som tekst; det tæller "
                                             "ikke med i beregninger", "et tal", repr(v)))
     return _capped(findings, sheet)
-
-
-def _master_text(cell, shared, shared_master):
-    si = shared.get(cell)
-    if si is not None and si in shared_master:
-        return shared_master[si][2]
-    return None
 
 
 def _expected_formula(src_text: str, src: tuple[int, int], dst: tuple[int, int]) -> str:
@@ -395,22 +485,6 @@ def _expected_formula(src_text: str, src: tuple[int, int], dst: tuple[int, int])
         return Translator(src_text, _cell(*src)).translate_formula(_cell(*dst))
     except Exception:
         return src_text
-
-
-def _form_arrays(by_form: dict):
-    """``(rows, cols, form ids)`` as numpy arrays, one entry per formula cell."""
-    import numpy as np
-
-    n = sum(len(cells) for cells in by_form.values())
-    cells = np.empty((n, 2), dtype=np.int64)
-    ids = np.empty(n, dtype=np.int64)
-    at = 0
-    for i, group in enumerate(by_form.values()):
-        k = len(group)
-        cells[at:at + k] = group
-        ids[at:at + k] = i
-        at += k
-    return cells[:, 0], cells[:, 1], ids
 
 
 def _run_lines(pos, line, ids):
@@ -445,7 +519,7 @@ def _run_lines(pos, line, ids):
     return out
 
 
-def _runs(sheet, table, formulas, value, shared, shared_master, vertical: bool) -> list[Finding]:
+def _runs(sheet, table, text_at, value, vertical: bool) -> list[Finding]:
     """Inconsistent formulas and interrupting constants along columns (or rows)."""
     rows, cols, ids = table
     lines = _run_lines(rows, cols, ids) if vertical else _run_lines(cols, rows, ids)
@@ -461,8 +535,8 @@ def _runs(sheet, table, formulas, value, shared, shared_master, vertical: bool) 
                 for pos in range(cur[0], cur[1] + 1):
                     cell = (pos, line) if vertical else (line, pos)
                     src = (prev[1], line) if vertical else (line, prev[1])
-                    src_text = formulas.get(src) or _master_text(src, shared, shared_master) or ""
-                    got = formulas.get(cell) or _master_text(cell, shared, shared_master) or ""
+                    src_text = text_at(src) or ""
+                    got = text_at(cell) or ""
                     exp = _expected_formula(src_text, src, cell)
                     side = "over og under" if vertical else "til venstre og højre"
                     out.append(Finding(sheet, _cell(*cell), "inkonsistent_formel", ADVARSEL,
@@ -480,7 +554,7 @@ def _runs(sheet, table, formulas, value, shared, shared_master, vertical: bool) 
                 if not _is_constant(v):
                     continue
                 src = (a[1], line) if vertical else (line, a[1])
-                src_text = formulas.get(src) or _master_text(src, shared, shared_master) or ""
+                src_text = text_at(src) or ""
                 exp = _expected_formula(src_text, src, cell)
                 side = "over og under" if vertical else "til venstre og højre"
                 out.append(Finding(sheet, _cell(*cell), "konstant_i_formelblok", ADVARSEL,

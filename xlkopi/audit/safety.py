@@ -15,7 +15,9 @@ Limits (documented in ``docs/audit.md``)
                           ``RATIO_FLOOR`` (1 MiB) uncompressed; real sheet
                           XML compresses about 7-15:1, zip bombs 1000:1.
 ``MAX_ROWS``              300,000 rows in one sheet (the highest row number).
-``MAX_CELLS``             6,000,000 cells in the workbook.
+``MAX_CELLS``             6,000,000 cells in the workbook, counted as each
+                          sheet's grid from A1 to its highest row and
+                          column (python-calamine allocates that grid).
 
 Every XML part is refused if it carries a document type declaration or
 an entity declaration (no legitimate OOXML part does); the parts xlkopi
@@ -25,6 +27,7 @@ parses itself go through :mod:`defusedxml` as well.
 from __future__ import annotations
 
 import os
+import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -45,6 +48,7 @@ CHUNK = 1 * MiB
 
 _OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 _FORBIDDEN = (b"<!DOCTYPE", b"<!ENTITY", b"<!doctype", b"<!entity")
+_ROOT = re.compile(rb"<[A-Za-z_]")   # the first element start: the end of the prolog
 
 
 @dataclass
@@ -71,15 +75,20 @@ class Package:
         """A part's bytes, read with a running size limit and checked for DTDs."""
         return b"".join(self.stream(name, limit))
 
-    def stream(self, name: str, limit: int = MAX_PART_BYTES):
+    def stream(self, name: str, limit: int = MAX_PART_BYTES, dtd: str = "all"):
         """Yield a part's uncompressed bytes in chunks, enforcing the limits.
 
         The zip headers are not trusted: bytes are counted as they come.
-        Each chunk is checked for DTD/entity declarations (with an overlap,
-        so a declaration split across chunks is seen too).
+        With ``dtd="all"`` each chunk is checked for DTD/entity declarations
+        (with an overlap, so a declaration split across chunks is seen too).
+        With ``dtd="head"`` only the prolog is checked, up to the root
+        element: the one place XML allows a DTD. For sheet XML read by
+        python-calamine and the regular-expression scan, neither of which
+        expands entities; any XML parser rejects a DTD after the root.
         """
         got = 0
         tail = b""
+        in_prolog = True
         try:
             packed = max(self.zf.getinfo(name).compress_size, 1)
             with self.zf.open(name) as fh:
@@ -98,10 +107,18 @@ class Package:
                     if got > RATIO_FLOOR and got > MAX_RATIO * packed:
                         raise UntrustedFileError(
                             f"Delen '{name}' pakkes ud over {MAX_RATIO}:1; filen afvises som mulig zip-bombe")
-                    window = tail + chunk[:16]
-                    if (b"<!" in chunk or b"<!" in window) and any(tok in chunk or tok in window for tok in _FORBIDDEN):
-                        raise UntrustedFileError(
-                            f"Delen '{name}' indeholder en DTD- eller entitetserklæring; filen afvises (XML-angreb)")
+                    if dtd == "all" or in_prolog:
+                        region = chunk
+                        if dtd != "all":
+                            root = _ROOT.search(tail + chunk)
+                            if root is not None:
+                                in_prolog = False
+                                region = (tail + chunk)[:root.start()]
+                        window = tail + region[:16]
+                        if (b"<!" in region or b"<!" in window) and any(tok in region or tok in window
+                                                                         for tok in _FORBIDDEN):
+                            raise UntrustedFileError(
+                                f"Delen '{name}' indeholder en DTD- eller entitetserklæring; filen afvises (XML-angreb)")
                     tail = chunk[-16:]
                     yield chunk
         except UntrustedFileError:

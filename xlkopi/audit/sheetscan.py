@@ -1,16 +1,27 @@
-"""A streaming scan of one worksheet's XML: formulas, error cells, size.
+"""Two passes over one worksheet's XML: the bounds, then the formulas.
 
-The scan runs over the part in chunks (never the whole XML in memory at
-once, apart from the formulas it keeps) with regular expressions rather
-than a DOM or per-element parser: on a 100,000-row schedule it takes a
-fraction of python-calamine's read time, where openpyxl's read-only mode
-takes several times as long. It also enforces the row and cell limits of
-:mod:`.safety` before any other parser sees the sheet.
+**Bounds** (:func:`scan_sheet`) run before any other parser sees the sheet.
+python-calamine allocates a dense grid from the first to the last cell
+reference, so one cell at ``XFD250000`` in a 1 kB file asks it for 131 GB
+and the process aborts. The pass finds the highest row and column cheaply:
+a regular expression flags only the cells that need a closer look (a
+column past Z, a row past 99,999, a cell without ``r``); every other cell
+is known to lie inside A1:Z99999. It also refuses a DTD in the prolog
+(the only place XML allows one) and namespace-prefixed cells, which send
+the sheet to the general reader. The decompressed blocks are kept (up to
+:data:`KEEP_BYTES`) so the second pass does not decompress again.
+
+**Formulas** (:meth:`SheetScan.read_formulas`) are collected a column at a
+time, as lists of raw parts from one regular-expression pass per block:
+no Python code runs per cell, so the pass can run while python-calamine
+reads the values in another thread. Shared-formula children
+(``<f t="shared" si="0"/>``) are kept as arrays as well; masters, array
+and data-table formulas go through a per-cell path.
 
 Cells are expected in the usual ``<c r="A1" ...>`` form that Excel,
 LibreOffice, openpyxl and the OpenXML SDK write. A part that does not
 match (a namespace prefix on the cell elements, cells without ``r``) is
-read with openpyxl read-only instead, which is slower but general.
+read with openpyxl's sheet parser instead, which is slower but general.
 """
 
 from __future__ import annotations
@@ -21,14 +32,27 @@ from dataclasses import dataclass, field
 from ..errors import UntrustedFileError
 from . import safety
 
-_CELL_F = re.compile(
-    rb'<c r="([A-Z]{1,3})([0-9]+)"(?: [a-z]+="[^"]*")*><f((?: [a-zA-Z0-9]+="[^"]*")*)\s*(?:/>|>([^<]*)</f>)')
-_ERR = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"(?: [a-z]+="[^"]*")*? t="e"(?: [a-z]+="[^"]*")*>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?<v>([^<]*)</v>')
+KEEP_BYTES = 128 * safety.MiB
+"""Decompressed sheet XML kept between the passes; a larger sheet is decompressed twice."""
+
+_PLAIN_F = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"(?: [a-z]+="[^"]*")*><f>([^<]*)</f>')
+_CHILD_F = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"(?: [a-z]+="[^"]*")*><f t="shared" si="([0-9]+)"\s*/>')
+_OTHER_F = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"(?: [a-z]+="[^"]*")*>'
+                      rb'<f ((?!t="shared" si="[0-9]+"\s*/>)(?:[a-zA-Z0-9]+="[^"]*"\s*)*)(?:/>|>([^<]*)</f>)')
+_LOOSE_F = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"[^>]*><f((?: [a-zA-Z0-9]+="[^"]*")*)\s*(?:/>|>([^<]*)</f>)')
+_ERR = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"(?: [a-z]+="[^"]*")*? t="e"(?: [a-z]+="[^"]*")*>'
+                  rb'(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?<v>([^<]*)</v>')
+# A cell that needs a closer look: not `<c r="` + one letter + at most five digits.
+_LOOK = re.compile(rb'<c(?! r="[A-Z][0-9]{1,5}")[ >/]')
+_REF_AT = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
+_ALL_REFS = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
 _ROW_R = re.compile(rb'<row r="([0-9]+)"')
+_PREFIX = re.compile(rb":(?:c|row|f)[ >]")
 _ATTR = re.compile(rb'([a-zA-Z0-9]+)="([^"]*)"')
-_PREFIXED = re.compile(rb"<[A-Za-z0-9_]+:(?:c|row|f) ")
 _ENTITY = re.compile(r"&(#x[0-9a-fA-F]+|#[0-9]+|amp|lt|gt|quot|apos);")
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+_SMALL_ROW = 99_999      # the highest row a cell the look-pattern passes can have
+_SMALL_COL = 26
 
 
 def xml_unescape(text: str) -> str:
@@ -42,10 +66,13 @@ def xml_unescape(text: str) -> str:
 
     def sub(m):
         ent = m.group(1)
-        if ent.startswith("#x"):
-            return chr(int(ent[2:], 16))
-        if ent.startswith("#"):
-            return chr(int(ent[1:]))
+        try:
+            if ent.startswith("#x"):
+                return chr(int(ent[2:], 16))
+            if ent.startswith("#"):
+                return chr(int(ent[1:]))
+        except (ValueError, OverflowError):
+            return m.group(0)
         return _NAMED[ent]
 
     return _ENTITY.sub(sub, text)
@@ -67,23 +94,78 @@ def col_index(letters: bytes | str) -> int:
 
 @dataclass
 class SheetScan:
-    """What the scan found in one sheet.
+    """What the passes found in one sheet.
 
-    ``formulas`` maps ``(row, col)`` (1-based) to the formula text with a
-    leading ``=``; shared-formula children are expanded from their master
-    lazily by :meth:`formula_at`. ``shared`` maps ``(row, col)`` of each
-    shared cell to its group id; ``errors`` maps cells to error values
-    (``#REF!`` ...) cached in the file.
+    After :meth:`read_formulas`: plain formulas as parallel lists
+    ``plain_cols`` / ``plain_rows`` / ``plain_texts`` (text with a leading
+    ``=``, XML-unescaped), shared-formula children as ``shared`` (``(row,
+    col) -> group id``) and ``shared_master`` (``si -> (row, col, text)``),
+    cached error values as ``errors``. :attr:`formulas` gives the plain
+    formulas as a dict, built on first use.
     """
 
     part: str
     max_row: int = 0
-    cells: int = 0
-    formulas: dict = field(default_factory=dict)
+    max_col: int = 0
+    area: int = 0
+    plain_cols: list = field(default_factory=list)
+    plain_rows: list = field(default_factory=list)
+    plain_texts: list = field(default_factory=list)
     shared: dict = field(default_factory=dict)
     shared_master: dict = field(default_factory=dict)   # si -> (row, col, text)
     arrays: set = field(default_factory=set)
     errors: dict = field(default_factory=dict)
+    _blocks: list | None = None
+    _pkg: object = None
+    _sheet: str = ""
+    _formulas: dict | None = None
+    _done: bool = False
+
+    # --- pass 2 -------------------------------------------------------------------------
+
+    def read_formulas(self) -> "SheetScan":
+        """Collect the formulas and error cells (once); frees the kept XML."""
+        if self._done:
+            return self
+        raw_cols: list = []
+        raw_rows: list = []
+        raw_texts: list = []
+        blocks = self._blocks if self._blocks is not None else _row_blocks(self._pkg, self.part, self._sheet)
+        for block in blocks:
+            _formulas_in(self, block, raw_cols, raw_rows, raw_texts)
+        self._blocks = None
+        self._pkg = None
+        self._finish_plain(raw_cols, raw_rows, raw_texts)
+        self._done = True
+        return self
+
+    def _finish_plain(self, raw_cols, raw_rows, raw_texts) -> None:
+        if not raw_texts:
+            return
+        letters = {b: col_index(b) for b in set(raw_cols)}
+        self.plain_cols.extend(map(letters.__getitem__, raw_cols))
+        self.plain_rows.extend(map(int, raw_rows))
+        joined = b"\x00".join(raw_texts).decode("utf-8", "replace")
+        if "&" in joined:
+            joined = xml_unescape(joined)
+        texts = ("=" + joined.replace("\x00", "\x00=")).split("\x00")
+        if len(texts) != len(raw_texts):   # an escaped NUL in some formula: one by one
+            texts = ["=" + xml_unescape(t.decode("utf-8", "replace")) for t in raw_texts]
+        self.plain_texts.extend(texts)
+
+    # --- lookups ------------------------------------------------------------------------
+
+    @property
+    def formulas(self) -> dict:
+        """``{(row, col): "=..."}`` of every formula with its own text (built on first use)."""
+        if self._formulas is None:
+            self.read_formulas()
+            self._formulas = dict(zip(zip(self.plain_rows, self.plain_cols), self.plain_texts))
+        return self._formulas
+
+    def formula_count(self) -> int:
+        self.read_formulas()
+        return len(self.plain_texts) + sum(1 for k in self.shared if k not in self.formulas)
 
     def formula_at(self, row: int, col: int) -> str | None:
         """The formula text of a cell, shared formulas translated from their master."""
@@ -111,19 +193,12 @@ class SheetScan:
                 yield key
 
 
-def scan_sheet(pkg: "safety.Package", part: str, sheet: str, cells_budget: int) -> SheetScan:
-    """Scan worksheet ``part`` of ``pkg`` (sheet name ``sheet`` for messages).
+# --- pass 1: bounds -----------------------------------------------------------------------
 
-    Raises :class:`UntrustedFileError` when the sheet passes ``MAX_ROWS``
-    rows or the workbook ``cells_budget`` cells; the scan stops as soon as
-    a limit is passed, so a 10^6-row sheet costs at most one pass over the
-    first rows' worth of bytes.
-    """
-    scan = SheetScan(part)
+def _row_blocks(pkg: "safety.Package", part: str, sheet: str, first_check=None):
+    """The part's bytes in pieces that end at a ``</row>``, so no cell is cut in two."""
     buf = b""
-    regular = True
-    first = True
-    for chunk in pkg.stream(part):
+    for chunk in pkg.stream(part, dtd="head"):
         buf += chunk
         cut = buf.rfind(b"</row>")
         if cut < 0:
@@ -131,106 +206,173 @@ def scan_sheet(pkg: "safety.Package", part: str, sheet: str, cells_budget: int) 
                 raise UntrustedFileError(f"Arket '{sheet}' har en række over 64 MiB; filen afvises")
             continue
         cut += 6
-        block, buf = buf[:cut], buf[cut:]
-        if first:
-            first = False
-            regular = _is_regular(block)
-            if not regular:
-                break
-        _scan_block(scan, block, sheet, cells_budget)
-    if regular:
-        if buf:
-            if first:
-                regular = _is_regular(buf)
-            if regular:
-                _scan_block(scan, buf, sheet, cells_budget)
-    if not regular:
-        return _scan_openpyxl(pkg, part, sheet, cells_budget)
+        yield buf[:cut]
+        buf = buf[cut:]
+    if buf:
+        yield buf
+
+
+class _Irregular(Exception):
+    """The part needs the general reader."""
+
+
+def scan_sheet(pkg: "safety.Package", part: str, sheet: str, area_budget: int) -> SheetScan:
+    """Check worksheet ``part`` of ``pkg`` against the limits (sheet name ``sheet`` for messages).
+
+    Raises :class:`UntrustedFileError` when the sheet passes ``MAX_ROWS``
+    rows or its cell grid (highest row x highest column) passes
+    ``area_budget``; the pass stops as soon as the row limit is passed, so
+    a 10^6-row sheet costs at most one pass over the first rows' bytes.
+    """
+    scan = SheetScan(part, _pkg=pkg, _sheet=sheet)
+    kept: list[bytes] | None = []
+    size = 0
+    coarse_row = 0   # 99,999 once any cell was passed without a closer look
+    try:
+        for block in _row_blocks(pkg, part, sheet):
+            coarse_row = max(coarse_row, _bounds(scan, block, sheet))
+            if kept is not None:
+                size += len(block)
+                kept.append(block)
+                if size > KEEP_BYTES:
+                    kept = None
+    except _Irregular:
+        return _scan_openpyxl(pkg, part, sheet, area_budget)
+    scan.area = max(scan.max_row, min(coarse_row, _SMALL_ROW)) * max(scan.max_col, 1)
+    if scan.area > area_budget:
+        # the cheap bound is too loose for this sheet: look at every cell reference
+        top, right = 0, 0
+        for block in (kept if kept is not None else _row_blocks(pkg, part, sheet)):
+            refs = _ALL_REFS.findall(block)
+            if refs:
+                top = max(top, max(int(r) for _c, r in refs))
+                right = max(right, max(col_index(c) for c in {c for c, _r in refs}))
+        scan.max_row, scan.max_col = max(top, scan.max_row), right
+        scan.area = scan.max_row * max(scan.max_col, 1)
+        _check_area(scan, sheet, area_budget)
+    scan._blocks = kept
     return scan
 
 
-def _is_regular(block: bytes) -> bool:
-    if _PREFIXED.search(block):
-        return False
-    cells = block.count(b"<c ") + block.count(b"<c>")
-    return cells == block.count(b'<c r="')
-
-
-def _scan_block(scan: SheetScan, block: bytes, sheet: str, cells_budget: int) -> None:
+def _bounds(scan: SheetScan, block: bytes, sheet: str) -> int:
+    """Raise the scan's highest row/column from one block; returns 99,999 if a cell was only bounded."""
+    if _PREFIX.search(block):
+        raise _Irregular
     at = block.rfind(b'<row r="')
     m = _ROW_R.match(block, at) if at >= 0 else None
     if m:
-        last = int(m.group(1))
-        if last > scan.max_row:
-            scan.max_row = last
-    scan.cells += block.count(b"<c ")
+        scan.max_row = max(scan.max_row, int(m.group(1)))
+    plain = block.count(b'<c r="')
+    looked = 0
+    for m in _LOOK.finditer(block):
+        ref = _REF_AT.match(block, m.start())
+        if ref is None:
+            raise _Irregular   # a cell without r (or r not first): positions are implicit
+        looked += 1
+        c, r = col_index(ref.group(1)), int(ref.group(2))
+        if c > scan.max_col:
+            scan.max_col = c
+        if r > scan.max_row:
+            scan.max_row = r
+        if scan.max_row > safety.MAX_ROWS:
+            break
     if scan.max_row > safety.MAX_ROWS:
         raise UntrustedFileError(
             f"Arket '{sheet}' har mindst {scan.max_row:,} rækker; xlkopi reviderer højst "
             f"{safety.MAX_ROWS:,} rækker pr. ark".replace(",", "."))
-    if scan.cells > cells_budget:
+    if plain > looked:
+        scan.max_col = max(scan.max_col, _SMALL_COL)
+        return _SMALL_ROW
+    return 0
+
+
+def _check_area(scan: SheetScan, sheet: str, budget: int) -> None:
+    if scan.area > budget:
+        def dk(n: int) -> str:
+            return f"{n:,}".replace(",", ".")
+
         raise UntrustedFileError(
-            f"Projektmappen har over {safety.MAX_CELLS:,} celler; xlkopi reviderer højst så mange".replace(",", "."))
-    nf = (block.count(b"<f>") + block.count(b"<f ")) if b"<f" in block else 0
-    if nf:
-        found = _CELL_F.findall(block)
-        if len(found) != nf:
-            # an unusual attribute layout: fall back to a looser pattern for this block
-            found = re.findall(
-                rb'<c r="([A-Z]{1,3})([0-9]+)"[^>]*><f((?: [a-zA-Z0-9]+="[^"]*")*)\s*(?:/>|>([^<]*)</f>)', block)
-        formulas = scan.formulas
-        columns: dict = {}   # column letters -> number, computed once per block
-        for letters, rownum, attrs, text in found:
-            c = columns.get(letters)
-            if c is None:
-                c = columns[letters] = col_index(letters)
-            key = (int(rownum), c)
-            if attrs:
-                a = dict(_ATTR.findall(attrs))
-                kind = a.get(b"t")
-                if kind == b"shared":
-                    si = int(a.get(b"si", b"-1"))
-                    scan.shared[key] = si
-                    if text:
-                        scan.shared_master[si] = (key[0], key[1], "=" + xml_unescape(text.decode("utf-8")))
-                        formulas[key] = "=" + xml_unescape(text.decode("utf-8"))
-                    continue
-                if kind == b"array":
-                    scan.arrays.add(key)
-                if kind == b"dataTable":
-                    continue
-            if text:
-                formulas[key] = "=" + (xml_unescape(text.decode("utf-8")) if b"&" in text else text.decode("utf-8"))
+            f"Arket '{sheet}' spænder over {dk(scan.area)} celler (række 1 til {dk(scan.max_row)}, "
+            f"kolonne 1 til {dk(scan.max_col)}); xlkopi reviderer højst {dk(safety.MAX_CELLS)} celler i alt")
+
+
+# --- pass 2: formulas ---------------------------------------------------------------------
+
+def _formulas_in(scan: SheetScan, block: bytes, raw_cols: list, raw_rows: list, raw_texts: list) -> None:
+    if b"<f" in block:
+        n_plain = block.count(b"<f>")
+        n_attr = block.count(b"<f ")
+        plain = _PLAIN_F.findall(block) if n_plain else []
+        children = _CHILD_F.findall(block) if n_attr else []
+        others = _OTHER_F.findall(block) if n_attr else []
+        if len(plain) == n_plain and len(children) + len(others) == n_attr:
+            if plain:
+                cols, rows, texts = zip(*plain)
+                raw_cols.extend(cols)
+                raw_rows.extend(rows)
+                raw_texts.extend(texts)
+            for letters, rownum, si in children:
+                scan.shared[(int(rownum), col_index(letters))] = int(si)
+            for letters, rownum, attrs, text in others:
+                _attr_formula(scan, letters, rownum, attrs, text, raw_cols, raw_rows, raw_texts)
+        else:   # an unusual attribute layout: one cell at a time with a looser pattern
+            for letters, rownum, attrs, text in _LOOSE_F.findall(block):
+                _attr_formula(scan, letters, rownum, attrs, text, raw_cols, raw_rows, raw_texts)
     if b't="e"' in block:
         for letters, rownum, value in _ERR.findall(block):
             scan.errors[(int(rownum), col_index(letters))] = value.decode("utf-8", "replace")
 
 
-def _scan_openpyxl(pkg: "safety.Package", part: str, sheet: str, cells_budget: int) -> SheetScan:
-    """General fallback: openpyxl read-only over the same part (already size-checked)."""
+def _attr_formula(scan, letters, rownum, attrs, text, raw_cols, raw_rows, raw_texts) -> None:
+    key = (int(rownum), col_index(letters))
+    a = dict(_ATTR.findall(attrs)) if attrs else {}
+    kind = a.get(b"t")
+    if kind == b"shared":
+        si = int(a.get(b"si", b"-1") or -1)
+        scan.shared[key] = si
+        if text:
+            scan.shared_master[si] = (key[0], key[1], "=" + xml_unescape(text.decode("utf-8", "replace")))
+        else:
+            return
+    elif kind == b"dataTable":
+        return
+    elif kind == b"array":
+        scan.arrays.add(key)
+    if text:
+        raw_cols.append(letters)
+        raw_rows.append(rownum)
+        raw_texts.append(text)
+
+
+def _scan_openpyxl(pkg: "safety.Package", part: str, sheet: str, area_budget: int) -> SheetScan:
+    """General fallback: openpyxl's sheet parser over the same part (already size-checked)."""
     import io
 
     from openpyxl.worksheet._reader import WorkSheetParser
 
-    scan = SheetScan(part)
-    data = pkg.read(part)
+    scan = SheetScan(part, _done=True)
+    data = pkg.read(part)   # the whole part, with the DTD check on every chunk
     parser = WorkSheetParser(io.BytesIO(data), {}, data_only=False)
+    cols, rows, texts = [], [], []
     for idx, row in parser.parse():
-        if idx > scan.max_row:
-            scan.max_row = idx
+        scan.max_row = max(scan.max_row, idx)
         if scan.max_row > safety.MAX_ROWS:
-            raise UntrustedFileError(f"Arket '{sheet}' har mindst {scan.max_row} rækker; højst {safety.MAX_ROWS} tilladt")
+            raise UntrustedFileError(
+                f"Arket '{sheet}' har mindst {scan.max_row:,} rækker; xlkopi reviderer højst "
+                f"{safety.MAX_ROWS:,} rækker pr. ark".replace(",", "."))
         for cell in row:
-            scan.cells += 1
             value = cell.get("value")
             r, c = cell["row"], cell["column"]
+            scan.max_row = max(scan.max_row, r)
+            scan.max_col = max(scan.max_col, c)
             if cell.get("data_type") == "f" and isinstance(value, str):
-                scan.formulas[(r, c)] = value
+                cols.append(c), rows.append(r), texts.append(value)
             elif cell.get("data_type") == "f" and value is not None and hasattr(value, "text"):
-                scan.formulas[(r, c)] = value.text
+                cols.append(c), rows.append(r), texts.append(value.text)
                 scan.arrays.add((r, c))
             elif cell.get("data_type") == "e":
                 scan.errors[(r, c)] = str(value)
-        if scan.cells > cells_budget:
-            raise UntrustedFileError(f"Projektmappen har over {safety.MAX_CELLS} celler")
+        scan.area = scan.max_row * max(scan.max_col, 1)
+        _check_area(scan, sheet, area_budget)
+    scan.plain_cols, scan.plain_rows, scan.plain_texts = cols, rows, texts
     return scan
