@@ -15,7 +15,7 @@ from ..io.fingerprint import GENERATOR_PROPERTY, PROPERTY, fingerprint_of
 from . import formulas as formula_rules
 from . import lease, stale, terms
 from .findings import ADVARSEL, FEJL, INFO, SEVERITIES, Finding
-from .reader import WorkbookData, read_workbook
+from .reader import WorkbookData, no_gc, read_workbook
 
 # Rules about style rather than correctness: informational in a workbook whose
 # formulas are exactly as xlkopi generated them (fingerprint matches).
@@ -87,6 +87,11 @@ def audit_workbook(path, *, recalc: bool = False, timeout: float = 300) -> Audit
     The file is only read. With ``recalc`` a copy is recalculated by
     LibreOffice headless in a temporary folder.
     """
+    with no_gc():
+        return _audit(path, recalc, timeout)
+
+
+def _audit(path, recalc: bool, timeout: float) -> AuditResult:
     t0 = time.perf_counter()
     path = Path(path)
     form_tables: dict[str, formula_rules.FormTable] = {}

@@ -26,9 +26,12 @@ a message is produced with openpyxl's ``Translator``.
 from __future__ import annotations
 
 import re
+
+import numpy as np
 from collections import defaultdict
 
 from .findings import ADVARSEL, FEJL, INFO, Finding
+from .sheetscan import col_index, col_letters
 
 IGNORED_NUMBERS = frozenset({0.0, 1.0, 2.0, 12.0, 100.0})
 ROUND_FUNCTIONS = frozenset({"ROUND", "ROUNDUP", "ROUNDDOWN", "TRUNC", "FIXED", "AFRUND", "RUND.OP", "RUND.NED",
@@ -41,21 +44,6 @@ _STRING = re.compile(r'"(?:[^"]|"")*"')
 _REF = re.compile(r"(?<![A-Za-z0-9_.$\[])(\$?)([A-Z]{1,3})(\$?)([0-9]{1,7})(?![0-9A-Za-z_(!.\[])")
 _EXTERNAL = re.compile(r"\[[^\[\]]+\][^!\[\]()]*!|\[[0-9]+\]!")
 _NUMBER_TEXT = re.compile(r"^\s*[-+]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?\s*$|^\s*[-+]?\d+\.\d+\s*$")
-
-
-def _col_letters(n: int) -> str:
-    s = ""
-    while n:
-        n, rem = divmod(n - 1, 26)
-        s = chr(65 + rem) + s
-    return s
-
-
-def _col_num(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n
 
 
 def relative_form(formula: str, row: int, col: int) -> str:
@@ -81,7 +69,7 @@ def relative_form(formula: str, row: int, col: int) -> str:
 def _rel(text: str, row: int, col: int) -> str:
     def sub(m):
         cabs, letters, rabs, digits = m.groups()
-        c = _col_num(letters)
+        c = col_index(letters)
         if c > 16384:
             return m.group(0)
         r = int(digits)
@@ -128,7 +116,7 @@ def _template(pieces: list[str], col: int):
     for a, b in segments:
         for m in _REF.finditer(canon[a:b]):
             cabs, letters, rabs, _digits = m.groups()
-            c = _col_num(letters)
+            c = col_index(letters)
             if c > 16384:
                 continue
             i = run_at[a + m.start(4)]
@@ -164,7 +152,6 @@ def form_ids(cols, rows, texts):
     Groups with a digit run longer than a row number go through
     :func:`relative_form` itself.
     """
-    import numpy as np
     from itertools import count
     from operator import itemgetter
 
@@ -250,7 +237,6 @@ class FormTable:
     """
 
     def __init__(self, cols, rows, texts, shared=None, shared_master=None, lookup=None):
-        import numpy as np
 
         shared, shared_master = shared or {}, shared_master or {}
         self.texts = texts
@@ -304,7 +290,6 @@ class FormTable:
 
     def per_form(self):
         """Per form: ``(form, first cell, range text, first cell's formula text)``."""
-        import numpy as np
 
         if not len(self.ids):
             return
@@ -327,7 +312,7 @@ class FormTable:
 
 
 def _cell(row: int, col: int) -> str:
-    return f"{_col_letters(col)}{row}"
+    return f"{col_letters(col)}{row}"
 
 
 def _range(cells: list[tuple[int, int]]) -> str:
@@ -336,6 +321,21 @@ def _range(cells: list[tuple[int, int]]) -> str:
     rows = [r for r, _ in cells]
     cols = [c for _, c in cells]
     return f"{_cell(min(rows), min(cols))}:{_cell(max(rows), max(cols))}"
+
+
+_R1C1_PART = re.compile(r"R\[-?[0-9]+\]|C\[-?[0-9]+\]|R[0-9]+|C[0-9]+")
+
+
+def may_hold_numbers(form: str) -> bool:
+    """False when a relative form has no digits outside its R1C1 references (so no typed numbers).
+
+    A typed number follows an operator, a bracket or a comma, never a
+    letter, so removing the reference parts cannot remove one.
+
+    >>> may_hold_numbers("=R[-1]C[0]-R[0]C[2]"), may_hold_numbers("=R[0]C[-1]*0.5")
+    (False, True)
+    """
+    return any(ch.isdigit() for ch in _R1C1_PART.sub("", form))
 
 
 def hardcoded_numbers(formula: str) -> list[str]:
@@ -429,7 +429,7 @@ def check_forms(sheet: str, table: FormTable, errors: dict, rows: list) -> list[
                                 f"Cellen {_cell(r, c)} viser fejlværdien {err}", "en værdi", err))
 
     # per distinct relative form: #REF!, hard-coded numbers, external references
-    for _form, _first, where, text in table.per_form():
+    for form, _first, where, text in table.per_form():
         if "#REF!" in text.upper():
             findings.append(Finding(sheet, where, "fejlvaerdi", FEJL,
                                     f"Formlen i {where} henviser til en slettet celle (#REF!): {text}",
@@ -438,7 +438,7 @@ def check_forms(sheet: str, table: FormTable, errors: dict, rows: list) -> list[
             findings.append(Finding(sheet, where, "ekstern_reference", ADVARSEL,
                                     f"Formlen i {where} henter værdier fra en anden projektmappe: {text}",
                                     "kun referencer i denne projektmappe", text))
-        nums = hardcoded_numbers(text)
+        nums = hardcoded_numbers(text) if may_hold_numbers(form) else []
         if nums:
             shown = ", ".join(n.replace(".", ",") for n in dict.fromkeys(nums))
             findings.append(Finding(sheet, where, "hardkodet_tal", ADVARSEL,
@@ -489,7 +489,6 @@ def _expected_formula(src_text: str, src: tuple[int, int], dst: tuple[int, int])
 
 def _run_lines(pos, line, ids):
     """Per line (column or row) with at least 3 cells and 2 runs: its runs ``[start, end, form id]``."""
-    import numpy as np
 
     n = len(ids)
     if n < 3:

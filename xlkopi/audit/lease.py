@@ -38,8 +38,11 @@ import math
 import re
 from dataclasses import dataclass
 
+import numpy as np
+
 from ..dates import from_serial
 from .findings import ADVARSEL, FEJL, INFO, Finding, fmt_kr, fmt_num
+from .sheetscan import col_letters
 
 HEADER_SCAN_ROWS = 2000
 TOL_ORE = 1.0 + 1e-6
@@ -101,15 +104,45 @@ def _is_num(v) -> bool:
     return v.__class__ in _NUMBER_TYPES and v == v and v not in (math.inf, -math.inf)
 
 
-def find_tables(sheet: str, rows: list) -> list[LeaseTable]:
+class Columns:
+    """A sheet's rows as columns, each extracted once on first use (C speed, no Python code per cell)."""
+
+    def __init__(self, rows: list):
+        self.rows = rows
+        self._cols: dict[int, list] = {}
+        self._rectangular: bool | None = None
+
+    def col(self, c: int) -> list:
+        """Column ``c`` (0-based) from row 1; empty and missing cells are ``""``."""
+        got = self._cols.get(c)
+        if got is None:
+            from operator import itemgetter
+
+            rows = self.rows
+            if self._rectangular is None:   # python-calamine's rows are; hand-made ones may not be
+                self._rectangular = len(set(map(len, rows))) <= 1
+            if self._rectangular and rows and c < len(rows[0]):
+                got = list(map(itemgetter(c), rows))
+            else:
+                got = [r[c] if c < len(r) else "" for r in rows]
+            self._cols[c] = got
+        return got
+
+    def cells(self, c: int, first: int, stop: int) -> list:
+        """Column ``c`` (0-based) for row indexes ``first`` to ``stop - 1`` (0-based)."""
+        return self.col(c)[first:stop]
+
+
+def find_tables(sheet: str, rows: list, columns: Columns | None = None) -> list[LeaseTable]:
     """Every schedule table in a sheet's ``rows`` (row 1 first)."""
+    columns = columns or Columns(rows)
     tables: list[LeaseTable] = []
     r = 0
     limit = min(len(rows), HEADER_SCAN_ROWS)
     while r < limit:
         found_any = False
         for cols in _header_segments(rows[r]):
-            table = _extent(sheet, rows, r + 1, cols)
+            table = _extent(sheet, rows, r + 1, cols, columns)
             if table is not None:
                 tables.append(table)
                 found_any = True
@@ -142,13 +175,14 @@ def _header_segments(row: list):
             yield cols
 
 
-def _extent(sheet: str, rows: list, header_row: int, cols: dict) -> LeaseTable | None:
-    bc = cols["saldo"] - 1
-    n = len(rows)
-    nt = _NUMBER_TYPES
-    # rows from python-calamine are rectangular; the generator keeps this one pass at C speed
-    r = next((header_row + j for j, row in enumerate(rows[header_row:])
-              if bc >= len(row) or row[bc].__class__ not in nt), n)
+def _extent(sheet: str, rows: list, header_row: int, cols: dict, columns: Columns) -> LeaseTable | None:
+    from itertools import compress, count
+    from operator import not_
+
+    balance = columns.col(cols["saldo"] - 1)[header_row:]
+    # the first row whose balance is not a number, found by C-level iterators
+    numbers = map(_NUMBER_TYPES.__contains__, map(type, balance))
+    r = next(compress(count(header_row), map(not_, numbers)), len(rows))
     if r - header_row < 2:
         return None
     return LeaseTable(sheet, header_row, dict(cols), header_row + 1, r)
@@ -157,11 +191,7 @@ def _extent(sheet: str, rows: list, header_row: int, cols: dict) -> LeaseTable |
 # --- recomputation --------------------------------------------------------------------
 
 def _cell(col: int, row: int) -> str:
-    letters = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return f"{letters}{row}"
+    return f"{col_letters(col)}{row}"
 
 
 def _as_date(v) -> dt.date | None:
@@ -185,22 +215,16 @@ def _more(n: int) -> str:
     return "" if n <= 0 else (" (og 1 senere række)" if n == 1 else f" (og {n} senere rækker)")
 
 
-def check_table(table: LeaseTable, rows: list, known_residual: float | None = None) -> list[Finding]:
+def check_table(table: LeaseTable, rows: list, known_residual: float | None = None,
+                columns: Columns | None = None) -> list[Finding]:
     """Recompute one table; findings for the first departing row of each check."""
-    import numpy as np
-
+    columns = columns or Columns(rows)
     sheet = table.sheet
     cols = table.cols
     r0 = table.first_row - 1
-    data = rows[r0:table.last_row]
-
-    width = min(len(row) for row in data)
 
     def column(role):
-        c = cols[role] - 1
-        if c < width:
-            return [row[c] for row in data]
-        return [row[c] if c < len(row) else "" for row in data]
+        return columns.cells(cols[role] - 1, r0, table.last_row)
 
     Bv, Yv, Av, Rv = column("saldo"), column("ydelse"), column("afdrag"), column("renter")
     findings: list[Finding] = []
@@ -210,7 +234,7 @@ def check_table(table: LeaseTable, rows: list, known_residual: float | None = No
         if (not _is_num(Rv[0]) or Rv[0] == 0):
             start = 1
     # Flow cells must be numbers; a text or empty cell ends the checkable part.
-    n = len(data)
+    n = table.last_row - r0
     try:  # fast path: every flow cell a number
         np.array(Yv[start:] + Av[start:] + Rv[start:], dtype=float)
         clean = True
@@ -367,7 +391,7 @@ def check_table(table: LeaseTable, rows: list, known_residual: float | None = No
 
     # 6. dates: whole, equal numbers of months from the first date
     if "dato" in cols:
-        findings.extend(_check_dates(table, rows, start, n, residual_row))
+        findings.extend(_check_dates(table, columns, start, n, residual_row))
     return findings
 
 
@@ -384,20 +408,27 @@ def _termin_label(table: LeaseTable, rows: list, k: int) -> bool:
     return isinstance(v, str) and ("rest" in v.lower() or "scrap" in v.lower())
 
 
-def _check_dates(table: LeaseTable, rows: list, start: int, n: int, residual_row) -> list[Finding]:
+def _check_dates(table: LeaseTable, columns: Columns, start: int, n: int, residual_row) -> list[Finding]:
     """Dates whole months apart: month ``m0 + step·j`` on the anchor day, clamped to the month's end.
 
     The anchor day is the day of month most of the first dates use (EDATE
     from 31 January gives 29 February, then 31 March).
     """
-    import numpy as np
 
-    c = table.cols["dato"] - 1
+    from itertools import compress
+    from operator import is_
+
     base = table.first_row - 1
     day = dt.date
-    raw = [rows[base + k][c] if c < len(rows[base + k]) else "" for k in range(n)]
-    dates = [v if v.__class__ is day else (None if v == "" else _as_date(v)) for v in raw]
-    ks = [k for k in range(n) if dates[k] is not None]
+    raw = columns.cells(table.cols["dato"] - 1, base, base + n)
+    kinds = set(map(type, raw))
+    if kinds <= {day, str, type(None)}:   # the usual column: dates, blanks and labels
+        ks = list(compress(range(n), map(is_, map(type, raw), [day] * n)))
+        dates = dict(zip(ks, (raw[k] for k in ks)))
+    else:
+        converted = [v if v.__class__ is day else (None if v == "" else _as_date(v)) for v in raw]
+        ks = [k for k in range(n) if converted[k] is not None]
+        dates = {k: converted[k] for k in ks}
     if len(ks) < 2:
         return []
     k0, k1 = ks[0], ks[1]
@@ -413,7 +444,7 @@ def _check_dates(table: LeaseTable, rows: list, start: int, n: int, residual_row
     days = [dates[k].day for k in ks[:13]]
     anchor = max(set(days), key=lambda d: (days.count(d), d))
     kk = np.array(ks)
-    got = np.array([dates[k] for k in ks], dtype="datetime64[D]")
+    got = np.array(list(dates.values()), dtype="datetime64[D]")   # in the order of ks
     m0 = np.datetime64(f"{d0.year:04d}-{d0.month:02d}", "M")
     month = m0 + step * (kk - k0)
     first = month.astype("datetime64[D]")
@@ -441,12 +472,13 @@ def _check_dates(table: LeaseTable, rows: list, start: int, n: int, residual_row
 
 def audit_lease_tables(sheet: str, rows: list, known_residual: float | None = None):
     """Find and recompute every schedule in a sheet; returns ``(tables, findings)``."""
-    tables = find_tables(sheet, rows)
+    columns = Columns(rows)
+    tables = find_tables(sheet, rows, columns)
     findings: list[Finding] = []
     for t in tables:
         findings.append(Finding(sheet, f"{_cell(min(t.cols.values()), t.header_row)}:"
                                        f"{_cell(max(t.cols.values()), t.last_row)}",
                                 "tabel_fundet", INFO,
                                 f"Ydelsesplan med {t.last_row - t.first_row + 1} rækker genkendt og efterregnet"))
-        findings.extend(check_table(t, rows, known_residual))
+        findings.extend(check_table(t, rows, known_residual, columns))
     return tables, findings

@@ -104,7 +104,7 @@ def check_small_parts(pkg: safety.Package) -> None:
 
 
 @contextmanager
-def _no_gc():
+def no_gc():
     """Pause the cyclic garbage collector: reading creates 10^5-10^6 small acyclic objects,
     and its repeated passes over them cost more than the reading itself."""
     was = gc.isenabled()
@@ -124,7 +124,7 @@ def read_workbook(path, *, values: bool = True, on_formulas=None) -> WorkbookDat
     """
     pkg = safety.open_package(path)
     try:
-        with _no_gc():
+        with no_gc():
             return _read(pkg, values, on_formulas)
     finally:
         pkg.close()

@@ -92,6 +92,19 @@ def col_index(letters: bytes | str) -> int:
     return n
 
 
+def col_letters(n: int) -> str:
+    """Column letters of a 1-based column number (any size; the auditor reports columns past XFD too).
+
+    >>> col_letters(1), col_letters(28), col_letters(16384)
+    ('A', 'AB', 'XFD')
+    """
+    s = ""
+    while n > 0:
+        n, rem = divmod(n - 1, 26)
+        s = chr(65 + rem) + s
+    return s
+
+
 @dataclass
 class SheetScan:
     """What the passes found in one sheet.
@@ -176,12 +189,11 @@ class SheetScan:
         if si is None or si not in self.shared_master:
             return None
         from openpyxl.formula.translate import Translator
-        from openpyxl.utils import get_column_letter
 
         mrow, mcol, mtext = self.shared_master[si]
-        origin = f"{get_column_letter(mcol)}{mrow}"
+        origin = f"{col_letters(mcol)}{mrow}"
         try:
-            return Translator(mtext, origin).translate_formula(f"{get_column_letter(col)}{row}")
+            return Translator(mtext, origin).translate_formula(f"{col_letters(col)}{row}")
         except Exception:  # an untranslatable master: report the master's text
             return mtext
 

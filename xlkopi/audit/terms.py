@@ -28,6 +28,7 @@ from decimal import Decimal, InvalidOperation
 
 from ..core.redflags import ContractTerms, red_flags
 from .findings import ADVARSEL, INFO, Finding
+from .sheetscan import col_letters
 
 # field -> (label texts, folded keywords for defined names)
 FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -241,8 +242,6 @@ def offers_from_names(resolved: list[tuple[str, object, str, str]]) -> list[Offe
 
 def offers_from_labels(sheet: str, rows: list, skip_rows: set | None = None, max_rows: int = 2000) -> list[Offer]:
     """Offers from labelled cells in one sheet's rows (see the module notes)."""
-    from openpyxl.utils import get_column_letter
-
     skip_rows = skip_rows or set()
     offers: dict[int, Offer] = {}
     for r, row in enumerate(rows[:max_rows], start=1):
@@ -276,12 +275,10 @@ def offers_from_labels(sheet: str, rows: list, skip_rows: set | None = None, max
             else:
                 rr = r
             for col, x in right:
-                offer = offers.setdefault(col, Offer("" if len(offers) == 0 else get_column_letter(col)))
-                offer.values.setdefault(fld, (x, sheet, f"{get_column_letter(col)}{rr}", str(v)))
+                offer = offers.setdefault(col, Offer("" if len(offers) == 0 else col_letters(col)))
+                offer.values.setdefault(fld, (x, sheet, f"{col_letters(col)}{rr}", str(v)))
     result = [o for o in offers.values() if o.values]
     if len(result) > 1:
-        from openpyxl.utils import get_column_letter as gl
-
         for col, o in offers.items():
-            o.key = f"kolonne {gl(col)}"
+            o.key = f"kolonne {col_letters(col)}"
     return result
