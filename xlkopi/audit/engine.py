@@ -143,7 +143,8 @@ def _audit(path, recalc: bool, timeout: float) -> AuditResult:
         table_rows[sheet.name] = skip
         table = form_tables[sheet.name]
         result.formulas += len(table)
-        findings.extend(formula_rules.check_forms(sheet.name, table, sheet.scan.errors, sheet.rows))
+        findings.extend(formula_rules.check_forms(sheet.name, table, sheet.scan.errors, sheet.rows,
+                                                  sheet.scan.text_cells))
 
     # red flags: defined names first, labelled cells otherwise
     offers = terms.offers_from_names(resolve_names(data))

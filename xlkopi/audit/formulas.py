@@ -379,6 +379,37 @@ def hardcoded_numbers(formula: str) -> list[str]:
     return out
 
 
+def _number_text(v: str) -> bool:
+    """Text that reads as an amount; identifiers (CVR, EAN, phone numbers, postcodes) do not count."""
+    if not v or v[0] not in "+-0123456789 " or not _NUMBER_TEXT.match(v):
+        return False
+    digits = v.strip().lstrip("+-")
+    return not (digits.isdigit() and (len(digits) >= 8 or (digits.startswith("0") and len(digits) > 1)))
+
+
+def _text_cells(rows: list):
+    """The cells of ``rows`` holding text that reads as a number, found at C speed.
+
+    The distinct texts are collected without Python code per cell; rows are
+    visited only when some text reads as a number.
+    """
+    from functools import partial
+    from itertools import chain, compress
+    from operator import is_
+
+    cells = chain.from_iterable(rows)
+    kinds = map(type, chain.from_iterable(rows))
+    texts = {v for v in set(compress(cells, map(partial(is_, str), kinds))) if _number_text(v)}
+    if not texts:
+        return
+    for r, row in enumerate(rows, start=1):
+        if texts.isdisjoint(row):
+            continue
+        for c, v in enumerate(row, start=1):
+            if v.__class__ is str and v in texts:
+                yield r, c
+
+
 def _capped(findings: list[Finding], sheet: str) -> list[Finding]:
     per_rule: dict[str, int] = defaultdict(int)
     out, dropped = [], defaultdict(int)
@@ -412,8 +443,13 @@ def check_sheet(sheet: str, formulas: dict, errors: dict, rows: list, shared: di
     return check_forms(sheet, FormTable.from_dict(formulas, shared, shared_master), errors, rows)
 
 
-def check_forms(sheet: str, table: FormTable, errors: dict, rows: list) -> list[Finding]:
-    """Every formula-integrity finding of one sheet, from its :class:`FormTable`."""
+def check_forms(sheet: str, table: FormTable, errors: dict, rows: list,
+                text_cells: list | None = None) -> list[Finding]:
+    """Every formula-integrity finding of one sheet, from its :class:`FormTable`.
+
+    ``text_cells`` lists the ``(row, col)`` of the sheet's text cells when
+    the scan knows them; otherwise every cell is looked at.
+    """
     findings: list[Finding] = []
 
     def value(r, c):
@@ -451,30 +487,13 @@ def check_forms(sheet: str, table: FormTable, errors: dict, rows: list) -> list[
     findings.extend(_runs(sheet, arrays, table.text_at, value, vertical=True))
     findings.extend(_runs(sheet, arrays, table.text_at, value, vertical=False))
 
-    # numbers stored as text: the distinct texts of the whole sheet, collected at C speed
-    # (no Python code per cell); the cells are visited only when some text reads as a number
-    from functools import partial
-    from itertools import chain, compress
-    from operator import is_
-
-    cells = chain.from_iterable(rows)
-    kinds = map(type, chain.from_iterable(rows))
-    texts = set()
-    for v in set(compress(cells, map(partial(is_, str), kinds))):
-        if v and v[0] in "+-0123456789 " and _NUMBER_TEXT.match(v):
-            digits = v.strip().lstrip("+-")
-            if digits.isdigit() and (len(digits) >= 8 or (digits.startswith("0") and len(digits) > 1)):
-                continue  # CVR, EAN, phone numbers and postcodes are identifiers, not amounts
-            texts.add(v)
-    if texts:
-        for r, row in enumerate(rows, start=1):
-            if texts.isdisjoint(row):
-                continue
-            for c, v in enumerate(row, start=1):
-                if v.__class__ is str and v in texts and table.text_at((r, c)) is None:
-                    findings.append(Finding(sheet, _cell(r, c), "tal_som_tekst", ADVARSEL,
-                                            f"Cellen {_cell(r, c)} indeholder tallet '{v}' som tekst; det tæller "
-                                            "ikke med i beregninger", "et tal", repr(v)))
+    # numbers stored as text
+    for r, c in (_text_cells(rows) if text_cells is None else sorted(text_cells)):
+        v = value(r, c)
+        if v.__class__ is str and _number_text(v) and table.text_at((r, c)) is None:
+            findings.append(Finding(sheet, _cell(r, c), "tal_som_tekst", ADVARSEL,
+                                    f"Cellen {_cell(r, c)} indeholder tallet '{v}' som tekst; det tæller "
+                                    "ikke med i beregninger", "et tal", repr(v)))
     return _capped(findings, sheet)
 
 

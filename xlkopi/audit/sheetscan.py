@@ -43,7 +43,9 @@ _LOOSE_F = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"[^>]*><f((?: [a-zA-Z0-9]+="[
 _ERR = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"(?: [a-z]+="[^"]*")*? t="e"(?: [a-z]+="[^"]*")*>'
                   rb'(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?<v>([^<]*)</v>')
 # A cell that needs a closer look: not `<c r="` + one letter + at most five digits.
+_TEXT_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"(?: [a-z]+="[^"]*")*? t="(?:s|inlineStr)"')
 _LOOK = re.compile(rb'<c(?! r="[A-Z][0-9]{1,5}")[ >/]')
+_SMALL = re.compile(rb'<c r="[A-Z][0-9]{1,5}"')
 _REF_AT = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
 _ALL_REFS = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
 _ROW_R = re.compile(rb'<row r="([0-9]+)"')
@@ -128,6 +130,7 @@ class SheetScan:
     shared_master: dict = field(default_factory=dict)   # si -> (row, col, text)
     arrays: set = field(default_factory=set)
     errors: dict = field(default_factory=dict)
+    text_cells: list | None = field(default_factory=list)   # (row, col) of every text cell; None: not known
     _blocks: list | None = None
     _pkg: object = None
     _sheet: str = ""
@@ -207,10 +210,61 @@ class SheetScan:
 
 # --- pass 1: bounds -----------------------------------------------------------------------
 
-def _row_blocks(pkg: "safety.Package", part: str, sheet: str, first_check=None):
+def _ahead(chunks, depth: int = 8):
+    """Iterate ``chunks`` from a worker thread, up to ``depth`` ahead.
+
+    Decompression (zlib releases the GIL) then overlaps the scanning of the
+    chunks already there. The worker stops when the consumer does, and is
+    joined before this generator ends, so the zip file is never used by two
+    threads once it returns.
+    """
+    import queue
+    import threading
+
+    q: queue.Queue = queue.Queue(depth)
+    stop = threading.Event()
+    end = object()
+
+    def work():
+        try:
+            for chunk in chunks:
+                while not stop.is_set():
+                    try:
+                        q.put(chunk, timeout=0.05)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            q.put(end)
+        except BaseException as exc:  # handed to the consumer, raised there
+            q.put(exc)
+
+    worker = threading.Thread(target=work, name="xlkopi-unzip", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item = q.get()
+            if item is end:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while worker.is_alive():
+            try:
+                q.get(timeout=0.05)   # unblock a worker waiting on a full queue
+            except queue.Empty:
+                pass
+        worker.join()
+
+
+def _row_blocks(pkg: "safety.Package", part: str, sheet: str, ahead: bool = False):
     """The part's bytes in pieces that end at a ``</row>``, so no cell is cut in two."""
     buf = b""
-    for chunk in pkg.stream(part, dtd="head"):
+    chunks = pkg.stream(part, dtd="head")
+    for chunk in (_ahead(chunks) if ahead else chunks):
         buf += chunk
         cut = buf.rfind(b"</row>")
         if cut < 0:
@@ -241,7 +295,7 @@ def scan_sheet(pkg: "safety.Package", part: str, sheet: str, area_budget: int) -
     size = 0
     coarse_row = 0   # 99,999 once any cell was passed without a closer look
     try:
-        for block in _row_blocks(pkg, part, sheet):
+        for block in _row_blocks(pkg, part, sheet, ahead=True):
             coarse_row = max(coarse_row, _bounds(scan, block, sheet))
             if kept is not None:
                 size += len(block)
@@ -274,13 +328,10 @@ def _bounds(scan: SheetScan, block: bytes, sheet: str) -> int:
     m = _ROW_R.match(block, at) if at >= 0 else None
     if m:
         scan.max_row = max(scan.max_row, int(m.group(1)))
-    plain = block.count(b'<c r="')
-    looked = 0
     for m in _LOOK.finditer(block):
         ref = _REF_AT.match(block, m.start())
         if ref is None:
             raise _Irregular   # a cell without r (or r not first): positions are implicit
-        looked += 1
         c, r = col_index(ref.group(1)), int(ref.group(2))
         if c > scan.max_col:
             scan.max_col = c
@@ -292,7 +343,7 @@ def _bounds(scan: SheetScan, block: bytes, sheet: str) -> int:
         raise UntrustedFileError(
             f"Arket '{sheet}' har mindst {scan.max_row:,} rækker; xlkopi reviderer højst "
             f"{safety.MAX_ROWS:,} rækker pr. ark".replace(",", "."))
-    if plain > looked:
+    if _SMALL.search(block):   # some cell was only bounded, not looked at
         scan.max_col = max(scan.max_col, _SMALL_COL)
         return _SMALL_ROW
     return 0
@@ -330,6 +381,8 @@ def _formulas_in(scan: SheetScan, block: bytes, raw_cols: list, raw_rows: list, 
         else:   # an unusual attribute layout: one cell at a time with a looser pattern
             for letters, rownum, attrs, text in _LOOSE_F.findall(block):
                 _attr_formula(scan, letters, rownum, attrs, text, raw_cols, raw_rows, raw_texts)
+    if b't="s"' in block or b't="inlineStr"' in block:
+        scan.text_cells.extend((int(r), col_index(c)) for c, r in _TEXT_CELL.findall(block))
     if b't="e"' in block:
         for letters, rownum, value in _ERR.findall(block):
             scan.errors[(int(rownum), col_index(letters))] = value.decode("utf-8", "replace")
@@ -362,7 +415,7 @@ def _scan_openpyxl(pkg: "safety.Package", part: str, sheet: str, area_budget: in
 
     from openpyxl.worksheet._reader import WorkSheetParser
 
-    scan = SheetScan(part, _done=True)
+    scan = SheetScan(part, _done=True, text_cells=None)
     data = pkg.read(part)   # the whole part, with the DTD check on every chunk
     parser = WorkSheetParser(io.BytesIO(data), {}, data_only=False)
     cols, rows, texts = [], [], []
