@@ -75,7 +75,7 @@ class Package:
         """A part's bytes, read with a running size limit and checked for DTDs."""
         return b"".join(self.stream(name, limit))
 
-    def stream(self, name: str, limit: int = MAX_PART_BYTES, dtd: str = "all"):
+    def stream(self, name: str, limit: int = MAX_PART_BYTES, dtd: str = "all", chunk_size: int = CHUNK):
         """Yield a part's uncompressed bytes in chunks, enforcing the limits.
 
         The zip headers are not trusted: bytes are counted as they come.
@@ -93,7 +93,7 @@ class Package:
             packed = max(self.zf.getinfo(name).compress_size, 1)
             with self.zf.open(name) as fh:
                 while True:
-                    chunk = fh.read(CHUNK)
+                    chunk = fh.read(chunk_size)
                     if not chunk:
                         break
                     got += len(chunk)

@@ -53,6 +53,7 @@ _PREFIX = re.compile(rb":(?:c|row|f)[ >]")
 _ATTR = re.compile(rb'([a-zA-Z0-9]+)="([^"]*)"')
 _ENTITY = re.compile(r"&(#x[0-9a-fA-F]+|#[0-9]+|amp|lt|gt|quot|apos);")
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+_OVERLAP = 64           # longer than any start tag the bounds pass reads (<c r="XFD1048576")
 _SMALL_ROW = 99_999      # the highest row a cell the look-pattern passes can have
 _SMALL_COL = 26
 
@@ -146,8 +147,7 @@ class SheetScan:
         raw_cols: list = []
         raw_rows: list = []
         raw_texts: list = []
-        blocks = self._blocks if self._blocks is not None else _row_blocks(self._pkg, self.part, self._sheet)
-        for block in blocks:
+        for block in _row_blocks(self._pkg, self.part, self._sheet, self._blocks):
             _formulas_in(self, block, raw_cols, raw_rows, raw_texts)
         self._blocks = None
         self._pkg = None
@@ -210,61 +210,10 @@ class SheetScan:
 
 # --- pass 1: bounds -----------------------------------------------------------------------
 
-def _ahead(chunks, depth: int = 8):
-    """Iterate ``chunks`` from a worker thread, up to ``depth`` ahead.
-
-    Decompression (zlib releases the GIL) then overlaps the scanning of the
-    chunks already there. The worker stops when the consumer does, and is
-    joined before this generator ends, so the zip file is never used by two
-    threads once it returns.
-    """
-    import queue
-    import threading
-
-    q: queue.Queue = queue.Queue(depth)
-    stop = threading.Event()
-    end = object()
-
-    def work():
-        try:
-            for chunk in chunks:
-                while not stop.is_set():
-                    try:
-                        q.put(chunk, timeout=0.05)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
-                    return
-            q.put(end)
-        except BaseException as exc:  # handed to the consumer, raised there
-            q.put(exc)
-
-    worker = threading.Thread(target=work, name="xlkopi-unzip", daemon=True)
-    worker.start()
-    try:
-        while True:
-            item = q.get()
-            if item is end:
-                return
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        stop.set()
-        while worker.is_alive():
-            try:
-                q.get(timeout=0.05)   # unblock a worker waiting on a full queue
-            except queue.Empty:
-                pass
-        worker.join()
-
-
-def _row_blocks(pkg: "safety.Package", part: str, sheet: str, ahead: bool = False):
+def _row_blocks(pkg: "safety.Package", part: str, sheet: str, chunks=None):
     """The part's bytes in pieces that end at a ``</row>``, so no cell is cut in two."""
     buf = b""
-    chunks = pkg.stream(part, dtd="head")
-    for chunk in (_ahead(chunks) if ahead else chunks):
+    for chunk in (pkg.stream(part, dtd="head") if chunks is None else chunks):
         buf += chunk
         cut = buf.rfind(b"</row>")
         if cut < 0:
@@ -294,21 +243,25 @@ def scan_sheet(pkg: "safety.Package", part: str, sheet: str, area_budget: int) -
     kept: list[bytes] | None = []
     size = 0
     coarse_row = 0   # 99,999 once any cell was passed without a closer look
+    tail = b""
     try:
-        for block in _row_blocks(pkg, part, sheet, ahead=True):
-            coarse_row = max(coarse_row, _bounds(scan, block, sheet))
+        # raw chunks, each looked at with the end of the one before, so no start tag is missed
+        for chunk in pkg.stream(part, dtd="head"):
+            coarse_row = max(coarse_row, _bounds(scan, tail + chunk, sheet))
+            tail = (tail + chunk)[-_OVERLAP:]
             if kept is not None:
-                size += len(block)
-                kept.append(block)
+                size += len(chunk)
+                kept.append(chunk)
                 if size > KEEP_BYTES:
                     kept = None
+        coarse_row = max(coarse_row, _bounds(scan, tail, sheet, final=True))
     except _Irregular:
         return _scan_openpyxl(pkg, part, sheet, area_budget)
     scan.area = max(scan.max_row, min(coarse_row, _SMALL_ROW)) * max(scan.max_col, 1)
     if scan.area > area_budget:
         # the cheap bound is too loose for this sheet: look at every cell reference
         top, right = 0, 0
-        for block in (kept if kept is not None else _row_blocks(pkg, part, sheet)):
+        for block in _row_blocks(pkg, part, sheet, kept):
             refs = _ALL_REFS.findall(block)
             if refs:
                 top = max(top, max(int(r) for _c, r in refs))
@@ -320,15 +273,22 @@ def scan_sheet(pkg: "safety.Package", part: str, sheet: str, area_budget: int) -
     return scan
 
 
-def _bounds(scan: SheetScan, block: bytes, sheet: str) -> int:
-    """Raise the scan's highest row/column from one block; returns 99,999 if a cell was only bounded."""
+def _bounds(scan: SheetScan, block: bytes, sheet: str, final: bool = False) -> int:
+    """Raise the scan's highest row/column from one block; returns 99,999 if a cell was only bounded.
+
+    Unless ``final``, a tag starting in the last ``_OVERLAP`` bytes is left
+    for the next block, which starts with those bytes and sees it whole.
+    """
+    end = len(block) if final else max(0, len(block) - _OVERLAP)
     if _PREFIX.search(block):
         raise _Irregular
-    at = block.rfind(b'<row r="')
+    at = block.rfind(b'<row r="', 0, end)
     m = _ROW_R.match(block, at) if at >= 0 else None
     if m:
         scan.max_row = max(scan.max_row, int(m.group(1)))
     for m in _LOOK.finditer(block):
+        if m.start() >= end:
+            break
         ref = _REF_AT.match(block, m.start())
         if ref is None:
             raise _Irregular   # a cell without r (or r not first): positions are implicit
