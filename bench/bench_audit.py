@@ -88,7 +88,7 @@ def measure(mode: str, path: Path, repeat: int) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", type=int, default=100_000)
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--repeat", type=int, default=5)
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         print(f"{'workbook':<34}{'size':>9}  {'calamine':>14}  {'audit':>14}  {'ratio':>6}  {'w/ imports':>10}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 import re
 import shutil
 import tempfile
@@ -101,8 +102,10 @@ def _audit(path, recalc: bool, timeout: float) -> AuditResult:
         form_tables[sheet.name] = formula_rules.FormTable(scan.plain_cols, scan.plain_rows, scan.plain_texts,
                                                      scan.shared, scan.shared_master)
 
-    data = read_workbook(path, on_formulas=forms)
-    result = AuditResult(path, _sha256(path))
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="xlkopi-sha256") as pool:
+        digest = pool.submit(_sha256, path)   # hashlib releases the GIL: hashed while the file is read
+        data = read_workbook(path, on_formulas=forms)
+        result = AuditResult(path, digest.result())
     findings = result.findings
     result.sheets = len(data.sheets)
 
@@ -139,7 +142,8 @@ def _audit(path, recalc: bool, timeout: float) -> AuditResult:
         findings.extend(lease_findings)
         skip = set()
         for t in tables:
-            skip.update(range(t.header_row, t.last_row + 2))
+            # the label search looks at the first rows only (terms.offers_from_labels' max_rows)
+            skip.update(range(t.header_row, min(t.last_row + 2, terms.LABEL_ROWS + 1)))
         table_rows[sheet.name] = skip
         table = form_tables[sheet.name]
         result.formulas += len(table)

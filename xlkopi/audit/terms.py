@@ -240,7 +240,11 @@ def offers_from_names(resolved: list[tuple[str, object, str, str]]) -> list[Offe
     return [o for o in offers.values() if len(o.values) >= 2 or "kind" in o.values]
 
 
-def offers_from_labels(sheet: str, rows: list, skip_rows: set | None = None, max_rows: int = 2000) -> list[Offer]:
+LABEL_ROWS = 2000
+"""Labelled cells are looked for in a sheet's first rows only."""
+
+
+def offers_from_labels(sheet: str, rows: list, skip_rows: set | None = None, max_rows: int = LABEL_ROWS) -> list[Offer]:
     """Offers from labelled cells in one sheet's rows (see the module notes)."""
     skip_rows = skip_rows or set()
     offers: dict[int, Offer] = {}
