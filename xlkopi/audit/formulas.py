@@ -285,7 +285,8 @@ class FormTable:
         if text is None:
             si = self.shared.get(cell)
             if si is not None and si in self.shared_master:
-                return self.shared_master[si][2]
+                mr, mc, mtext = self.shared_master[si]
+                return _expected_formula(mtext, (mr, mc), cell)   # the master's formula, moved to this cell
         return text
 
     def per_form(self):
@@ -303,7 +304,7 @@ class FormTable:
             first = (int(rows[a]), int(cols[a]))
             j = int(order[a])
             form = self.forms[int(ids[a])]
-            text = self.texts[j] if j < self.n_plain else self.shared_master[self.shared[first]][2]
+            text = self.texts[j] if j < self.n_plain else self.text_at(first)
             if e - a == 1:
                 where = _cell(*first)
             else:
