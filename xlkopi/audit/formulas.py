@@ -1,6 +1,7 @@
 """Formula integrity rules, as spreadsheet-risk tools check them.
 
-Pure: works on a sheet's formula map ``{(row, col): "=..."}``, its cached
+Pure: works on a sheet's formulas (a :class:`FormTable`, built from the
+scan's column lists or from a ``{(row, col): "=..."}`` map), its cached
 error cells and its rows of values.
 
 * ``fejlvaerdi``: a cell holding #REF!, #VALUE!, #DIV/0!, #NAME?, #N/A,
@@ -18,9 +19,11 @@ error cells and its rows of values.
 * ``tal_som_tekst``: text that reads as a number (``"1.234,50"``), except
   identifiers (8 or more digits without separators, or a leading 0).
 
-Relative forms are computed with one regular expression pass per formula
-(``C5-E6`` in F6 becomes ``R[-1]C[-3]-R[0]C[-1]``); the expected formula in
-a message is produced with openpyxl's ``Translator``.
+Relative forms (``C5-E6`` in F6 becomes ``R[-1]C[-3]-R[0]C[-1]``) are
+computed a column and shape at a time by :func:`form_ids`, with no Python
+code per cell; :func:`relative_form` is the per-cell definition they are
+tested against. The expected formula in a message is produced with
+openpyxl's ``Translator``.
 """
 
 from __future__ import annotations
