@@ -64,7 +64,7 @@ _REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Z]{1,3})\$?([0-9]+)$")
 
 def resolve_names(data: WorkbookData) -> list[tuple[str, object, str, str]]:
     """Defined names that point at one cell, as ``(name, value, sheet, cell)``."""
-    from .sheetscan import col_index
+    from ..io.a1 import col_index
 
     out = []
     for name, ref, _local, _hidden in data.defined_names:

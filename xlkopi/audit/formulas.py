@@ -33,8 +33,8 @@ import re
 import numpy as np
 from collections import defaultdict
 
+from ..io.a1 import col_index, col_letters
 from .findings import ADVARSEL, FEJL, INFO, Finding
-from .sheetscan import col_index, col_letters
 
 IGNORED_NUMBERS = frozenset({0.0, 1.0, 2.0, 12.0, 100.0})
 ROUND_FUNCTIONS = frozenset({"ROUND", "ROUNDUP", "ROUNDDOWN", "TRUNC", "FIXED", "AFRUND", "RUND.OP", "RUND.NED",

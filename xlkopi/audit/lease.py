@@ -41,8 +41,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..dates import from_serial
+from ..io.a1 import col_letters
 from .findings import ADVARSEL, FEJL, INFO, Finding, fmt_kr, fmt_num
-from .sheetscan import col_letters
 
 HEADER_SCAN_ROWS = 2000
 TOL_ORE = 1.0 + 1e-6

@@ -30,6 +30,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..errors import UntrustedFileError
+from ..io.a1 import col_index, col_letters
 from . import safety
 
 KEEP_BYTES = 128 * safety.MiB
@@ -79,33 +80,6 @@ def xml_unescape(text: str) -> str:
         return _NAMED[ent]
 
     return _ENTITY.sub(sub, text)
-
-
-def col_index(letters: bytes | str) -> int:
-    """1-based column number of column letters.
-
-    >>> col_index("A"), col_index(b"AB"), col_index("XFD")
-    (1, 28, 16384)
-    """
-    if isinstance(letters, bytes):
-        letters = letters.decode("ascii")
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
-def col_letters(n: int) -> str:
-    """Column letters of a 1-based column number (any size; the auditor reports columns past XFD too).
-
-    >>> col_letters(1), col_letters(28), col_letters(16384)
-    ('A', 'AB', 'XFD')
-    """
-    s = ""
-    while n > 0:
-        n, rem = divmod(n - 1, 26)
-        s = chr(65 + rem) + s
-    return s
 
 
 @dataclass

@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from ..core.redflags import ContractTerms, red_flags
+from ..io.a1 import col_letters
 from .findings import ADVARSEL, INFO, Finding
-from .sheetscan import col_letters
 
 # field -> (label texts, folded keywords for defined names)
 FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {

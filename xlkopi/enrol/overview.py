@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from .template import cell_xml, col_letters, xml_text
+from ..io.a1 import col_letters
+from .template import cell_xml, xml_text
 from .zipbuild import Member, build
 
 _CT = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'

@@ -31,6 +31,7 @@ from typing import Any
 from defusedxml import ElementTree as SafeET
 
 from ..errors import UntrustedFileError, WorkbookError
+from ..io.a1 import col_index, col_letters
 from .zipbuild import Member, build
 
 #: Field keys of an enrolment (the mapping file's keys) and what they hold.
@@ -82,31 +83,6 @@ _EPOCH = date(1899, 12, 30)
 
 
 # ---------------------------------------------------------------- helpers
-
-def col_index(letters: str) -> int:
-    """1-based column number of ``letters``.
-
-    >>> col_index("A"), col_index("Z"), col_index("AA")
-    (1, 26, 27)
-    """
-    n = 0
-    for ch in letters.upper():
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
-def col_letters(index: int) -> str:
-    """Column letters of 1-based ``index``.
-
-    >>> col_letters(1), col_letters(28)
-    ('A', 'AB')
-    """
-    out = ""
-    while index:
-        index, rem = divmod(index - 1, 26)
-        out = chr(65 + rem) + out
-    return out
-
 
 def xml_text(value: str) -> str:
     """``value`` escaped for an XML text node of a cell.
