@@ -214,16 +214,6 @@ def form_ids(cols, rows, texts):
     return ids, forms
 
 
-def relative_groups(formulas: dict) -> dict[str, list[tuple[int, int]]]:
-    """The cells of ``formulas`` (``{(row, col): "=..."}``) grouped by :func:`relative_form`."""
-    cells = list(formulas)
-    ids, forms = form_ids([c for _r, c in cells], [r for r, _c in cells], list(formulas.values()))
-    out: dict[str, list] = defaultdict(list)
-    for cell, i in zip(cells, ids.tolist()):
-        out[forms[i]].append(cell)
-    return out
-
-
 def relative_forms(formulas: dict) -> dict[tuple[int, int], str]:
     """``{(row, col): relative_form(text, row, col)}`` for every formula, computed by :func:`form_ids`."""
     cells = list(formulas)
@@ -240,16 +230,13 @@ class FormTable:
     """
 
     def __init__(self, cols, rows, texts, shared=None, shared_master=None, lookup=None):
-
         shared, shared_master = shared or {}, shared_master or {}
         self.texts = texts
         self.n_plain = len(texts)
         self.shared, self.shared_master = shared, shared_master
         ids, self.forms = form_ids(cols, rows, texts)
         masters = {(mr, mc) for mr, mc, _t in shared_master.values()}
-        index = {}
-        for f in self.forms:
-            index[f] = len(index)
+        index = {f: i for i, f in enumerate(self.forms)}
         children, child_ids = [], []
         master_ids = {}
         for si, (mr, mc, mtext) in shared_master.items():
@@ -262,7 +249,6 @@ class FormTable:
             if cell not in masters and si in master_ids:
                 children.append(cell)
                 child_ids.append(master_ids[si])
-        self.children = children
         self.rows = np.concatenate([np.asarray(rows, dtype=np.int64),
                                     np.array([r for r, _c in children], dtype=np.int64)])
         self.cols = np.concatenate([np.asarray(cols, dtype=np.int64),
@@ -294,7 +280,6 @@ class FormTable:
 
     def per_form(self):
         """Per form: ``(form, first cell, range text, first cell's formula text)``."""
-
         if not len(self.ids):
             return
         order = np.lexsort((self.cols, self.rows, self.ids))

@@ -235,13 +235,18 @@ def check_table(table: LeaseTable, rows: list, known_residual: float | None = No
             start = 1
     # Flow cells must be numbers; a text or empty cell ends the checkable part.
     n = table.last_row - r0
+    def in_ore(stop: int):
+        """B, Y, A, R in øre as float arrays over rows ``0 .. stop - 1``; an opening row pays nothing."""
+        flows = ([0.0] + v[1:stop] if start else v[:stop] for v in (Yv, Av, Rv))
+        return np.array((Bv[:stop], *flows), dtype=float) * 100.0
+
     # fast path: every flow cell an int or float (the types alone, at C speed); NaN/inf take the slow path
-    clean = all(set(map(type, v[start:])) <= _NUMBER_TYPES for v in (Yv, Av, Rv))
-    if clean:
-        flows = (Yv, Av, Rv) if not start else ([0.0] + v[1:] for v in (Yv, Av, Rv))   # the opening row pays nothing
-        both = np.array((Bv, *flows), dtype=float) * 100.0   # one conversion for the four columns
-        clean = bool(np.isfinite(both[1:]).all())
-    for k in ([] if clean else range(start, n)):
+    arrays = None
+    if all(set(map(type, v[start:])) <= _NUMBER_TYPES for v in (Yv, Av, Rv)):
+        arrays = in_ore(n)   # one conversion for the four columns
+        if not np.isfinite(arrays[1:]).all():
+            arrays = None
+    for k in ([] if arrays is not None else range(start, n)):
         if not (_is_num(Yv[k]) and _is_num(Av[k]) and _is_num(Rv[k])):
             bad = next(role for role, v in (("ydelse", Yv[k]), ("afdrag", Av[k]), ("renter", Rv[k])) if not _is_num(v))
             findings.append(Finding(sheet, _cell(cols[bad], table.first_row + k), "tabel_fundet", INFO,
@@ -252,15 +257,7 @@ def check_table(table: LeaseTable, rows: list, known_residual: float | None = No
             break
     if n - start < 2:
         return findings
-    if clean:
-        B, Y, A, R = both
-    else:
-        B = np.array(Bv[:n], dtype=float) * 100.0
-        if start:
-            Yv, Av, Rv = ([0.0] + v[1:n] for v in (Yv, Av, Rv))
-        Y = np.array(Yv[:n], dtype=float) * 100.0
-        A = np.array(Av[:n], dtype=float) * 100.0
-        R = np.array(Rv[:n], dtype=float) * 100.0
+    B, Y, A, R = arrays if arrays is not None else in_ore(n)
     row_no = lambda k: table.first_row + k  # noqa: E731
     idx = np.arange(start, n)
 
@@ -421,7 +418,7 @@ def _check_dates(table: LeaseTable, columns: Columns, start: int, n: int, residu
     from 31 January gives 29 February, then 31 March).
     """
 
-    from itertools import compress
+    from itertools import compress, repeat
     from operator import is_
 
     base = table.first_row - 1
@@ -429,7 +426,7 @@ def _check_dates(table: LeaseTable, columns: Columns, start: int, n: int, residu
     raw = columns.cells(table.cols["dato"] - 1, base, base + n)
     kinds = set(map(type, raw))
     if kinds <= {day, str, type(None)}:   # the usual column: dates, blanks and labels
-        ks = list(compress(range(n), map(is_, map(type, raw), [day] * n)))
+        ks = list(compress(range(n), map(is_, map(type, raw), repeat(day))))
         dates = dict(zip(ks, (raw[k] for k in ks)))
     else:
         converted = [v if v.__class__ is day else (None if v == "" else _as_date(v)) for v in raw]

@@ -75,7 +75,7 @@ class Package:
         """A part's bytes, read with a running size limit and checked for DTDs."""
         return b"".join(self.stream(name, limit))
 
-    def stream(self, name: str, limit: int = MAX_PART_BYTES, dtd: str = "all", chunk_size: int = CHUNK):
+    def stream(self, name: str, limit: int = MAX_PART_BYTES, dtd: str = "all"):
         """Yield a part's uncompressed bytes in chunks, enforcing the limits.
 
         The zip headers are not trusted: bytes are counted as they come.
@@ -93,7 +93,7 @@ class Package:
             packed = max(self.zf.getinfo(name).compress_size, 1)
             with self.zf.open(name) as fh:
                 while True:
-                    chunk = fh.read(chunk_size)
+                    chunk = fh.read(CHUNK)
                     if not chunk:
                         break
                     got += len(chunk)
@@ -110,10 +110,11 @@ class Package:
                     if dtd == "all" or in_prolog:
                         region = chunk
                         if dtd != "all":
-                            root = _ROOT.search(tail + chunk)
+                            seen = tail + chunk
+                            root = _ROOT.search(seen)
                             if root is not None:
                                 in_prolog = False
-                                region = (tail + chunk)[:root.start()]
+                                region = seen[:root.start()]
                         window = tail + region[:16]
                         if (b"<!" in region or b"<!" in window) and any(tok in region or tok in window
                                                                          for tok in _FORBIDDEN):

@@ -43,12 +43,11 @@ _OTHER_F = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"(?: [a-z]+="[^"]*")*>'
 _LOOSE_F = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"[^>]*><f((?: [a-zA-Z0-9]+="[^"]*")*)\s*(?:/>|>([^<]*)</f>)')
 _ERR = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"(?: [a-z]+="[^"]*")*? t="e"(?: [a-z]+="[^"]*")*>'
                   rb'(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?<v>([^<]*)</v>')
-# A cell that needs a closer look: not `<c r="` + one letter + at most five digits.
 _TEXT_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"(?: [a-z]+="[^"]*")*? t="(?:s|inlineStr)"')
+# A cell that needs a closer look: not `<c r="` + one letter + at most five digits.
 _LOOK = re.compile(rb'<c(?! r="[A-Z][0-9]{1,5}")[ >/]')
 _SMALL = re.compile(rb'<c r="[A-Z][0-9]{1,5}"')
-_REF_AT = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
-_ALL_REFS = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
+_REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
 _ROW_R = re.compile(rb'<row r="([0-9]+)"')
 _PREFIX = re.compile(rb":(?:c|row|f)[ >]")
 _ATTR = re.compile(rb'([a-zA-Z0-9]+)="([^"]*)"')
@@ -153,10 +152,6 @@ class SheetScan:
             self._formulas = dict(zip(zip(self.plain_rows, self.plain_cols), self.plain_texts))
         return self._formulas
 
-    def formula_count(self) -> int:
-        self.read_formulas()
-        return len(self.plain_texts) + sum(1 for k in self.shared if k not in self.formulas)
-
     def formula_at(self, row: int, col: int) -> str | None:
         """The formula text of a cell, shared formulas translated from their master."""
         text = self.formulas.get((row, col))
@@ -236,7 +231,7 @@ def scan_sheet(pkg: "safety.Package", part: str, sheet: str, area_budget: int) -
         # the cheap bound is too loose for this sheet: look at every cell reference
         top, right = 0, 0
         for block in _row_blocks(pkg, part, sheet, kept):
-            refs = _ALL_REFS.findall(block)
+            refs = _REF.findall(block)
             if refs:
                 top = max(top, max(int(r) for _c, r in refs))
                 right = max(right, max(col_index(c) for c in {c for c, _r in refs}))
@@ -263,7 +258,7 @@ def _bounds(scan: SheetScan, block: bytes, sheet: str, final: bool = False) -> i
     for m in _LOOK.finditer(block):
         if m.start() >= end:
             break
-        ref = _REF_AT.match(block, m.start())
+        ref = _REF.match(block, m.start())
         if ref is None:
             raise _Irregular   # a cell without r (or r not first): positions are implicit
         c, r = col_index(ref.group(1)), int(ref.group(2))
@@ -273,24 +268,29 @@ def _bounds(scan: SheetScan, block: bytes, sheet: str, final: bool = False) -> i
             scan.max_row = r
         if scan.max_row > safety.MAX_ROWS:
             break
-    if scan.max_row > safety.MAX_ROWS:
-        raise UntrustedFileError(
-            f"Arket '{sheet}' har mindst {scan.max_row:,} rækker; xlkopi reviderer højst "
-            f"{safety.MAX_ROWS:,} rækker pr. ark".replace(",", "."))
+    _check_rows(scan, sheet)
     if _SMALL.search(block):   # some cell was only bounded, not looked at
         scan.max_col = max(scan.max_col, _SMALL_COL)
         return _SMALL_ROW
     return 0
 
 
+def _dk(n: int) -> str:
+    """A whole number with Danish thousands separators: 300.000."""
+    return f"{n:,}".replace(",", ".")
+
+
+def _check_rows(scan: SheetScan, sheet: str) -> None:
+    if scan.max_row > safety.MAX_ROWS:
+        raise UntrustedFileError(f"Arket '{sheet}' har mindst {_dk(scan.max_row)} rækker; xlkopi reviderer højst "
+                                 f"{_dk(safety.MAX_ROWS)} rækker pr. ark")
+
+
 def _check_area(scan: SheetScan, sheet: str, budget: int) -> None:
     if scan.area > budget:
-        def dk(n: int) -> str:
-            return f"{n:,}".replace(",", ".")
-
         raise UntrustedFileError(
-            f"Arket '{sheet}' spænder over {dk(scan.area)} celler (række 1 til {dk(scan.max_row)}, "
-            f"kolonne 1 til {dk(scan.max_col)}); xlkopi reviderer højst {dk(safety.MAX_CELLS)} celler i alt")
+            f"Arket '{sheet}' spænder over {_dk(scan.area)} celler (række 1 til {_dk(scan.max_row)}, "
+            f"kolonne 1 til {_dk(scan.max_col)}); xlkopi reviderer højst {_dk(safety.MAX_CELLS)} celler i alt")
 
 
 # --- pass 2: formulas ---------------------------------------------------------------------
@@ -355,10 +355,7 @@ def _scan_openpyxl(pkg: "safety.Package", part: str, sheet: str, area_budget: in
     cols, rows, texts = [], [], []
     for idx, row in parser.parse():
         scan.max_row = max(scan.max_row, idx)
-        if scan.max_row > safety.MAX_ROWS:
-            raise UntrustedFileError(
-                f"Arket '{sheet}' har mindst {scan.max_row:,} rækker; xlkopi reviderer højst "
-                f"{safety.MAX_ROWS:,} rækker pr. ark".replace(",", "."))
+        _check_rows(scan, sheet)
         for cell in row:
             value = cell.get("value")
             r, c = cell["row"], cell["column"]
