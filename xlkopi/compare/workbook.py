@@ -132,6 +132,15 @@ class _Writer:
         self.names[name] = target
 
     @staticmethod
+    def intro(ws, title: str, text: str, last_col: int):
+        """The sheet's title in A1 and its explanation in A2, merged across to ``last_col``."""
+        ws["A1"] = title
+        ws["A1"].font = TITLE
+        ws["A2"] = text
+        ws["A2"].alignment = WRAP
+        ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=last_col)
+
+    @staticmethod
     def head(ws, row: int, values, col: int = 1):
         for j, v in enumerate(values):
             c = ws.cell(row, col + j)
@@ -216,13 +225,11 @@ class _Writer:
 
     def inputs(self, ws):
         comp = self.comp
-        ws["A1"] = "Forudsætninger"
-        ws["A1"].font = TITLE
-        ws["A2"] = ("Gule celler er input og kan ændres; alle andre celler er formler. Kolonne B viser cellens "
-                    "definerede navn (Tn = tilbud n). Grå felter bestemmer arkenes opbygning: ændres de, skal "
-                    "projektmappen dannes igen med xlkopi compare.")
-        ws["A2"].alignment = WRAP
-        ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=2 + len(comp.results))
+        self.intro(ws, "Forudsætninger",
+                   "Gule celler er input og kan ændres; alle andre celler er formler. Kolonne B viser cellens "
+                   "definerede navn (Tn = tilbud n). Grå felter bestemmer arkenes opbygning: ændres de, skal "
+                   "projektmappen dannes igen med xlkopi compare.",
+                   2 + len(comp.results))
         self.head(ws, 4, ["Behov", "Navn", "Værdi"])
         for i, (name, label, attr, fmt) in enumerate(NEED_FIELDS):
             row = 5 + i
@@ -466,13 +473,11 @@ class _Writer:
     def summary(self, ws):
         comp = self.comp
         results = comp.results
-        ws["A1"] = "Sammenligning af tilbud"
-        ws["A1"].font = TITLE
-        ws["A2"] = ("Samme behov og horisont for alle tilbud. Rang efter nutidsværdi (1 = billigst). "
-                    "Leasingsatsen sammenligner kun ved ens løbetid og restværdi; basisrenten kan sammenlignes "
-                    "med et banklån; ÅOP medregner gebyrer.")
-        ws["A2"].alignment = WRAP
-        ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=1 + len(results))
+        self.intro(ws, "Sammenligning af tilbud",
+                   "Samme behov og horisont for alle tilbud. Rang efter nutidsværdi (1 = billigst). "
+                   "Leasingsatsen sammenligner kun ved ens løbetid og restværdi; basisrenten kan sammenlignes "
+                   "med et banklån; ÅOP medregner gebyrer.",
+                   1 + len(results))
         self.head(ws, 4, ["Nøgletal"] + [r.key for r in results])
         rows = [
             ("Leverandør", "{k}_Leverandoer", "@"),
@@ -570,15 +575,13 @@ class _Writer:
     def buyouts(self, ws):
         comp = self.comp
         K = comp.buyout_years
-        ws["A1"] = "Indfrielse"
-        ws["A1"].font = TITLE
-        ws["A2"] = ("Indfrielsespris på hver årsdag efter start. Betalinger, der forfalder på datoen, regnes som "
-                    "betalt. Finansiel leasing og all-in: alle resterende ydelser inkl. restværdi. Operationel "
-                    "leasing: nutidsværdien af de resterende ydelser inkl. restværdi (tidligst efter 24 måneder). "
-                    "Lejeaftale: restgæld hos nuværende leverandør; ved skift også den resterende service. "
-                    "Banklån: restgælden.")
-        ws["A2"].alignment = WRAP
-        ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=2 + max(K, 3))
+        self.intro(ws, "Indfrielse",
+                   "Indfrielsespris på hver årsdag efter start. Betalinger, der forfalder på datoen, regnes som "
+                   "betalt. Finansiel leasing og all-in: alle resterende ydelser inkl. restværdi. Operationel "
+                   "leasing: nutidsværdien af de resterende ydelser inkl. restværdi (tidligst efter 24 måneder). "
+                   "Lejeaftale: restgæld hos nuværende leverandør; ved skift også den resterende service. "
+                   "Banklån: restgælden.",
+                   2 + max(K, 3))
         self.head(ws, 4, ["Tilbud", "Indfrielse"] + [y for y in range(1, K + 1)])
         text_cell(ws.cell(5, 1), "Dato").border = BOX
         text_cell(ws.cell(5, 2), "").border = BOX
@@ -632,12 +635,10 @@ class _Writer:
 
         comp = self.comp
         results = comp.results
-        ws["A1"] = "Tjekliste: vejledningens røde flag"
-        ws["A1"].font = TITLE
-        ws["A2"] = ("Reglerne fra Undervisningsministeriets vejledning om køb, leje og leasing af kopimaskiner og "
-                    "printere. Fundet ved dannelsen ud fra tilbuddene; OK = reglen slår ikke ud.")
-        ws["A2"].alignment = WRAP
-        ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=2 + len(results))
+        self.intro(ws, "Tjekliste: vejledningens røde flag",
+                   "Reglerne fra Undervisningsministeriets vejledning om køb, leje og leasing af kopimaskiner og "
+                   "printere. Fundet ved dannelsen ud fra tilbuddene; OK = reglen slår ikke ud.",
+                   2 + len(results))
         self.head(ws, 4, ["Regel", "Begrundelse (vejledningen)"] + [f"{r.key} {r.offer.supplier}"[:40] for r in results])
         ws.row_dimensions[4].height = 30
         self.checklist_rows = {}
