@@ -47,6 +47,16 @@ def _explain(findings: list[Finding]) -> str:
     return "; ".join(str(f) for f in findings)
 
 
+def _not_unique(found: list, what: str, name: str, sheet: str) -> str:
+    """Why ``name`` cannot be used when the register has it not once but ``len(found)`` times; "" if once."""
+    if not found:
+        return f"{what} '{name}' findes ikke i arket {sheet}."
+    if len(found) > 1:
+        return (f"{what} '{name}' står flere gange i arket {sheet} (række "
+                + ", ".join(str(r.row) for r in found) + ") med forskelligt indhold.")
+    return ""
+
+
 def plan(reg: Register, all_eligible: bool = False) -> list[Planned]:
     """The verdict for every requested enrolment (or every eligible one with ``all_eligible``)."""
     institutions = _index(reg.institutions)
@@ -80,19 +90,9 @@ def plan(reg: Register, all_eligible: bool = False) -> list[Planned]:
             continue
         seen[key] = source
         insts, agrs = institutions.get(key[0], []), agreements.get(key[1], [])
-        if not insts:
-            p.reason = f"Institutionen '{iname}' findes ikke i arket Institutioner."
-            continue
-        if len(insts) > 1:
-            p.reason = (f"Institutionen '{iname}' står flere gange i arket Institutioner (række "
-                        + ", ".join(str(i.row) for i in insts) + ") med forskelligt indhold.")
-            continue
-        if not agrs:
-            p.reason = f"Aftalen '{aname}' findes ikke i arket Aftaler."
-            continue
-        if len(agrs) > 1:
-            p.reason = (f"Aftalen '{aname}' står flere gange i arket Aftaler (række "
-                        + ", ".join(str(a.row) for a in agrs) + ") med forskelligt indhold.")
+        p.reason = (_not_unique(insts, "Institutionen", iname, "Institutioner")
+                    or _not_unique(agrs, "Aftalen", aname, "Aftaler"))
+        if p.reason:
             continue
         inst, agr = insts[0], agrs[0]
         p.institution, p.agreement = inst, agr
