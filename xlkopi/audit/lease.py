@@ -110,7 +110,6 @@ class Columns:
     def __init__(self, rows: list):
         self.rows = rows
         self._cols: dict[int, list] = {}
-        self._rectangular: bool | None = None
 
     def col(self, c: int) -> list:
         """Column ``c`` (0-based) from row 1; empty and missing cells are ``""``."""
@@ -118,19 +117,41 @@ class Columns:
         if got is None:
             from operator import itemgetter
 
-            rows = self.rows
-            if self._rectangular is None:   # python-calamine's rows are; hand-made ones may not be
-                self._rectangular = len(set(map(len, rows))) <= 1
-            if self._rectangular and rows and c < len(rows[0]):
-                got = list(map(itemgetter(c), rows))
-            else:
-                got = [r[c] if c < len(r) else "" for r in rows]
+            try:   # python-calamine's rows all have every column; a short row raises
+                got = list(map(itemgetter(c), self.rows))
+            except IndexError:
+                got = [r[c] if c < len(r) else "" for r in self.rows]
             self._cols[c] = got
         return got
 
     def cells(self, c: int, first: int, stop: int) -> list:
         """Column ``c`` (0-based) for row indexes ``first`` to ``stop - 1`` (0-based)."""
         return self.col(c)[first:stop]
+
+
+def as_floats(values: list) -> np.ndarray | None:
+    """``values`` as a float array, or None when any of them is not an int or a float.
+
+    One C-level pass: :class:`array.array` refuses text, dates and empty
+    cells. A bool (an int subclass) would pass as 0.0 or 1.0, so only the
+    cells holding exactly those are looked at again.
+
+    >>> as_floats([1, 2.5, -3]).tolist(), as_floats([1.0, "2"]), as_floats([0.0, True])
+    ([1.0, 2.5, -3.0], None, None)
+    """
+    from array import array
+    from operator import itemgetter
+
+    try:
+        out = np.frombuffer(array("d", values), dtype=float)
+    except (TypeError, OverflowError):
+        return None
+    maybe = np.flatnonzero((out == 0.0) | (out == 1.0))
+    if maybe.size:
+        picked = itemgetter(*maybe.tolist())(values) if maybe.size > 1 else (values[int(maybe[0])],)
+        if not set(map(type, picked)) <= _NUMBER_TYPES:
+            return None
+    return out
 
 
 def find_tables(sheet: str, rows: list, columns: Columns | None = None) -> list[LeaseTable]:
@@ -240,12 +261,13 @@ def check_table(table: LeaseTable, rows: list, known_residual: float | None = No
         flows = ([0.0] + v[1:stop] if start else v[:stop] for v in (Yv, Av, Rv))
         return np.array((Bv[:stop], *flows), dtype=float) * 100.0
 
-    # fast path: every flow cell an int or float (the types alone, at C speed); NaN/inf take the slow path
+    # fast path: every flow cell an int or float, converted by C loops; NaN/inf take the slow path
     arrays = None
-    if all(set(map(type, v[start:])) <= _NUMBER_TYPES for v in (Yv, Av, Rv)):
-        arrays = in_ore(n)   # one conversion for the four columns
-        if not np.isfinite(arrays[1:]).all():
-            arrays = None
+    balance = as_floats(Bv)
+    flows = [as_floats(v[start:]) for v in (Yv, Av, Rv)]
+    if balance is not None and all(f is not None and np.isfinite(f).all() for f in flows):
+        head = np.zeros(start)
+        arrays = (balance * 100.0, *(np.concatenate((head, f)) * 100.0 if start else f * 100.0 for f in flows))
     for k in ([] if arrays is not None else range(start, n)):
         if not (_is_num(Yv[k]) and _is_num(Av[k]) and _is_num(Rv[k])):
             bad = next(role for role, v in (("ydelse", Yv[k]), ("afdrag", Av[k]), ("renter", Rv[k])) if not _is_num(v))

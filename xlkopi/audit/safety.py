@@ -32,6 +32,10 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.etree.ElementTree import ParseError
+
+import defusedxml.ElementTree as DET
+from defusedxml import DefusedXmlException
 
 from ..errors import UntrustedFileError, WorkbookError
 
@@ -131,11 +135,6 @@ class Package:
 
 def parse_xml(data: bytes, part: str):
     """Parse a small XML part with defusedxml (no DTDs, no entities)."""
-    from xml.etree.ElementTree import ParseError
-
-    import defusedxml.ElementTree as DET
-    from defusedxml import DefusedXmlException
-
     try:
         return DET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException:

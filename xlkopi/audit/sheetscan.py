@@ -217,7 +217,7 @@ def scan_sheet(pkg: "safety.Package", part: str, sheet: str, area_budget: int) -
         # raw chunks, each looked at with the end of the one before, so no start tag is missed
         for chunk in pkg.stream(part, dtd="head"):
             coarse_row = max(coarse_row, _bounds(scan, tail + chunk, sheet))
-            tail = (tail + chunk)[-_OVERLAP:]
+            tail = chunk[-_OVERLAP:] if len(chunk) >= _OVERLAP else (tail + chunk)[-_OVERLAP:]
             if kept is not None:
                 size += len(chunk)
                 kept.append(chunk)
@@ -249,7 +249,8 @@ def _bounds(scan: SheetScan, block: bytes, sheet: str, final: bool = False) -> i
     for the next block, which starts with those bytes and sees it whole.
     """
     end = len(block) if final else max(0, len(block) - _OVERLAP)
-    if _PREFIX.search(block):
+    colon = block.find(b":")   # memchr: most sheet XML has no colon past the root element
+    if colon >= 0 and _PREFIX.search(block, colon):
         raise _Irregular
     at = block.rfind(b'<row r="', 0, end)
     m = _ROW_R.match(block, at) if at >= 0 else None
