@@ -131,6 +131,26 @@ def test_sum_and_balance_and_payment_faults():
     assert ("D5", "ydelse_sum") not in got
 
 
+@pytest.mark.parametrize("cell", [True, False, "914,16", None, float("nan"), float("inf"), dt.date(2007, 1, 1)])
+def test_a_flow_cell_that_is_not_a_number_ends_the_checkable_part(cell):
+    """bool is an int subclass and converts to 1.0/0.0; it must count as not a number all the same."""
+    rows = _rows(reference_schedule(10_000_000, Fraction(51, 1000), 20, 4, 0, True, START))
+    rows[7][5] = cell   # sheet row 8, renter
+    _, found = lease.audit_lease_tables("Plan", rows)
+    info = [f for f in found if f.rule == "tabel_fundet" and f.cell == "F8"]
+    assert info and "efterregnes til række 7" in info[0].message
+    assert _bad(found) == []
+
+
+def test_zero_and_one_amounts_are_numbers():
+    """0 and 1 (the values a bool would convert to) in a flow column are ordinary numbers."""
+    rows = _rows(reference_schedule(10_000_000, Fraction(0), 4, 1, 0, False, START))   # 0 %: every interest is 0
+    assert all(r[5] == 0 for r in rows[1:5])
+    _, found = lease.audit_lease_tables("Plan", rows)
+    assert not any("efterregnes" in f.message for f in found)
+    assert _bad(found) == []
+
+
 def test_final_balance_and_residual_row():
     def m(s):  # the residual row leaves 100 kr unpaid
         s[-1][3] -= 10000
