@@ -12,7 +12,7 @@ from audit_corpus import F, Sheet, write_xlsx
 from xlkopi.audit import audit_workbook, safety
 from xlkopi.audit.reader import read_workbook
 from xlkopi.cli import main
-from xlkopi.errors import UntrustedFileError
+from xlkopi.errors import UntrustedFileError, WorkbookError
 
 HEAD = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
@@ -144,3 +144,67 @@ def test_formula_pass_equals_the_dict_path(tmp_path):
     table = formulas.FormTable(scan.plain_cols, scan.plain_rows, scan.plain_texts)
     by_cell = {(int(r), int(c)): table.forms[i] for r, c, i in zip(table.rows, table.cols, table.ids)}
     assert by_cell == {k: formulas.relative_form(t, *k) for k, t in scan.formulas.items()}
+
+
+# --- the zip reader -----------------------------------------------------------------------
+
+def _all_parts(path: Path) -> dict[str, bytes]:
+    pkg = safety.open_package(path)
+    try:
+        return {name: pkg.read(name, safety.MAX_PART_BYTES) for name in pkg.names
+                if name.endswith((".xml", ".rels"))}
+    finally:
+        pkg.close()
+
+
+@pytest.mark.parametrize("inflate", ["isal", "zlib"])
+def test_parts_read_as_zipfile_reads_them(tmp_path, monkeypatch, inflate):
+    """Deflated and stored members give the bytes zipfile gives, through ISA-L or zlib."""
+    import zlib
+
+    if inflate == "zlib":
+        monkeypatch.setattr(safety, "_deflate", zlib)
+    src = write_xlsx(tmp_path / "src.xlsx", [Sheet("Ark", {f"A{r}": r * 1.5 for r in range(1, 3000)})])
+    stored = tmp_path / "stored.xlsx"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(stored, "w", zipfile.ZIP_STORED) as zout:
+        for info in zin.infolist():
+            zout.writestr(info.filename, zin.read(info.filename))
+    for path in (src, stored):
+        with zipfile.ZipFile(path) as z:
+            expected = {n: z.read(n) for n in z.namelist() if n.endswith((".xml", ".rels"))}
+        assert _all_parts(path) == expected, path.name
+
+
+def _patch_crc(path: Path, member: str) -> None:
+    """Change ``member``'s CRC-32 in the local and the central header: the data no longer matches it."""
+    data = bytearray(path.read_bytes())
+    name = member.encode()
+    for sig, name_at, crc_at in ((b"PK\x03\x04", 30, 14), (b"PK\x01\x02", 46, 16)):
+        at = data.find(sig)
+        while at >= 0:
+            if data[at + name_at:at + name_at + len(name)] == name:
+                data[at + crc_at] ^= 0xFF
+            at = data.find(sig, at + 4)
+    path.write_bytes(bytes(data))
+
+
+def test_a_part_whose_crc_does_not_match_is_refused(tmp_path, capsys):
+    path = write_xlsx(tmp_path / "crc.xlsx", [Sheet("Ark", {"A1": 1})])
+    _patch_crc(path, "xl/worksheets/sheet1.xml")
+    with pytest.raises(WorkbookError, match="beskadiget"):
+        audit_workbook(path)
+    assert main(["audit", str(path)]) == 2
+    assert "Traceback" not in capsys.readouterr().out
+
+
+def test_deflate_data_cut_short_is_refused(tmp_path):
+    """The central directory promises more compressed bytes than the deflate stream holds before the next entry."""
+    path = write_xlsx(tmp_path / "cut.xlsx", [Sheet("Ark", {f"A{r}": r for r in range(1, 2000)})])
+    data = bytearray(path.read_bytes())
+    at = data.find(b"xl/worksheets/sheet1.xml", data.find(b"PK\x01\x02"))
+    start = at - 46
+    size = int.from_bytes(data[start + 20:start + 24], "little")   # compressed size
+    data[start + 20:start + 24] = (size // 2).to_bytes(4, "little")
+    path.write_bytes(bytes(data))
+    with pytest.raises(WorkbookError, match="beskadiget"):
+        audit_workbook(path)
