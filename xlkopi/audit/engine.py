@@ -95,12 +95,13 @@ def audit_workbook(path, *, recalc: bool = False, timeout: float = 300) -> Audit
 def _audit(path, recalc: bool, timeout: float) -> AuditResult:
     t0 = time.perf_counter()
     path = Path(path)
-    form_tables: dict[str, formula_rules.FormTable] = {}
+    form_checks: dict[str, formula_rules.FormChecks] = {}
 
     def forms(sheet) -> None:   # runs while python-calamine reads the values
         scan = sheet.scan
-        form_tables[sheet.name] = formula_rules.FormTable(scan.plain_cols, scan.plain_rows, scan.plain_texts,
-                                                     scan.shared, scan.shared_master)
+        table = formula_rules.FormTable(scan.plain_cols, scan.plain_rows, scan.plain_texts,
+                                        scan.shared, scan.shared_master)
+        form_checks[sheet.name] = formula_rules.FormChecks(sheet.name, table, scan.errors)
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="xlkopi-sha256") as pool:
         digest = pool.submit(_sha256, path)   # hashlib releases the GIL: hashed while the file is read
@@ -145,10 +146,9 @@ def _audit(path, recalc: bool, timeout: float) -> AuditResult:
             # the label search looks at the first rows only (terms.offers_from_labels' max_rows)
             skip.update(range(t.header_row, min(t.last_row + 2, terms.LABEL_ROWS + 1)))
         table_rows[sheet.name] = skip
-        table = form_tables[sheet.name]
-        result.formulas += len(table)
-        findings.extend(formula_rules.check_forms(sheet.name, table, sheet.scan.errors, sheet.rows,
-                                                  sheet.scan.text_cells))
+        checks = form_checks[sheet.name]
+        result.formulas += len(checks.table)
+        findings.extend(checks.finish(sheet.rows, sheet.scan.text_cells))
 
     # red flags: defined names first, labelled cells otherwise
     offers = terms.offers_from_names(resolve_names(data))

@@ -439,51 +439,71 @@ def check_forms(sheet: str, table: FormTable, errors: dict, rows: list,
     ``text_cells`` lists the ``(row, col)`` of the sheet's text cells when
     the scan knows them; otherwise every cell is looked at.
     """
-    findings: list[Finding] = []
+    return FormChecks(sheet, table, errors).finish(rows, text_cells)
 
-    def value(r, c):
-        if 0 < r <= len(rows):
-            row = rows[r - 1]
-            if 0 < c <= len(row):
-                return row[c - 1]
-        return ""
 
-    # error values: cached (from the XML) or, failing that, as calamine reports them
-    for (r, c), err in sorted(errors.items()):
-        findings.append(Finding(sheet, _cell(r, c), "fejlvaerdi", FEJL,
-                                f"Cellen {_cell(r, c)} viser fejlværdien {err}", "en værdi", err))
+class FormChecks:
+    """One sheet's formula-integrity checks, in two stages.
 
-    # per distinct relative form: #REF!, hard-coded numbers, external references
-    for form, _first, where, text in table.per_form():
-        if "#REF!" in text.upper():
-            findings.append(Finding(sheet, where, "fejlvaerdi", FEJL,
-                                    f"Formlen i {where} henviser til en slettet celle (#REF!): {text}",
-                                    "en gyldig reference", text))
-        if _EXTERNAL.search(_STRING.sub('""', text)):
-            findings.append(Finding(sheet, where, "ekstern_reference", ADVARSEL,
-                                    f"Formlen i {where} henter værdier fra en anden projektmappe: {text}",
-                                    "kun referencer i denne projektmappe", text))
-        nums = hardcoded_numbers(text) if may_hold_numbers(form) else []
-        if nums:
-            shown = ", ".join(n.replace(".", ",") for n in dict.fromkeys(nums))
-            findings.append(Finding(sheet, where, "hardkodet_tal", ADVARSEL,
-                                    f"Formlen i {where} indeholder det hårdkodede tal {shown}: {text}; "
-                                    "læg antagelser i en navngiven inputcelle",
-                                    "tal i inputceller", shown))
+    Construction does all that the formulas alone decide: error values,
+    ``#REF!``, external references, hard-coded numbers, and the runs of
+    equal forms down the columns and along the rows. The engine builds it
+    while python-calamine is still reading the values. :meth:`finish` adds
+    what needs the values: inconsistent formulas and constants between two
+    runs, and numbers stored as text.
+    """
 
-    # uniform runs down columns and along rows, on arrays of (row, col, form id)
-    arrays = (table.rows, table.cols, table.ids)
-    findings.extend(_runs(sheet, arrays, table.text_at, value, vertical=True))
-    findings.extend(_runs(sheet, arrays, table.text_at, value, vertical=False))
+    def __init__(self, sheet: str, table: FormTable, errors: dict):
+        self.sheet, self.table = sheet, table
+        found: list[Finding] = []
+        # error values, as cached in the sheet XML
+        for (r, c), err in sorted(errors.items()):
+            found.append(Finding(sheet, _cell(r, c), "fejlvaerdi", FEJL,
+                                 f"Cellen {_cell(r, c)} viser fejlværdien {err}", "en værdi", err))
+        # per distinct relative form: #REF!, hard-coded numbers, external references
+        for form, _first, where, text in table.per_form():
+            if "#REF!" in text.upper():
+                found.append(Finding(sheet, where, "fejlvaerdi", FEJL,
+                                     f"Formlen i {where} henviser til en slettet celle (#REF!): {text}",
+                                     "en gyldig reference", text))
+            if _EXTERNAL.search(_STRING.sub('""', text)):
+                found.append(Finding(sheet, where, "ekstern_reference", ADVARSEL,
+                                     f"Formlen i {where} henter værdier fra en anden projektmappe: {text}",
+                                     "kun referencer i denne projektmappe", text))
+            nums = hardcoded_numbers(text) if may_hold_numbers(form) else []
+            if nums:
+                shown = ", ".join(n.replace(".", ",") for n in dict.fromkeys(nums))
+                found.append(Finding(sheet, where, "hardkodet_tal", ADVARSEL,
+                                     f"Formlen i {where} indeholder det hårdkodede tal {shown}: {text}; "
+                                     "læg antagelser i en navngiven inputcelle",
+                                     "tal i inputceller", shown))
+        self.findings = found
+        # uniform runs down columns and along rows, on arrays of (row, col, form id)
+        self.down = _run_lines(table.rows, table.cols, table.ids)
+        self.along = _run_lines(table.cols, table.rows, table.ids)
 
-    # numbers stored as text
-    for r, c in (_text_cells(rows) if text_cells is None else sorted(text_cells)):
-        v = value(r, c)
-        if v.__class__ is str and _number_text(v) and table.text_at((r, c)) is None:
-            findings.append(Finding(sheet, _cell(r, c), "tal_som_tekst", ADVARSEL,
-                                    f"Cellen {_cell(r, c)} indeholder tallet '{v}' som tekst; det tæller "
-                                    "ikke med i beregninger", "et tal", repr(v)))
-    return _capped(findings, sheet)
+    def finish(self, rows: list, text_cells: list | None = None) -> list[Finding]:
+        """All findings, with the value checks on ``rows`` (python-calamine's, row 1 first)."""
+        sheet, table = self.sheet, self.table
+
+        def value(r, c):
+            if 0 < r <= len(rows):
+                row = rows[r - 1]
+                if 0 < c <= len(row):
+                    return row[c - 1]
+            return ""
+
+        findings = list(self.findings)
+        findings.extend(_runs(sheet, self.down, table.text_at, value, vertical=True))
+        findings.extend(_runs(sheet, self.along, table.text_at, value, vertical=False))
+        # numbers stored as text
+        for r, c in (_text_cells(rows) if text_cells is None else sorted(text_cells)):
+            v = value(r, c)
+            if v.__class__ is str and _number_text(v) and table.text_at((r, c)) is None:
+                findings.append(Finding(sheet, _cell(r, c), "tal_som_tekst", ADVARSEL,
+                                        f"Cellen {_cell(r, c)} indeholder tallet '{v}' som tekst; det tæller "
+                                        "ikke med i beregninger", "et tal", repr(v)))
+        return _capped(findings, sheet)
 
 
 def _expected_formula(src_text: str, src: tuple[int, int], dst: tuple[int, int]) -> str:
@@ -526,10 +546,8 @@ def _run_lines(pos, line, ids):
     return out
 
 
-def _runs(sheet, table, text_at, value, vertical: bool) -> list[Finding]:
-    """Inconsistent formulas and interrupting constants along columns (or rows)."""
-    rows, cols, ids = table
-    lines = _run_lines(rows, cols, ids) if vertical else _run_lines(cols, rows, ids)
+def _runs(sheet, lines: dict, text_at, value, vertical: bool) -> list[Finding]:
+    """Inconsistent formulas and interrupting constants along columns (or rows), from :func:`_run_lines`."""
     out = []
     for line, runs in lines.items():
         for i in range(1, len(runs) - 1):
