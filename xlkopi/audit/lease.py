@@ -446,9 +446,9 @@ def _check_dates(table: LeaseTable, columns: Columns, start: int, n: int, residu
     base = table.first_row - 1
     day = dt.date
     raw = columns.cells(table.cols["dato"] - 1, base, base + n)
-    kinds = set(map(type, raw))
-    if kinds <= {day, str, type(None)}:   # the usual column: dates, blanks and labels
-        ks = list(compress(range(n), map(is_, map(type, raw), repeat(day))))
+    types = list(map(type, raw))   # the one pass over the cells; the rest reads only this list
+    if set(types) <= {day, str, type(None)}:   # the usual column: dates, blanks and labels
+        ks = list(compress(range(n), map(is_, types, repeat(day))))
         dates = dict(zip(ks, (raw[k] for k in ks)))
     else:
         converted = [v if v.__class__ is day else (None if v == "" else _as_date(v)) for v in raw]
