@@ -14,7 +14,7 @@ from pathlib import Path
 from ..errors import WorkbookError
 from ..io.fingerprint import GENERATOR_PROPERTY, PROPERTY, fingerprint_of
 from . import formulas as formula_rules
-from . import lease, stale, terms
+from . import comparison, lease, stale, terms
 from .findings import ADVARSEL, FEJL, INFO, SEVERITIES, Finding
 from .reader import WorkbookData, no_gc, read_workbook
 
@@ -150,11 +150,17 @@ def _audit(path, recalc: bool, timeout: float) -> AuditResult:
         result.formulas += len(checks.table)
         findings.extend(checks.finish(sheet.rows, sheet.scan.text_cells))
 
-    # red flags: defined names first, labelled cells otherwise
-    offers = terms.offers_from_names(resolve_names(data))
+    # red flags: an xlkopi comparison recomputed, other defined names, labelled cells otherwise
+    resolved = resolve_names(data)
+    recomputed = comparison.comparison_flags(resolved)
+    done = set()
+    if recomputed is not None:
+        found, done = recomputed
+        findings.extend(found)
+    offers = [o for o in terms.offers_from_names(resolved) if o.key.upper() not in done]
     if offers:
         findings.extend(terms.flag_findings(offers, "definerede navne"))
-    else:
+    elif recomputed is None:
         for sheet in data.sheets:
             if sheet.scan is None:
                 continue

@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from ..core.redflags import ContractTerms, red_flags
+from ..core.redflags import ContractTerms, RedFlag, red_flags
 from ..io.a1 import col_letters
 from .findings import ADVARSEL, INFO, Finding
 
@@ -211,6 +211,13 @@ _FIELD_FOR_FLAG = {"restvaerdi": "residual", "finansiel_loebetid": "years", "ope
                    "gebyrer": "fees", "ingen_kreditering": "unused_credited", "udnyttelse": "price"}
 
 
+def flag_finding(flag: RedFlag, sheet: str, cell: str, who: str, source: str) -> Finding:
+    """One red flag as a finding at ``sheet!cell``; ``who`` names the offer, ``source`` where its terms came from."""
+    return Finding(sheet, cell, f"rødt_flag:{flag.code}", SEVERITY.get(flag.code, INFO),
+                   f"{flag.title} ({who}, {source}): fundet {flag.found}, forventet {flag.expected}. {flag.reason}",
+                   flag.expected, flag.found)
+
+
 def flag_findings(offers: list[Offer], source: str) -> list[Finding]:
     """Red-flag findings for ``offers`` (``source`` names where the inputs came from)."""
     out = []
@@ -221,9 +228,7 @@ def flag_findings(offers: list[Offer], source: str) -> list[Finding]:
             where = offer.values.get(fld) or next(iter(offer.values.values()))
             _, sheet, cell, _label = where
             who = f"tilbud '{offer.key.upper() if len(offer.key) <= 4 else offer.key}'" if offer.key else "aftalen"
-            out.append(Finding(sheet, cell, f"rødt_flag:{flag.code}", SEVERITY.get(flag.code, INFO),
-                               f"{flag.title} ({who}, fundet via {source}): fundet {flag.found}, forventet "
-                               f"{flag.expected}. {flag.reason}", flag.expected, flag.found))
+            out.append(flag_finding(flag, sheet, cell, who, f"fundet via {source}"))
     return out
 
 

@@ -113,7 +113,7 @@ class Needs:
 class Offer:
     """One offer, validated; amounts in kr as Decimal, rates as fractions."""
 
-    row: int                       # row in the source sheet (for messages)
+    row: int | None                # row in the source sheet (for messages); None: not from a row
     supplier: str
     machine: str
     kind: str                      # a key of KIND_LABELS

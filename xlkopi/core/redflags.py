@@ -67,6 +67,11 @@ def _pct(x: Decimal) -> str:
     return f"{x * 100:.1f} %".replace(".", ",")
 
 
+def _kr4(x) -> str:
+    """A price per print as the workbooks show it: 0,2964 kr."""
+    return f"{Decimal(x):.4f} kr".replace(".", ",")
+
+
 def _years(x: Decimal) -> str:
     return f"{Decimal(x).normalize():f} år".replace(".", ",")
 
@@ -104,7 +109,7 @@ def _excess_full_click(t: ContractTerms):
     if t.service_price is not None and Decimal(t.excess_price) <= Decimal(t.service_price):
         return None
     if Decimal(t.excess_price) >= Decimal(t.click_price):
-        return (f"{t.excess_price} kr pr. tryk (= klikprisen)", "kun serviceprisen pr. tryk")
+        return (f"{_kr4(t.excess_price)} pr. tryk (= klikprisen)", "kun serviceprisen pr. tryk")
     return None
 
 

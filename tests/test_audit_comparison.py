@@ -1,0 +1,89 @@
+"""The auditor on xlkopi's own comparison workbooks: inputs read back through the defined names.
+
+Expected values come from the comparison model (:mod:`xlkopi.compare.model`),
+which the generator's Tjekliste shows and which tests/test_compare_workbook.py
+holds equal to LibreOffice recalculating the workbook's formulas.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import replace
+
+import pytest
+
+from test_compare_workbook import edge_cases, random_offers
+from xlkopi.audit import audit_workbook
+from xlkopi.audit.engine import resolve_names
+from xlkopi.audit.reader import read_workbook
+from xlkopi.compare import readback
+from xlkopi.compare.cli import example_offers
+from xlkopi.compare.model import compare
+from xlkopi.compare.offers import read_offers
+from xlkopi.compare.workbook import write_workbook
+
+
+def _values(path):
+    return {name: value for name, value, _s, _c in resolve_names(read_workbook(path))}
+
+
+@pytest.mark.parametrize("offer_set", [read_offers(example_offers()), edge_cases(), random_offers()],
+                         ids=["eksempel", "kanter", "tilfaeldige"])
+def test_inputs_read_back_equal_the_offers_written(tmp_path, offer_set):
+    """Invariant: writing a comparison and reading its inputs back gives the same needs and offers."""
+    comp = compare(offer_set)
+    path = write_workbook(comp, tmp_path / "s.xlsx")
+    values = _values(path)
+    assert readback.is_comparison(values)
+    assert readback.offer_keys(values) == [r.key for r in comp.results]
+    assert readback.read_needs(values) == comp.needs
+    for r in comp.results:
+        back = readback.read_offer(values, r.key)
+        # the sheet shows the service term the model used (the offer's own, or the default it implies)
+        assert back == replace(r.offer, row=None, sheet=back.sheet, service_years=r.service_term)
+
+
+def test_every_tjekliste_flag_is_found_at_its_input_cell(tmp_path):
+    """The auditor finds each red flag the generator's Tjekliste shows, no more, at the input it is about."""
+    comp = compare(read_offers(example_offers()))
+    path = write_workbook(comp, tmp_path / "Sammenligning.xlsx")
+    found = [f for f in audit_workbook(path).findings if f.rule.startswith("rødt_flag:")]
+    expected = {(r.key, flag.code) for r in comp.results for flag in r.flags}
+    assert len(expected) == 9   # the example's Tjekliste: fees x3, and T4's and T5's flags
+    assert {(f.message.split("tilbud '")[1][:2], f.rule.split(":")[1]) for f in found} == expected
+    cells = {f.rule.split(":")[1] + "@" + f.message.split("tilbud '")[1][:2]: f.cell for f in found}
+    # Forudsætninger: needs in rows 5-10, offers from row 12 (one column each from C): T5 is column G
+    assert cells["fuld_klikpris@T5"] == "G30"          # T5_PrisOverskydende
+    assert cells["udnyttelse@T5"] == "G36"             # T5_Kapacitet
+    assert cells["sekundaer_periode@T4"] == "F34"      # T4_SekundaerPeriode
+    severities = {f.rule.split(":")[1]: f.severity for f in found}
+    assert severities["fuld_klikpris"] == "advarsel" and severities["gebyrer"] == "info"
+
+
+def _retype(path, dst, cell_xml_from: bytes, cell_xml_to: bytes):
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                assert cell_xml_from in data
+                data = data.replace(cell_xml_from, cell_xml_to, 1)
+            zout.writestr(info, data)
+    return dst
+
+
+def test_an_input_typed_over_with_nonsense_is_reported_and_the_rest_still_checked(tmp_path):
+    comp = compare(read_offers(example_offers()))
+    path = write_workbook(comp, tmp_path / "s.xlsx")
+    # T5's residual (G22) typed over with more than its price
+    data = zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")
+    start = data.index(b'<c r="G22"')
+    old = data[start:data.index(b"</c>", start) + 4]
+    bad = _retype(path, tmp_path / "bad.xlsx", old, b'<c r="G22"><v>999999</v></c>')
+    found = audit_workbook(bad).findings
+    info = [f for f in found if f.rule == "kan_ikke_efterproeves"]
+    assert len(info) == 1 and info[0].cell == "G22" and "Tilbud T5" in info[0].message
+    assert "Restværdi" in info[0].message
+    keys = {f.message.split("tilbud '")[1][:2] for f in found if f.rule.startswith("rødt_flag:")}
+    assert {"T3", "T4", "T6"} <= keys          # the other offers are still recomputed
+    # T5's own names are still looked at one by one: its 6-year financial term is flagged
+    assert any(f.rule == "rødt_flag:finansiel_loebetid" and f.cell == "G19" for f in found)

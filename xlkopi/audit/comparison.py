@@ -1,0 +1,78 @@
+"""Red flags of a comparison workbook written by ``xlkopi compare``, recomputed from its inputs.
+
+The workbook's derived figures (click price, fees, utilisation) are
+formulas, and a workbook that was never opened in a spreadsheet program
+holds no cached values for them, so reading the cells misses the flags
+that depend on them. When the defined names are those ``xlkopi compare``
+writes, the inputs are read back (:mod:`xlkopi.compare.readback`), the
+offers are recomputed with the comparison model and checked with the same
+rules as the generator's *Tjekliste*. Each finding points at the input
+cell the rule depends on.
+"""
+
+from __future__ import annotations
+
+from ..compare import readback
+from ..errors import FieldError
+from .findings import INFO, Finding
+from .terms import flag_finding
+
+# the input (Offer attribute) each rule is about; the first non-zero one of several
+_INPUTS = {"restvaerdi": ("residual",), "finansiel_loebetid": ("years",), "operationel_loebetid": ("years",),
+           "service_loebetid": ("service_years",), "fuld_klikpris": ("excess_price",),
+           "indekseret_finansiering": ("index_financing",), "sekundaer_periode": ("secondary_months",),
+           "gebyrer": ("establishment_fee", "invoice_fee", "environmental_fee"),
+           "ingen_kreditering": ("unused_credit",), "udnyttelse": ("rated_volume",)}
+SOURCE = "genberegnet fra forudsætningerne"
+
+
+def comparison_flags(resolved: list[tuple[str, object, str, str]]) -> tuple[list[Finding], set[str]] | None:
+    """``(findings, offer keys handled)`` for an xlkopi comparison workbook, or None for any other.
+
+    ``resolved`` holds the defined names that point at one cell, as
+    ``(name, value, sheet, cell)``. An offer that cannot be read back or
+    recomputed gets an info finding and is left out of the keys, so the
+    caller can still look at its names one by one.
+    """
+    from ..compare.model import check_offer, compare
+    from ..compare.offers import OfferSet
+
+    values = {name: value for name, value, _sheet, _cell in resolved}
+    if not readback.is_comparison(values):
+        return None
+    where = {name: (sheet, cell) for name, _value, sheet, cell in resolved}
+    findings: list[Finding] = []
+
+    def cant(key: str | None, exc: FieldError) -> None:
+        sheet, cell = where.get(readback.name_of(exc, key) or "", (None, None))
+        who = f"Tilbud {key}" if key else "Behovet"
+        findings.append(Finding(sheet, cell, "kan_ikke_efterproeves", INFO,
+                                f"{who} kan ikke genberegnes fra forudsætningerne: {exc}", "", ""))
+
+    try:
+        needs = readback.read_needs(values)
+    except FieldError as exc:
+        cant(None, exc)
+        return findings, set()
+    offers, key_of = [], {}
+    for key in readback.offer_keys(values):
+        try:
+            offer = readback.read_offer(values, key)
+            problem = check_offer(offer, needs)
+            if problem is not None:
+                raise problem
+        except FieldError as exc:
+            cant(key, exc)
+            continue
+        offers.append(offer)
+        key_of[id(offer)] = key
+    handled = set()
+    for res in compare(OfferSet(needs, offers)).results:
+        key = key_of[id(res.offer)]
+        handled.add(key)
+        for flag in res.flags:
+            attrs = _INPUTS.get(flag.code, ("price",))
+            attr = next((a for a in attrs if getattr(res.offer, a, None)), attrs[0])
+            sheet, cell = where.get(readback.input_name(key, attr), where[f"{key}_Kontantpris"])
+            findings.append(flag_finding(flag, sheet, cell, f"tilbud '{key}'", SOURCE))
+    return findings, handled

@@ -1,0 +1,91 @@
+"""An xlkopi comparison workbook's inputs, read back through its defined names.
+
+Pure: takes the values of the workbook's names (as a spreadsheet reader
+returns the cells they point at) and gives the
+:class:`~xlkopi.compare.offers.Needs` and :class:`~xlkopi.compare.offers.Offer`
+objects the workbook describes, validated by the same parsers as an offers
+file, so a value typed over in the workbook is checked as if it had been
+typed into the offers file. The names are those of
+:mod:`xlkopi.compare.fields`: ``Behov_SH``, ``Horisont``, ... for the
+needs and ``T<n>_<field>`` (``T1_Kontantpris``) for each offer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+from .fields import NEED_FIELDS, OFFER_FIELDS
+from ..errors import FieldError
+from .offers import FIELD_LABEL, NEED_LABEL, Needs, Offer, parse_needs, parse_offer
+
+SHEET = "Forudsætninger"
+"""The sheet the inputs are on (named in messages)."""
+
+_KEY = re.compile(r"^(T[1-9][0-9]*)_Kontantpris$")
+# the writer's attribute names that the offers file spells differently
+_AS_COLUMN = {"service_term": "service_years", "in_advance": "timing"}
+
+
+def offer_keys(names: Iterable[str]) -> list[str]:
+    """The offer keys (``T1``, ``T2``, ...) that have a ``Kontantpris`` name, in number order.
+
+    >>> offer_keys(["T10_Kontantpris", "T2_Kontantpris", "T2_Restvaerdi", "Horisont"])
+    ['T2', 'T10']
+    """
+    keys = {m.group(1) for n in names if (m := _KEY.match(n))}
+    return sorted(keys, key=lambda k: int(k[1:]))
+
+
+def is_comparison(names: Iterable[str]) -> bool:
+    """Whether ``names`` hold every needs input and at least one offer, as ``xlkopi compare`` writes them."""
+    names = set(names)
+    return all(n in names for n, *_ in NEED_FIELDS) and bool(offer_keys(names))
+
+
+def input_name(key: str, attr: str) -> str:
+    """The defined name of offer ``key``'s input ``attr`` (an :class:`Offer` attribute).
+
+    >>> input_name("T3", "excess_price"), input_name("T3", "service_years")
+    ('T3_PrisOverskydende', 'T3_Serviceloebetid')
+    """
+    for suffix, _label, a, _fmt, _kind in OFFER_FIELDS:
+        if _AS_COLUMN.get(a, a) == attr:
+            return f"{key}_{suffix}"
+    raise KeyError(attr)
+
+
+def read_needs(values: Mapping[str, object]) -> Needs:
+    """The needs; raises :class:`~xlkopi.errors.FieldError` naming the field."""
+    return parse_needs({attr: (values.get(name), None) for name, _label, attr, _fmt in NEED_FIELDS}, SHEET)
+
+
+def read_offer(values: Mapping[str, object], key: str) -> Offer:
+    """Offer ``key``; raises :class:`~xlkopi.errors.FieldError` naming the field."""
+    raw = {_AS_COLUMN.get(attr, attr): values.get(f"{key}_{suffix}")
+           for suffix, _label, attr, _fmt, _kind in OFFER_FIELDS}
+    timing = raw["timing"]
+    if timing.__class__ in (int, float) and timing in (0, 1):   # the sheet's 1 (forud) / 0 (bagud)
+        raw["timing"] = "forud" if timing == 1 else "bagud"
+    return parse_offer(raw, None, f"{SHEET} ({key})")
+
+
+def name_of(error: FieldError, key: str | None = None) -> str | None:
+    """The defined name of the input a :class:`FieldError` from :func:`read_needs` (``key`` None) or
+    :func:`read_offer` (offer ``key``) is about, or None.
+
+    >>> name_of(FieldError(SHEET, None, "Horisont (år)", "mangler"))
+    'Horisont'
+    >>> name_of(FieldError(SHEET, None, "Restværdi (kr)", "skal være mindre end kontantprisen"), "T2")
+    'T2_Restvaerdi'
+    """
+    labels = NEED_LABEL if key is None else FIELD_LABEL
+    attr = next((a for a, label in labels.items() if label == error.field), None)
+    if attr is None:
+        return None
+    if key is None:
+        return next((name for name, _label, a, _fmt in NEED_FIELDS if a == attr), None)
+    try:
+        return input_name(key, attr)
+    except KeyError:
+        return None
