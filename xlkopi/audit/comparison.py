@@ -34,12 +34,12 @@ def comparison_flags(resolved: list[tuple[str, object, str, str]]) -> tuple[list
     recomputed gets an info finding and is left out of the keys, so the
     caller can still look at its names one by one.
     """
-    from ..compare.model import check_offer, compare
-    from ..compare.offers import OfferSet
-
     values = {name: value for name, value, _sheet, _cell in resolved}
     if not readback.is_comparison(values):
         return None
+    from ..compare.model import check_offer, compare   # the lease engine: imported only when needed
+    from ..compare.offers import OfferSet
+
     where = {name: (sheet, cell) for name, _value, sheet, cell in resolved}
     findings: list[Finding] = []
 

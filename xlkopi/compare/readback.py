@@ -16,8 +16,12 @@ import re
 from collections.abc import Iterable, Mapping
 
 from .fields import NEED_FIELDS, OFFER_FIELDS
+from typing import TYPE_CHECKING
+
 from ..errors import FieldError
-from .offers import FIELD_LABEL, NEED_LABEL, Needs, Offer, parse_needs, parse_offer
+
+if TYPE_CHECKING:   # the parsers are imported when a workbook is read back, not by every audit
+    from .offers import Needs, Offer
 
 SHEET = "Forudsætninger"
 """The sheet the inputs are on (named in messages)."""
@@ -57,11 +61,15 @@ def input_name(key: str, attr: str) -> str:
 
 def read_needs(values: Mapping[str, object]) -> Needs:
     """The needs; raises :class:`~xlkopi.errors.FieldError` naming the field."""
+    from .offers import parse_needs
+
     return parse_needs({attr: (values.get(name), None) for name, _label, attr, _fmt in NEED_FIELDS}, SHEET)
 
 
 def read_offer(values: Mapping[str, object], key: str) -> Offer:
     """Offer ``key``; raises :class:`~xlkopi.errors.FieldError` naming the field."""
+    from .offers import parse_offer
+
     raw = {_AS_COLUMN.get(attr, attr): values.get(f"{key}_{suffix}")
            for suffix, _label, attr, _fmt, _kind in OFFER_FIELDS}
     timing = raw["timing"]
@@ -79,6 +87,8 @@ def name_of(error: FieldError, key: str | None = None) -> str | None:
     >>> name_of(FieldError(SHEET, None, "Restværdi (kr)", "skal være mindre end kontantprisen"), "T2")
     'T2_Restvaerdi'
     """
+    from .offers import FIELD_LABEL, NEED_LABEL
+
     labels = NEED_LABEL if key is None else FIELD_LABEL
     attr = next((a for a, label in labels.items() if label == error.field), None)
     if attr is None:
