@@ -11,13 +11,17 @@ import zipfile
 from dataclasses import replace
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from test_compare_workbook import edge_cases, random_offers
 from xlkopi.audit import audit_workbook
+from xlkopi.audit.comparison import comparison_flags
 from xlkopi.audit.engine import resolve_names
 from xlkopi.audit.reader import read_workbook
 from xlkopi.compare import readback
 from xlkopi.compare.cli import example_offers
+from xlkopi.compare.fields import NEED_FIELDS, OFFER_FIELDS
 from xlkopi.compare.model import compare
 from xlkopi.compare.offers import read_offers
 from xlkopi.compare.workbook import write_workbook
@@ -87,3 +91,31 @@ def test_an_input_typed_over_with_nonsense_is_reported_and_the_rest_still_checke
     assert {"T3", "T4", "T6"} <= keys          # the other offers are still recomputed
     # T5's own names are still looked at one by one: its 6-year financial term is flagged
     assert any(f.rule == "rødt_flag:finansiel_loebetid" and f.cell == "G19" for f in found)
+
+
+_INPUT_SUFFIXES = {suffix for suffix, *_ in OFFER_FIELDS}
+_NEED_NAMES = {name for name, *_ in NEED_FIELDS}
+_JUNK = st.one_of(st.none(), st.just(""), st.booleans(), st.text(max_size=12), st.integers(-10**15, 10**15),
+                  st.floats(allow_nan=True, allow_infinity=True), st.dates(), st.datetimes(),
+                  st.sampled_from(["All-in", "Lejeaftale", "Kontant køb", "-1", "1e308", "0,0001", "100 %"]))
+
+
+@pytest.fixture(scope="module")
+def example_names(tmp_path_factory):
+    path = write_workbook(compare(read_offers(example_offers())), tmp_path_factory.mktemp("junk") / "s.xlsx")
+    return resolve_names(read_workbook(path))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_junk_typed_into_any_input_never_raises(example_names, data):
+    """Whatever is typed into the inputs, the read-back gives findings, never an exception."""
+    resolved = list(example_names)
+    inputs = [i for i, (name, *_rest) in enumerate(resolved) if name.split("_", 1)[-1] in _INPUT_SUFFIXES
+              or name in _NEED_NAMES]
+    for i in data.draw(st.lists(st.sampled_from(inputs), min_size=1, max_size=6, unique=True)):
+        name, _value, sheet, cell = resolved[i]
+        resolved[i] = (name, data.draw(_JUNK), sheet, cell)
+    found, handled = comparison_flags(resolved)
+    assert all(f.severity in ("fejl", "advarsel", "info") for f in found)
+    assert handled <= {"T1", "T2", "T3", "T4", "T5", "T6"}

@@ -54,21 +54,22 @@ def comparison_flags(resolved: list[tuple[str, object, str, str]]) -> tuple[list
     except FieldError as exc:
         cant(None, exc)
         return findings, set()
-    offers, key_of = [], {}
+    handled = set()
     for key in readback.offer_keys(values):
         try:
             offer = readback.read_offer(values, key)
             problem = check_offer(offer, needs)
             if problem is not None:
                 raise problem
+            # one offer at a time: its flags do not depend on the others, and one that cannot be
+            # computed leaves the rest alone
+            res, = compare(OfferSet(needs, [offer])).results
         except FieldError as exc:
             cant(key, exc)
             continue
-        offers.append(offer)
-        key_of[id(offer)] = key
-    handled = set()
-    for res in compare(OfferSet(needs, offers)).results:
-        key = key_of[id(res.offer)]
+        except (ArithmeticError, ValueError) as exc:   # values no offers file would pass (XlkopiError is a ValueError)
+            cant(key, FieldError(readback.SHEET, None, None, f"{key} kan ikke beregnes ({exc})"))
+            continue
         handled.add(key)
         for flag in res.flags:
             attrs = _INPUTS.get(flag.code, ("price",))
