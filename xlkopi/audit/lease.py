@@ -356,7 +356,11 @@ def check_table(table: LeaseTable, rows: list, known_residual: float | None = No
     mask = (idx >= start) & (before[idx] > 0.5)
     if forud:
         mask &= idx != start
-    if residual_row is not None and R[residual_row] == 0:
+    # Paid in advance, the residual falls due a period after the last payment with interest
+    # ROUND(RV × i/(1+i); 2) (xlkopi's convention): a rounding of the residual, not of the balance
+    # before it, so that row is checked on its own once the regular rows have given the rate.
+    advance_residual = residual_row is not None and forud and R[residual_row] != 0
+    if residual_row is not None and (R[residual_row] == 0 or advance_residual):
         mask &= idx != residual_row
     rate_rows = idx[mask]
     if rate_rows.size >= 2:
@@ -374,15 +378,26 @@ def check_table(table: LeaseTable, rows: list, known_residual: float | None = No
             rate = i_med
             off = np.abs(rr - bb * i_med) > TOL_ORE + 1e-9 * bb
         bad = rate_rows[off]
+        if advance_residual:
+            k = residual_row
+            # either convention passes: interest on the residual discounted a period, or on the balance before
+            if min(abs(R[k] - _round_ore(Y[k] * rate / (1 + rate))), abs(R[k] - _round_ore(before[k] * rate))) > TOL_ORE:
+                bad = np.append(bad, k)
         if bad.size:
             k = int(bad[0])
-            exp = _round_ore(before[k] * rate)
+            if advance_residual and k == residual_row:
+                exp = _round_ore(Y[k] * rate / (1 + rate))
+                basis = (f"af restværdien {fmt_kr(Y[k] / 100)} diskonteret en termin (RV × i/(1+i), "
+                         "restværdien betales forud en termin efter sidste ydelse)")
+            else:
+                exp = _round_ore(before[k] * rate)
+                basis = f"af restforpligtelsen før betalingen ({fmt_kr(before[k] / 100)})"
             findings.append(Finding(
                 sheet, _cell(cols["renter"], row_no(k)), "rentesats", FEJL,
                 f"Række {row_no(k)}: renterne er {fmt_kr(R[k] / 100)}, men tabellens faste periodesats "
-                f"{fmt_num(rate * 100, 4)} % af restforpligtelsen før betalingen ({fmt_kr(before[k] / 100)}) "
-                f"giver {fmt_kr(exp / 100)} (afvigelse {fmt_kr((R[k] - exp) / 100)}; rækkens egen sats er "
-                f"{fmt_num(R[k] / before[k] * 100, 4)} %){_more(bad.size - 1)}",
+                f"{fmt_num(rate * 100, 4)} % {basis} giver {fmt_kr(exp / 100)} (afvigelse "
+                f"{fmt_kr((R[k] - exp) / 100)}; rækkens egen sats er {fmt_num(R[k] / before[k] * 100, 4)} %)"
+                f"{_more(bad.size - 1)}",
                 fmt_kr(exp / 100), fmt_kr(R[k] / 100)))
 
     # 5. the final balance against the residual
