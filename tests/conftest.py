@@ -3,6 +3,11 @@
 ``soffice``: the LibreOffice executable. Tests that need it skip with a
 clear reason when LibreOffice is absent, and fail instead when
 ``XLKOPI_REQUIRE_LIBREOFFICE=1`` (as ``.ci/run`` sets).
+
+Hypothesis: ``XLKOPI_HYPOTHESIS=ci`` (set by ``.ci/run``) draws the same
+examples on every run, so a CI result can be reproduced; elsewhere every run
+draws new ones, which is how counterexamples are found (each found one is
+kept in its test as an ``@example``).
 """
 
 from __future__ import annotations
@@ -10,6 +15,11 @@ from __future__ import annotations
 import os
 
 import pytest
+from hypothesis import settings
+
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("XLKOPI_HYPOTHESIS") == "ci":
+    settings.load_profile("ci")
 
 from xlkopi.io.libreoffice import find_soffice
 
