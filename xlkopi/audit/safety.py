@@ -101,28 +101,14 @@ class Package:
             raise zipfile.BadZipFile(f"bad local file header for {name!r}")
         name_len, extra_len = struct.unpack("<HH", head[26:30])
         fh.seek(info.header_offset + 30 + name_len + extra_len)
-        left = info.compress_size
+        if info.compress_type == zipfile.ZIP_DEFLATED:
+            pieces = _inflate(_pieces(fh, info.compress_size, RAW_CHUNK, name), name)
+        else:
+            pieces = _pieces(fh, info.compress_size, CHUNK, name)
         crc = 0
-        inflate = _deflate.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
-        data = b""
-        while inflate is None or not inflate.eof:
-            if not data:
-                if not left:
-                    if inflate is None:
-                        break
-                    raise EOFError(f"the compressed data of {name!r} ends early")
-                data = fh.read(min(RAW_CHUNK if inflate is not None else CHUNK, left))
-                if not data:
-                    raise EOFError(f"the file ends inside {name!r}")
-                left -= len(data)
-            if inflate is None:
-                out, data = data, b""
-            else:
-                out = inflate.decompress(data, CHUNK)
-                data = inflate.unconsumed_tail
-            if out:
-                crc = _deflate.crc32(out, crc)
-                yield out
+        for out in pieces:
+            crc = _deflate.crc32(out, crc)
+            yield out
         if crc != info.CRC:
             raise zipfile.BadZipFile(f"bad CRC-32 for {name!r}")
 
@@ -178,6 +164,34 @@ class Package:
         except (KeyError, zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, _deflate.error, EOFError, OSError,
                 RuntimeError, NotImplementedError, ValueError) as exc:
             raise WorkbookError(f"Delen '{name}' kan ikke læses; filen er beskadiget ({exc})") from None
+
+
+def _pieces(fh, left: int, size: int, name: str):
+    """The next ``left`` bytes of ``fh``, at most ``size`` at a time."""
+    while left:
+        data = fh.read(min(size, left))
+        if not data:
+            raise EOFError(f"the file ends inside {name!r}")
+        left -= len(data)
+        yield data
+
+
+def _inflate(pieces, name: str):
+    """Raw deflate ``pieces`` inflated, at most ``CHUNK`` bytes at a time."""
+    inflate = _deflate.decompressobj(-15)
+    for data in pieces:
+        while data and not inflate.eof:
+            out = inflate.decompress(data, CHUNK)
+            data = inflate.unconsumed_tail
+            if out:
+                yield out
+        if inflate.eof:
+            return
+    while not inflate.eof:   # all input read: the inflater may still hold output (ISA-L often does)
+        out = inflate.decompress(b"", CHUNK)
+        if not out:
+            raise EOFError(f"the compressed data of {name!r} ends early")
+        yield out
 
 
 def parse_xml(data: bytes, part: str):
