@@ -380,13 +380,14 @@ def check_table(table: LeaseTable, rows: list, known_residual: float | None = No
         bad = rate_rows[off]
         if advance_residual:
             k = residual_row
+            rv_interest = _round_ore(Y[k] * rate / (1 + rate))
             # either convention passes: interest on the residual discounted a period, or on the balance before
-            if min(abs(R[k] - _round_ore(Y[k] * rate / (1 + rate))), abs(R[k] - _round_ore(before[k] * rate))) > TOL_ORE:
+            if min(abs(R[k] - rv_interest), abs(R[k] - _round_ore(before[k] * rate))) > TOL_ORE:
                 bad = np.append(bad, k)
         if bad.size:
             k = int(bad[0])
             if advance_residual and k == residual_row:
-                exp = _round_ore(Y[k] * rate / (1 + rate))
+                exp = rv_interest
                 basis = (f"af restværdien {fmt_kr(Y[k] / 100)} diskonteret en termin (RV × i/(1+i), "
                          "restværdien betales forud en termin efter sidste ydelse)")
             else:

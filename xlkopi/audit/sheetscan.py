@@ -217,8 +217,9 @@ def scan_sheet(pkg: "safety.Package", part: str, sheet: str, area_budget: int) -
     try:
         # raw chunks, each looked at with the end of the one before, so no start tag is missed
         for chunk in pkg.stream(part, dtd="head"):
-            coarse_row = max(coarse_row, _bounds(scan, tail + chunk, sheet))
-            tail = chunk[-_OVERLAP:] if len(chunk) >= _OVERLAP else (tail + chunk)[-_OVERLAP:]
+            block = tail + chunk
+            coarse_row = max(coarse_row, _bounds(scan, block, sheet))
+            tail = block[-_OVERLAP:]
             if kept is not None:
                 size += len(chunk)
                 kept.append(chunk)

@@ -14,7 +14,6 @@ PCT = "0.00%"
 PCT4 = "0.0000%"
 INT = "#,##0"
 NUM = "0.##"
-FACTOR = "0.000000"
 
 # Needs: (defined name, label, attribute, number format)
 NEED_FIELDS = (

@@ -26,11 +26,13 @@ from openpyxl.worksheet.pagebreak import Break
 
 from ..io.atomic import save_workbook_atomic
 from ..io.fingerprint import stamp
-from .fields import DATE, FACTOR, INT, KR, KR4, NEED_FIELDS, NUM, OFFER_FIELDS, PCT, PCT4
+from .fields import DATE, INT, KR, KR4, NEED_FIELDS, NUM, OFFER_FIELDS, PCT, PCT4
 from .model import NOT_BEFORE_24, Comparison, OfferResult
 from .offers import KIND_LABELS
 
 GENERATOR = "xlkopi compare"
+
+FACTOR = "0.000000"
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 FIXED_FILL = PatternFill("solid", fgColor="EDEDED")
