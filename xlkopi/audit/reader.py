@@ -14,20 +14,16 @@ extra time up to the time calamine takes.
 from __future__ import annotations
 
 import gc
-import posixpath
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import UntrustedFileError, WorkbookError
+from ..io import ooxml
 from . import safety
 from .sheetscan import SheetScan, scan_sheet
 
-_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-_NS_CUSTOM = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
 
 
 @dataclass
@@ -68,22 +64,10 @@ class WorkbookData:
 
 
 def _rels(pkg: safety.Package, part: str) -> dict[str, str]:
-    folder, base = posixpath.split(part)
-    rels_part = posixpath.join(folder, "_rels", base + ".rels")
-    if not pkg.has(rels_part):
+    name = ooxml.rels_name(part)
+    if not pkg.has(name):
         return {}
-    root = safety.parse_xml(pkg.read(rels_part, 16 * safety.MiB), rels_part)
-    out = {}
-    for rel in root.iter(f"{_NS_PKG_REL}Relationship"):
-        target = rel.get("Target", "")
-        if rel.get("TargetMode") == "External":
-            continue
-        if target.startswith("/"):
-            path = target.lstrip("/")
-        else:
-            path = posixpath.normpath(posixpath.join(folder, target))
-        out[rel.get("Id", "")] = path
-    return out
+    return ooxml.targets(safety.parse_xml(pkg.read(name, 16 * safety.MiB), name), part)
 
 
 def check_small_parts(pkg: safety.Package) -> None:
@@ -135,21 +119,21 @@ def _read(pkg: safety.Package, want_values: bool, on_formulas=None) -> WorkbookD
     wb_root = safety.parse_xml(pkg.read("xl/workbook.xml", 16 * safety.MiB), "xl/workbook.xml")
     rels = _rels(pkg, "xl/workbook.xml")
     sheets: list[SheetData] = []
-    for el in wb_root.iter(f"{_NS_MAIN}sheet"):
-        rid = el.get(f"{_NS_REL}id", "")
+    for el in wb_root.iter(f"{ooxml.MAIN}sheet"):
+        rid = el.get(f"{ooxml.REL}id", "")
         part = rels.get(rid)
         sheets.append(SheetData(el.get("name", "?"), el.get("state", "visible") or "visible", part or ""))
     if not sheets:
         raise WorkbookError(f"Projektmappen '{pkg.path.name}' har ingen ark")
     names = []
-    for el in wb_root.iter(f"{_NS_MAIN}definedName"):
+    for el in wb_root.iter(f"{ooxml.MAIN}definedName"):
         local = el.get("localSheetId")
         names.append((el.get("name", ""), (el.text or "").strip(),
                       int(local) if local and local.isdigit() else None, el.get("hidden") in ("1", "true")))
     custom = {}
     if pkg.has("docProps/custom.xml"):
         root = safety.parse_xml(pkg.read("docProps/custom.xml", 16 * safety.MiB), "docProps/custom.xml")
-        for prop in root.iter(f"{_NS_CUSTOM}property"):
+        for prop in root.iter(f"{ooxml.CUSTOM}property"):
             texts = [child.text or "" for child in prop]
             custom[prop.get("name", "")] = texts[0] if texts else ""
     budget = safety.MAX_CELLS

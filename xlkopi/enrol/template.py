@@ -31,6 +31,7 @@ from typing import Any
 from defusedxml import ElementTree as SafeET
 
 from ..errors import UntrustedFileError, WorkbookError
+from ..io import ooxml
 from ..io.a1 import col_index, col_letters
 from .zipbuild import Member, build
 
@@ -67,9 +68,6 @@ MAX_MEMBER_BYTES = 50 * 1024 * 1024
 MAX_TOTAL_BYTES = 200 * 1024 * 1024
 MAX_RATIO = 200
 
-_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
 _SHEET_REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^!]+))!(.+)$")
 _ATTR_R = re.compile(r'(?:^|\s)r="([A-Z]{1,3})(\d+)"')
@@ -192,11 +190,11 @@ def date_styles(members: dict[str, bytes]) -> set[str]:
         return set()
     root = _xml(data, "xl/styles.xml")
     custom = {}
-    for fmt in root.iter(f"{_NS_MAIN}numFmt"):
+    for fmt in root.iter(f"{ooxml.MAIN}numFmt"):
         code = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", fmt.get("formatCode", "")).lower()
         custom[int(fmt.get("numFmtId", "0"))] = bool(re.search(r"[dy]", code)) or "mm" in code and "h" not in code
     out = set()
-    xfs = root.find(f"{_NS_MAIN}cellXfs")
+    xfs = root.find(f"{ooxml.MAIN}cellXfs")
     for i, xf in enumerate(xfs if xfs is not None else []):
         fid = int(xf.get("numFmtId", "0"))
         if fid in _DATE_FORMAT_IDS or custom.get(fid):
@@ -206,27 +204,10 @@ def date_styles(members: dict[str, bytes]) -> set[str]:
 
 def _rels(members: dict[str, bytes], part: str) -> dict[str, str]:
     """Relationship id -> target part name for ``part``."""
-    folder, _, name = part.rpartition("/")
-    rels_name = f"{folder}/_rels/{name}.rels"
-    if rels_name not in members:
+    name = ooxml.rels_name(part)
+    if name not in members:
         return {}
-    out = {}
-    for rel in _xml(members[rels_name], rels_name).iter(f"{_NS_PKG_REL}Relationship"):
-        if rel.get("TargetMode") == "External":
-            continue
-        target = rel.get("Target", "")
-        if target.startswith("/"):
-            resolved = target[1:]
-        else:
-            parts = folder.split("/") if folder else []
-            for piece in target.split("/"):
-                if piece == "..":
-                    parts = parts[:-1]
-                elif piece and piece != ".":
-                    parts.append(piece)
-            resolved = "/".join(parts)
-        out[rel.get("Id")] = resolved
-    return out
+    return ooxml.targets(_xml(members[name], name), part)
 
 
 # ---------------------------------------------------------------- mapping
@@ -566,13 +547,13 @@ class Template:
         rels = _rels(members, "xl/workbook.xml")
         sheets: dict[str, str] = {}   # name -> part
         order: list[str] = []
-        for s in wb.iter(f"{_NS_MAIN}sheet"):
-            part = rels.get(s.get(f"{_NS_REL}id"))
+        for s in wb.iter(f"{ooxml.MAIN}sheet"):
+            part = rels.get(s.get(f"{ooxml.REL}id"))
             if part in members:
                 sheets[s.get("name")] = part
                 order.append(s.get("name"))
         names: dict[str, str] = {}
-        for dn in wb.iter(f"{_NS_MAIN}definedName"):
+        for dn in wb.iter(f"{ooxml.MAIN}definedName"):
             name = dn.get("name", "")
             if dn.text and not name.startswith("_xlnm"):
                 local = dn.get("localSheetId")
@@ -661,7 +642,7 @@ class Template:
                     raise WorkbookError(f"Skabelonen '{path.name}': tabellen '{t.get('name')}' skal have en "
                                         "overskriftsrække")
                 r1, c1, r2, c2 = _SheetPlan._range(t.get("ref"))
-                headers = [tc.get("name", "") for tc in t.iter(f"{_NS_MAIN}tableColumn")]
+                headers = [tc.get("name", "") for tc in t.iter(f"{ooxml.MAIN}tableColumn")]
                 by_header = {h.casefold(): c1 + i for i, h in enumerate(headers)}
                 columns = {}
                 source = mapping.columns if mapping and mapping.columns else LOCATION_FIELDS
