@@ -13,7 +13,6 @@ import calendar
 import datetime as dt
 import math
 
-from .errors import ArgumentError
 
 _EPOCH = dt.date(1899, 12, 30)  # serial 0 for serials above 60
 _MAX_SERIAL = 2958465  # 9999-12-31
@@ -67,30 +66,12 @@ def to_serial(day: dt.date) -> int:
 
 
 def to_date(value, argument: str = "start_date") -> dt.date:
-    """Accept a date, a datetime, an Excel serial number or ISO/Danish text.
+    """Accept a date, a datetime, an Excel serial number or Danish/ISO text (the vocabulary's rule).
 
     >>> to_date(38718), to_date("01-01-2006"), to_date("2006-01-01")
     (datetime.date(2006, 1, 1), datetime.date(2006, 1, 1), datetime.date(2006, 1, 1))
     """
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, bool) or value is None:
-        raise ArgumentError(argument, "skal være en dato", value)
-    if isinstance(value, (int, float)):
-        if isinstance(value, float) and not math.isfinite(value):
-            raise ArgumentError(argument, "skal være en dato", value)
-        try:
-            return from_serial(value)
-        except ValueError:
-            raise ArgumentError(argument, "skal være en gyldig dato (Excel-serienummer 1-2958465)", value) from None
-    if isinstance(value, str):
-        text = value.strip()
-        for fmt in ("%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y"):
-            try:
-                return dt.datetime.strptime(text, fmt).date()
-            except ValueError:
-                continue
-        raise ArgumentError(argument, "skal være en dato som dd-mm-åååå eller åååå-mm-dd", value)
-    raise ArgumentError(argument, "skal være en dato", value)
+    # Imported here: the vocabulary reads serial numbers with this module.
+    from .core.vocabulary import parse_date
+
+    return parse_date(value, argument)

@@ -40,12 +40,19 @@ class ArgumentError(InputError):
         self.got = got
         self.function = function
         where = f"{function}: " if function else ""
-        shown = "" if got is ... else f" (fik {got!r})"
+        shown = "" if got is ... else f" (fik {_shown(got)})"
         super().__init__(f"{where}Argumentet '{argument}' {problem}{shown}")
 
     def in_function(self, function: str) -> "ArgumentError":
         """The same error, told as coming from worksheet function ``function``."""
         return ArgumentError(self.argument, self.problem, self.got, function)
+
+
+def _shown(value: object) -> str:
+    # Imported here: the vocabulary raises these errors, so it cannot be imported before them.
+    from .core.vocabulary import shown
+
+    return shown(value)
 
 
 class FieldError(InputError):
@@ -63,6 +70,12 @@ class FieldError(InputError):
         if field is not None:
             parts.append(f"felt '{field}'")
         super().__init__(", ".join(parts) + f": {problem}")
+
+    @classmethod
+    def from_argument(cls, err: ArgumentError, sheet: str, row: int | None, field: str | None) -> "FieldError":
+        """An argument error told as a field of a row: the same problem and the value it got."""
+        got = "" if err.got is ... else f" (fik {_shown(err.got)})"
+        return cls(sheet, row, field, err.problem + got)
 
 
 class RuleError(XlkopiError):

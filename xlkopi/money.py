@@ -8,9 +8,10 @@ away from zero, as Excel's and LibreOffice's ``ROUND`` do.
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
+from .core.vocabulary import ANY_AMOUNT, ANY_RATE, parse_number, read
 from .errors import ArgumentError
 
 ORE = Decimal("0.01")
@@ -54,10 +55,12 @@ def float_to_ore(value: float) -> int:
 def to_ore(value, argument: str = "beløb") -> int:
     """Convert a user amount in kroner (int, float, Decimal or text) to øre.
 
-    Amounts with fractions of an øre are rounded half away from zero.
+    Text is read by the vocabulary (:mod:`xlkopi.core.vocabulary`): ``180.000``
+    is 180000 kr, ``1.234,56`` 1234.56 kr. Amounts with fractions of an øre
+    are rounded half away from zero.
 
-    >>> to_ore(100000), to_ore("5406.215"), to_ore(Decimal("0.005"))
-    (10000000, 540622, 1)
+    >>> to_ore(100000), to_ore("5406.215"), to_ore(Decimal("0.005")), to_ore("180.000")
+    (10000000, 540622, 1, 18000000)
     """
     if isinstance(value, bool) or value is None:
         raise ArgumentError(argument, "skal være et beløb i kr", value)
@@ -71,34 +74,25 @@ def to_ore(value, argument: str = "beløb") -> int:
         if abs(value) > 1e13:
             raise ArgumentError(argument, "er urealistisk stort", value)
         return float_to_ore(value)
-    try:
-        d = Decimal(str(value).strip().replace(",", ".")) if isinstance(value, str) else Decimal(value)
-    except (InvalidOperation, ValueError, TypeError):
-        raise ArgumentError(argument, "skal være et beløb i kr", value) from None
-    if not d.is_finite():
+    if isinstance(value, Decimal) and not value.is_finite():
         raise ArgumentError(argument, "skal være et endeligt beløb i kr", value)
-    if abs(d) > Decimal("1e13"):
-        raise ArgumentError(argument, "er urealistisk stort", value)
+    if not isinstance(value, (str, Decimal)):
+        raise ArgumentError(argument, "skal være et beløb i kr", value)
+    d = read(ANY_AMOUNT, value, argument)
     return int((d * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def to_decimal(value, argument: str) -> Decimal:
-    """A user number (int, float, Decimal, or text with "," or "." as decimal mark) as a finite Decimal.
+    """A user number (int, float, Decimal, or text as the vocabulary reads it) as a finite Decimal.
 
     Floats are read through ``repr``, so 0.1 is Decimal('0.1'), the number the user typed.
 
-    >>> to_decimal(0.1, "x"), to_decimal("2,5", "x")
-    (Decimal('0.1'), Decimal('2.5'))
+    >>> to_decimal(0.1, "x"), to_decimal("2,5", "x"), to_decimal("1.500", "x")
+    (Decimal('0.1'), Decimal('2.5'), Decimal('1500'))
     """
     if isinstance(value, bool) or value is None:
         raise ArgumentError(argument, "skal være et tal", value)
-    try:
-        d = Decimal(repr(value)) if isinstance(value, float) else Decimal(str(value).replace(",", "."))
-    except Exception:
-        raise ArgumentError(argument, "skal være et tal", value) from None
-    if not d.is_finite():
-        raise ArgumentError(argument, "skal være et endeligt tal", value)
-    return d
+    return parse_number(value, argument)
 
 
 def kr(ore: int) -> Decimal:
@@ -133,15 +127,5 @@ def exact_rate(value, argument: str = "annual_rate") -> Fraction:
             raise ArgumentError(argument, "skal være en endelig rentesats", value)
         return Fraction(value)
     if isinstance(value, str):
-        text = value.strip().replace(",", ".").replace(" ", "")
-        scale = 1
-        if text.endswith("%"):
-            text, scale = text[:-1], 100
-        try:
-            d = Decimal(text)
-        except InvalidOperation:
-            raise ArgumentError(argument, "skal være en rentesats, fx 0,051 for 5,1 %", value) from None
-        if not d.is_finite():
-            raise ArgumentError(argument, "skal være en endelig rentesats", value)
-        return Fraction(d) / scale
+        return Fraction(read(ANY_RATE, value, argument))
     raise ArgumentError(argument, "skal være en rentesats, fx 0,051 for 5,1 %", value)
