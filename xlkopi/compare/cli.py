@@ -6,6 +6,9 @@ import argparse
 from importlib import resources
 from pathlib import Path
 
+from rich.markup import escape
+
+from ..core.vocabulary import format_amount
 from ..errors import WorkbookError
 
 EXAMPLE = "Tilbud_eksempel.xlsx"
@@ -33,13 +36,15 @@ def run(offers: Path, output: Path, *, pdf: bool = False, force: bool = False, n
 
         console = Console(highlight=False)
     offer_set = read_offers(offers, needs)
+    for note in offer_set.notes:
+        console.print(f"[cyan]Info:[/] {escape(str(note))}")
     for err in offer_set.errors:
-        console.print(f"[red]Afvist:[/] {err}")
+        console.print(f"[red]Afvist:[/] {escape(str(err))}")
     if not offer_set.offers:
         raise WorkbookError(f"Ingen gyldige tilbud i '{offers}'")
     comp = compare(offer_set)
     for err in comp.rejected:
-        console.print(f"[red]Afvist:[/] {err}")
+        console.print(f"[red]Afvist:[/] {escape(str(err))}")
     if not comp.results:
         raise WorkbookError(f"Ingen gyldige tilbud i '{offers}'")
     path = write_workbook(comp, output, overwrite=force)
@@ -81,7 +86,7 @@ def _print_ranking(console, comp) -> None:
 
 
 def _kr(d) -> str:
-    return f"{d:,.2f} kr".replace(",", "X").replace(".", ",").replace("X", ".")
+    return format_amount(d)
 
 
 def _command(args) -> int:

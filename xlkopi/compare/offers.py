@@ -9,25 +9,29 @@ The offers workbook has two sheets:
 ``Behov``
     The institution's needs as ``Felt | Værdi`` rows (:data:`NEEDS`).
 
-A CSV file holds the ``Tilbud`` table alone (``;`` or ``,`` separated,
-decimal comma accepted); its needs come from a second CSV of ``Felt;Værdi``
-rows. Every problem is a :class:`~xlkopi.errors.FieldError` naming the
+A CSV file holds the ``Tilbud`` table alone (``;`` or ``,`` separated;
+UTF-8, cp1252 or cp850); its needs come from a second CSV of ``Felt;Værdi``
+rows. Every value is read by :mod:`xlkopi.core.vocabulary` (``180.000`` is
+180000 kr), a unit in a header converts its column (``Løbetid (mdr.)``,
+``Rente (%)``, ``Servicepris (øre pr. tryk)``), and a column the reader
+does not know is noted once and skipped. Every problem is a :class:`~xlkopi.errors.FieldError` naming the
 sheet, the row and the field; a bad offer row is reported and the other
 rows are still read.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
-from ..dates import to_date
+from ..core.vocabulary import (
+    AMOUNT, COUNT, HORIZON, HOURS, LEASINGSATS, MONTHS, PER_PRINT, PRICE, RATE, SHARE, SIGNED_SHARE, TERM, TIMING,
+    Quantity, clean_text, fold, is_blank, parse_date, parse_yes_no, read, read_periods_per_year, shown, split_unit,
+)
 from ..errors import ArgumentError, FieldError, WorkbookError
+from ..io.csvtext import read_rows
 
 OFFERS_SHEET = "Tilbud"
 NEEDS_SHEET = "Behov"
@@ -169,21 +173,35 @@ class OfferSet:
     offers: list[Offer]
     errors: list[FieldError] = field(default_factory=list)
     source: str = ""
+    notes: list[FieldError] = field(default_factory=list)  # info: unknown columns that were skipped
 
 
 # ----------------------------------------------------------------------------- parsing
 
+_KIND_WORDS = {
+    "kontant": ("kontant", "kontant køb", "kontantkøb", "køb", "kob", "kontantkob"),
+    "banklaan": ("banklån", "banklan", "lån", "lan", "eksternt finansieret køb", "eksterntfinansieretkob"),
+    "operationel": ("operationel", "operationel leasing"),
+    "finansiel": ("finansiel", "finansiel leasing"),
+    "leje": ("leje", "lejeaftale", "lejekontrakt"),
+    "allin": ("all-in", "all in", "allin", "all-in kontrakt", "all-in-kontrakt"),
+}
+_KIND_ALIASES = {fold(word): kind for kind, words in _KIND_WORDS.items() for word in words}
+
+QUANTITIES: dict[str, Quantity] = {
+    "price": PRICE, "rate": RATE, "leasingsats": LEASINGSATS, "years": TERM, "residual": AMOUNT,
+    "establishment_fee": AMOUNT, "invoice_fee": AMOUNT, "environmental_fee": AMOUNT,
+    "service_bw": PER_PRINT, "service_colour": PER_PRINT, "service_years": TERM, "min_volume": COUNT,
+    "excess_price": PER_PRINT, "unused_credit": PER_PRINT, "indexation": SHARE, "secondary_months": MONTHS,
+    "response_hours": HOURS, "rated_volume": COUNT,
+    "bw": COUNT, "colour": COUNT, "colour_growth": SIGNED_SHARE, "horizon": HORIZON, "discount_rate": RATE,
+}
+"""What each numeric field holds (its plausible range and units), for offers and needs alike."""
+
+
 def _key(text) -> str:
-    """Header/alias key: lower case, no unit in parentheses, ASCII letters only."""
-    s = str(text).strip().lower()
-    s = re.sub(r"\(.*?\)", "", s)
-    s = s.replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
-    return re.sub(r"[^a-z0-9]", "", s)
-
-
-def _kind_key(text: str) -> str:
-    s = str(text).strip().lower().replace("æ", "ae").replace("ø", "o").replace("å", "a")
-    return re.sub(r"[^a-z]", "", s)
+    """Header/alias key: the vocabulary's fold, without a unit in parentheses."""
+    return split_unit(text)[0]
 
 
 _HEADER_KEYS = {_key(label): attr for attr, label in COLUMNS}
@@ -193,232 +211,193 @@ _NEED_KEYS.update({_key(attr): attr for attr, _ in NEEDS})
 
 
 def _blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    return is_blank(value)
 
 
-def _number(value, where: tuple, *, percent: bool = False) -> Decimal:
-    """A Decimal from a cell: numbers, or text with decimal comma / thousands dots / %."""
-    sheet, row, name = where
-    if isinstance(value, bool):
-        raise FieldError(sheet, row, name, f"skal være et tal (fik {value!r})")
-    if isinstance(value, (int, Decimal)):
-        d = Decimal(value)
-    elif isinstance(value, float):
-        d = Decimal(repr(value))
-    elif isinstance(value, str):
-        text = value.strip().replace("\u00a0", "").replace(" ", "")
-        text = re.sub(r"(?i)(kr\.?|dkk)$", "", text)
-        scale = 1
-        if text.endswith("%"):
-            text, scale = text[:-1], 100
-        if "," in text:
-            text = text.replace(".", "").replace(",", ".")
-        try:
-            d = Decimal(text) / scale
-        except InvalidOperation:
-            raise FieldError(sheet, row, name, f"skal være et tal (fik {value!r})") from None
-    else:
-        raise FieldError(sheet, row, name, f"skal være et tal (fik {value!r})")
-    if not d.is_finite() or abs(d) > Decimal("1e12"):
-        raise FieldError(sheet, row, name, f"skal være et endeligt tal (fik {value!r})")
-    return d
+@dataclass(frozen=True)
+class _Cells:
+    """One row's raw values by attribute, with the units its headers name and its percent-formatted cells."""
+
+    values: dict
+    units: dict
+    percent: frozenset
+
+    def get(self, attr):
+        return self.values.get(attr)
 
 
-def _nonneg(value, where, *, default=None, percent=False):
+def _cells(raw) -> _Cells:
+    return raw if isinstance(raw, _Cells) else _Cells(dict(raw), {}, frozenset())
+
+
+def _read(cells: _Cells, attr: str, where: tuple) -> Decimal | None:
+    """A numeric field in its canonical unit (None when blank); a FieldError naming the field otherwise."""
+    value = cells.get(attr)
     if _blank(value):
-        return default
-    d = _number(value, where, percent=percent)
-    if d < 0:
-        raise FieldError(*where, f"må ikke være negativ (fik {value!r})")
-    return d
-
-
-def _required_positive(value, where) -> Decimal:
-    if _blank(value):
-        raise FieldError(*where, "mangler")
-    d = _number(value, where)
-    if d <= 0:
-        raise FieldError(*where, f"skal være større end 0 (fik {value!r})")
-    return d
-
-
-def _whole(d: Decimal | None, where, value) -> int | None:
-    if d is None:
         return None
-    if d != d.to_integral_value():
-        raise FieldError(*where, f"skal være et helt tal (fik {value!r})")
-    return int(d)
+    try:
+        return read(QUANTITIES[attr], value, where[2], unit=cells.units.get(attr), percent_cell=attr in cells.percent)
+    except ArgumentError as err:
+        raise FieldError.from_argument(err, *where) from None
 
 
 def _amount(d: Decimal | None) -> Decimal | None:
     return None if d is None else d.quantize(Decimal("0.01"))
 
 
-def _yes_no(value, where) -> bool:
-    if _blank(value):
-        return False
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, (int, float)) and value in (0, 1):
-        return bool(value)
-    s = _key(value)
-    if s in ("ja", "j", "yes", "sand", "true", "x"):
-        return True
-    if s in ("nej", "n", "no", "falsk", "false"):
-        return False
-    raise FieldError(*where, f"skal være ja eller nej (fik {value!r})")
+def _whole(d: Decimal | None) -> int | None:
+    return None if d is None else int(d)
+
+
+def _flag(cells: _Cells, attr: str, where: tuple, extra=None) -> bool | None:
+    try:
+        return parse_yes_no(cells.get(attr), where[2], extra)
+    except ArgumentError as err:
+        raise FieldError.from_argument(err, *where) from None
 
 
 def _text(value) -> str:
     if _blank(value):
         return ""
-    if isinstance(value, float) and value == int(value):
+    if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    return clean_text(value)
 
 
-def parse_offer(raw: dict, row: int, sheet: str = OFFERS_SHEET) -> Offer:
+def parse_offer(raw, row: int | None, sheet: str = OFFERS_SHEET) -> Offer:
     """Validate one offer row (``raw`` maps attribute names to cell values)."""
+    cells = _cells(raw)
 
     def at(attr):
         return (sheet, row, FIELD_LABEL[attr])
 
-    supplier = _text(raw.get("supplier"))
+    def num(attr, default=None):
+        d = _read(cells, attr, at(attr))
+        return default if d is None else d
+
+    supplier = _text(cells.get("supplier"))
     if not supplier:
         raise FieldError(*at("supplier"), "mangler")
-    kind_raw = raw.get("kind")
+    kind_raw = cells.get("kind")
     if _blank(kind_raw):
         raise FieldError(*at("kind"), "mangler (" + ", ".join(KIND_LABELS.values()) + ")")
-    kind = _KIND_ALIASES.get(_kind_key(kind_raw))
+    kind = _KIND_ALIASES.get(fold(kind_raw))
     if kind is None:
-        raise FieldError(*at("kind"), f"er ukendt (fik {kind_raw!r}); brug en af: " + ", ".join(KIND_LABELS.values()))
-    price = _required_positive(raw.get("price"), at("price")).quantize(Decimal("0.01"))
-    v = {}
+        raise FieldError(*at("kind"), f"er ukendt (fik {shown(kind_raw)}); brug en af: " + ", ".join(KIND_LABELS.values()))
+    price = num("price")
+    if price is None:
+        raise FieldError(*at("price"), "mangler")
+    price = price.quantize(Decimal("0.01"))
+    v: dict = {}
     for attr in ("establishment_fee", "invoice_fee", "environmental_fee"):
-        v[attr] = _amount(_nonneg(raw.get(attr), at(attr), default=Decimal(0)))
+        v[attr] = _amount(num(attr, Decimal(0)))
     for attr in ("service_bw", "service_colour"):
-        v[attr] = _nonneg(raw.get(attr), at(attr), default=Decimal(0))
-    v["excess_price"] = _nonneg(raw.get("excess_price"), at("excess_price"))
-    v["unused_credit"] = _nonneg(raw.get("unused_credit"), at("unused_credit"))
-    v["indexation"] = _nonneg(raw.get("indexation"), at("indexation"), default=Decimal(0))
-    if v["indexation"] > 1:
-        raise FieldError(*at("indexation"), f"skal angives som decimaltal eller procent, fx 0,02 eller 2 % "
-                                            f"(fik {raw.get('indexation')!r})")
-    v["index_financing"] = _yes_no(raw.get("index_financing"), at("index_financing"))
-    v["min_volume"] = _whole(_nonneg(raw.get("min_volume"), at("min_volume"), default=Decimal(0)),
-                             at("min_volume"), raw.get("min_volume"))
-    v["secondary_months"] = _whole(_nonneg(raw.get("secondary_months"), at("secondary_months"), default=Decimal(0)),
-                                   at("secondary_months"), raw.get("secondary_months"))
-    v["response_hours"] = _whole(_nonneg(raw.get("response_hours"), at("response_hours")),
-                                 at("response_hours"), raw.get("response_hours"))
-    rated = _nonneg(raw.get("rated_volume"), at("rated_volume"))
+        v[attr] = num(attr, Decimal(0))
+    v["excess_price"] = num("excess_price")
+    v["unused_credit"] = num("unused_credit")
+    v["indexation"] = num("indexation", Decimal(0))
+    v["index_financing"] = bool(_flag(cells, "index_financing", at("index_financing")))
+    v["min_volume"] = _whole(num("min_volume", Decimal(0)))
+    v["secondary_months"] = _whole(num("secondary_months", Decimal(0)))
+    v["response_hours"] = _whole(num("response_hours"))
+    rated = num("rated_volume")
     if rated is not None and rated == 0:
         raise FieldError(*at("rated_volume"), "skal være større end 0")
-    v["rated_volume"] = _whole(rated, at("rated_volume"), raw.get("rated_volume"))
-    sy = raw.get("service_years")
-    v["service_years"] = None if _blank(sy) else _required_positive(sy, at("service_years"))
+    v["rated_volume"] = _whole(rated)
+    v["service_years"] = num("service_years")
 
     if kind in LEASE_KINDS:
-        rate_raw, sats_raw = raw.get("rate"), raw.get("leasingsats")
-        rate = None if _blank(rate_raw) else _number(rate_raw, at("rate"))
-        sats = None if _blank(sats_raw) else _number(sats_raw, at("leasingsats"))
+        rate, sats = num("rate"), num("leasingsats")
         if rate is None and sats is None:
             raise FieldError(*at("rate"), "mangler: angiv renten eller leasingsatsen")
         if rate is not None and sats is not None:
             raise FieldError(*at("leasingsats"), "angiv enten renten eller leasingsatsen, ikke begge")
-        if rate is not None and not (-1 < rate <= 1):
-            raise FieldError(*at("rate"), f"skal være en årlig rente som decimaltal eller procent, fx 0,051 eller "
-                                          f"5,1 % (fik {rate_raw!r})")
-        if sats is not None and not (0 < sats < 1):
-            raise FieldError(*at("leasingsats"), f"skal ligge mellem 0 og 100 % af kontantprisen (fik {sats_raw!r})")
-        years = _required_positive(raw.get("years"), at("years"))
-        if years > 30:
-            raise FieldError(*at("years"), f"er urealistisk lang (fik {raw.get('years')!r})")
-        ppy_raw = raw.get("periods_per_year")
-        ppy = 4 if _blank(ppy_raw) else _whole(_number(ppy_raw, at("periods_per_year")), at("periods_per_year"), ppy_raw)
-        if ppy not in (1, 2, 4, 12):
-            raise FieldError(*at("periods_per_year"), f"skal være 1, 2, 4 eller 12 (fik {ppy_raw!r})")
+        if sats is not None and not sats < 1:
+            raise FieldError(*at("leasingsats"), f"skal ligge mellem 0 og 100 % af kontantprisen "
+                                                 f"(fik {shown(cells.get('leasingsats'))})")
+        years = num("years")
+        if years is None:
+            raise FieldError(*at("years"), "mangler")
+        ppy_raw = cells.get("periods_per_year")
+        try:
+            ppy = 4 if _blank(ppy_raw) else read_periods_per_year(ppy_raw, FIELD_LABEL["periods_per_year"])
+        except ArgumentError as err:
+            raise FieldError.from_argument(err, *at("periods_per_year")) from None
         if years * ppy != (years * ppy).to_integral_value():
             raise FieldError(*at("years"), f"giver ikke et helt antal terminer med {ppy} terminer pr. år")
-        timing = raw.get("timing")
-        if _blank(timing):
-            in_advance = kind != "banklaan"
-        else:
-            t = _key(timing)
-            if t in ("forud", "1", "advance"):
-                in_advance = True
-            elif t in ("bagud", "0", "arrears"):
-                in_advance = False
-            else:
-                raise FieldError(*at("timing"), f"skal være forud eller bagud (fik {timing!r})")
-        residual = _amount(_nonneg(raw.get("residual"), at("residual"), default=Decimal(0)))
+        timing = _flag(cells, "timing", at("timing"), TIMING)
+        in_advance = kind != "banklaan" if timing is None else timing
+        residual = _amount(num("residual", Decimal(0)))
         if residual >= price:
             raise FieldError(*at("residual"), "skal være mindre end kontantprisen")
         if kind == "allin" and not v["min_volume"]:
             raise FieldError(*at("min_volume"), "mangler: en all-in kontrakt har en minimumsvolumen")
-        return Offer(row, supplier, _text(raw.get("machine")), kind, price, rate, sats, years, ppy, in_advance,
+        return Offer(row, supplier, _text(cells.get("machine")), kind, price, rate, sats, years, ppy, in_advance,
                      residual, sheet=sheet, **v)
     # Cash purchase: the financing fields do not apply.
-    return Offer(row, supplier, _text(raw.get("machine")), kind, price, sheet=sheet, **v)
+    return Offer(row, supplier, _text(cells.get("machine")), kind, price, sheet=sheet, **v)
 
 
-def parse_needs(raw: dict[str, tuple[object, int]], sheet: str = NEEDS_SHEET) -> Needs:
-    """Validate the needs; ``raw`` maps attributes to ``(value, row)``."""
+def parse_needs(raw: dict[str, tuple[object, int]], sheet: str = NEEDS_SHEET,
+                units: dict[str, str | None] | None = None) -> Needs:
+    """Validate the needs; ``raw`` maps attributes to ``(value, row)``, ``units`` to the unit their label names."""
+    units = units or {}
 
     def get(attr):
         value, row = raw.get(attr, (None, None))
-        return value, (sheet, row, NEED_LABEL[attr])
+        where = (sheet, row, NEED_LABEL[attr])
+        return value, where
 
-    out = {}
-    for attr in ("bw", "colour"):
+    def num(attr, required=True):
         value, where = get(attr)
         if _blank(value):
-            raise FieldError(*where, "mangler")
-        d = _nonneg(value, where)
-        out[attr] = _whole(d, where, value)
-    value, where = get("colour_growth")
-    out["colour_growth"] = _number(value, where) if not _blank(value) else Decimal(0)
-    if not -1 < out["colour_growth"] <= 1:
-        raise FieldError(*where, f"skal være en årlig vækst som decimaltal eller procent, fx 0,10 eller 10 % "
-                                 f"(fik {value!r})")
+            if required:
+                raise FieldError(*where, "mangler")
+            return None
+        return _read(_Cells({attr: value}, {attr: units.get(attr)}, frozenset()), attr, where)
+
+    out: dict = {"bw": _whole(num("bw")), "colour": _whole(num("colour"))}
+    growth = num("colour_growth", required=False)
+    out["colour_growth"] = Decimal(0) if growth is None else growth
+    horizon = num("horizon")
     value, where = get("horizon")
-    h = _whole(_required_positive(value, where), where, value)
-    if h > MAX_HORIZON:
-        raise FieldError(*where, f"må højst være {MAX_HORIZON} år (fik {value!r})")
-    out["horizon"] = h
-    value, where = get("discount_rate")
-    if _blank(value):
-        raise FieldError(*where, "mangler")
-    out["discount_rate"] = _number(value, where)
-    if not -1 < out["discount_rate"] <= 1:
-        raise FieldError(*where, f"skal være en årlig rente som decimaltal eller procent, fx 0,04 eller 4 % "
-                                 f"(fik {value!r})")
+    if horizon != horizon.to_integral_value():
+        raise FieldError(*where, f"skal være et helt antal år (fik {shown(value)})")
+    out["horizon"] = int(horizon)
+    if out["horizon"] > MAX_HORIZON:
+        raise FieldError(*where, f"må højst være {MAX_HORIZON} år (fik {shown(value)})")
+    out["discount_rate"] = num("discount_rate")
     value, where = get("start")
     if _blank(value):
         raise FieldError(*where, "mangler")
     try:
-        out["start"] = to_date(value, "Startdato")
-    except ArgumentError:
-        raise FieldError(*where, f"skal være en dato som dd-mm-åååå (fik {value!r})") from None
+        out["start"] = parse_date(value, NEED_LABEL["start"])
+    except ArgumentError as err:
+        raise FieldError.from_argument(err, *where) from None
     return Needs(**out)
 
 
-def _offers_from_rows(rows: list[tuple[int, list]], sheet: str, source: str, needs: Needs) -> OfferSet:
-    """Map the header row, then parse each data row (collecting errors)."""
+def _offers_from_rows(rows: list[tuple[int, list]], sheet: str, source: str, needs: Needs,
+                      percent_cells: frozenset = frozenset()) -> OfferSet:
+    """Map the header row, then parse each data row (collecting errors); unknown columns are noted and ignored."""
     if not rows:
         raise FieldError(sheet, None, None, "er tomt; der skal være en overskriftsrække og mindst ét tilbud")
     header_row, header = rows[0]
     columns: dict[int, str] = {}
+    units: dict[str, str | None] = {}
+    notes: list[FieldError] = []
     for j, name in enumerate(header):
         if _blank(name):
             continue
-        attr = _HEADER_KEYS.get(_key(name))
+        key, unit = split_unit(name)
+        attr = _HEADER_KEYS.get(key)
         if attr is None:
-            raise FieldError(sheet, header_row, str(name), "er en ukendt kolonne; kendte kolonner: "
-                             + ", ".join(label for _, label in COLUMNS))
+            notes.append(FieldError(sheet, header_row, _text(name), "er en ukendt kolonne og springes over"))
+            continue
         if attr in columns.values():
-            raise FieldError(sheet, header_row, str(name), "forekommer to gange")
+            raise FieldError(sheet, header_row, _text(name), "forekommer to gange")
         columns[j] = attr
+        units[attr] = _header_unit(unit, attr, (sheet, header_row, _text(name)))
     for attr in ("supplier", "kind", "price"):
         if attr not in columns.values():
             raise FieldError(sheet, header_row, FIELD_LABEL[attr], "kolonnen mangler")
@@ -427,39 +406,58 @@ def _offers_from_rows(rows: list[tuple[int, list]], sheet: str, source: str, nee
         raw = {attr: (values[j] if j < len(values) else None) for j, attr in columns.items()}
         if all(_blank(v) for v in raw.values()):
             continue
+        pct = frozenset(attr for j, attr in columns.items() if (row, j) in percent_cells)
         try:
-            offers.append(parse_offer(raw, row, sheet))
+            offers.append(parse_offer(_Cells(raw, units, pct), row, sheet))
         except FieldError as exc:
             errors.append(exc)
     if len(offers) > MAX_OFFERS:
         raise FieldError(sheet, None, None, f"har {len(offers)} tilbud; højst {MAX_OFFERS} kan sammenlignes ad gangen")
-    return OfferSet(needs, offers, errors, source)
+    return OfferSet(needs, offers, errors, source, notes)
+
+
+def _header_unit(unit: str | None, attr: str, where: tuple) -> str | None:
+    """The unit a header names for its field; "(år)" beside a rate or a count means "a year" and converts nothing."""
+    q = QUANTITIES.get(attr)
+    if unit is None or q is None or unit in q.units:
+        return unit
+    if unit == "år":
+        return None
+    raise FieldError(*where, f"angiver enheden '{unit}', der ikke passer til feltet '{FIELD_LABEL.get(attr, attr)}'")
 
 
 def _needs_from_rows(rows: list[tuple[int, list]], sheet: str) -> Needs:
     raw = {}
+    units: dict[str, str | None] = {}
     for row, values in rows:
         if not values or _blank(values[0]):
             continue
-        attr = _NEED_KEYS.get(_key(values[0]))
+        key, unit = split_unit(values[0])
+        attr = _NEED_KEYS.get(key)
         if attr is None:
-            if _key(values[0]) in ("felt", "behov"):
+            if key in ("felt", "behov"):
                 continue  # the header row
-            raise FieldError(sheet, row, str(values[0]), "er et ukendt felt; kendte felter: "
+            raise FieldError(sheet, row, _text(values[0]), "er et ukendt felt; kendte felter: "
                              + ", ".join(label for _, label in NEEDS))
         raw[attr] = (values[1] if len(values) > 1 else None, row)
-    return parse_needs(raw, sheet)
+        units[attr] = _header_unit(unit, attr, (sheet, row, _text(values[0])))
+    return parse_needs(raw, sheet, units)
 
 
-def _sheet_rows(ws) -> list[tuple[int, list]]:
+def _sheet_rows(ws) -> tuple[list[tuple[int, list]], frozenset]:
+    """A sheet's non-empty rows, and the (row, column index) of its percent-formatted number cells."""
     rows = []
-    for i, values in enumerate(ws.iter_rows(values_only=True), start=1):
-        values = list(values)
+    percent = set()
+    for i, cells in enumerate(ws.iter_rows(), start=1):
+        values = [getattr(c, "value", None) for c in cells]
+        for j, c in enumerate(cells):
+            if isinstance(values[j], (int, float)) and "%" in (getattr(c, "number_format", None) or ""):
+                percent.add((i, j))
         while values and _blank(values[-1]):
             values.pop()
         if values:
             rows.append((i, values))
-    return rows
+    return rows, frozenset(percent)
 
 
 def read_workbook(path: str | Path) -> OfferSet:
@@ -478,40 +476,19 @@ def read_workbook(path: str | Path) -> OfferSet:
         for wanted in (OFFERS_SHEET, NEEDS_SHEET):
             if _key(wanted) not in names:
                 raise FieldError(wanted, None, None, f"mangler i '{path.name}' (arkene hedder: {', '.join(wb.sheetnames)})")
-        needs = _needs_from_rows(_sheet_rows(wb[names[_key(NEEDS_SHEET)]]), NEEDS_SHEET)
-        return _offers_from_rows(_sheet_rows(wb[names[_key(OFFERS_SHEET)]]), OFFERS_SHEET, str(path), needs)
+        needs_rows, _ = _sheet_rows(wb[names[_key(NEEDS_SHEET)]])
+        needs = _needs_from_rows(needs_rows, NEEDS_SHEET)
+        offer_rows, percent = _sheet_rows(wb[names[_key(OFFERS_SHEET)]])
+        return _offers_from_rows(offer_rows, OFFERS_SHEET, str(path), needs, percent)
     finally:
         wb.close()
-
-
-def _csv_rows(path: Path) -> list[tuple[int, list]]:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise WorkbookError(f"Filen '{path}' findes ikke") from None
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    first = text.splitlines()[0] if text else ""
-    delimiter = ";" if first.count(";") >= first.count(",") else ","
-    rows = []
-    for i, values in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
-        values = [v if v.strip() else None for v in values]
-        while values and values[-1] is None:
-            values.pop()
-        if values:
-            rows.append((i, values))
-    return rows
 
 
 def read_csv(path: str | Path, needs_path: str | Path) -> OfferSet:
     """Read the ``Tilbud`` table from a CSV file and the needs from ``needs_path``."""
     path, needs_path = Path(path), Path(needs_path)
-    needs = _needs_from_rows(_csv_rows(needs_path), needs_path.name)
-    return _offers_from_rows(_csv_rows(path), path.name, str(path), needs)
+    needs = _needs_from_rows(read_rows(needs_path, "Behovsfilen"), needs_path.name)
+    return _offers_from_rows(read_rows(path, "Tilbudsfilen"), path.name, str(path), needs)
 
 
 def read_offers(path: str | Path, needs_path: str | Path | None = None) -> OfferSet:

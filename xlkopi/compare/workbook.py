@@ -24,6 +24,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.pagebreak import Break
 
+from ..core.vocabulary import format_number
 from ..io.atomic import save_workbook_atomic
 from ..io.fingerprint import stamp
 from .fields import DATE, INT, KR, KR4, NEED_FIELDS, NUM, OFFER_FIELDS, PCT, PCT4
@@ -670,7 +671,7 @@ def remark(r: OfferResult, comp: Comparison) -> str:
     notes = []
     o = r.offer
     if o.years is not None and o.years != comp.needs.horizon:
-        notes.append(f"Løbetid {o.years.normalize():f} år ≠ horisont {comp.needs.horizon} år".replace(".", ","))
+        notes.append(f"Løbetid {format_number(o.years)} år ≠ horisont {comp.needs.horizon} år")
     if r.after_horizon:
         notes.append("ydelser forfalder efter horisonten")
     if r.flags:

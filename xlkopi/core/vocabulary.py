@@ -62,8 +62,8 @@ eller 1,25 kr (punktum som decimaltegn); 1.250 kr er urealistisk for en pris pr.
 >>> read(RATE, "5,1", "Rente")
 Traceback (most recent call last):
 ...
-xlkopi.errors.ArgumentError: Argumentet 'Rente' læst som decimaltal er 510 %, hvilket er over 100 %; skriv \
-5,1 % eller 0,051, hvis det er 5,1 %, der menes (fik '5,1')
+xlkopi.errors.ArgumentError: Argumentet 'Rente' skal angives som decimaltal eller procent: 5,1 læst som decimaltal \
+er 510 %, hvilket er over 100 %; skriv 5,1 % eller 0,051, hvis det er 5,1 %, der menes (fik '5,1')
 >>> read(TERM, 24, "Løbetid (år)")
 Traceback (most recent call last):
 ...
@@ -87,7 +87,7 @@ from ..errors import ArgumentError
 
 __all__ = [
     "Quantity", "PRICE", "AMOUNT", "PER_PRINT", "RATE", "SIGNED_SHARE", "SHARE", "LEASINGSATS", "TERM",
-    "MONTHS", "COUNT", "HOURS", "PHASE", "ANY_NUMBER", "ANY_AMOUNT", "ANY_RATE",
+    "HORIZON", "MONTHS", "COUNT", "HOURS", "PHASE", "ANY_NUMBER", "ANY_AMOUNT", "ANY_RATE",
     "parse_number", "read", "read_periods_per_year", "parse_date", "parse_yes_no", "read_choice",
     "TIMING", "PHASE_STATUS", "fold", "split_unit", "unit_of", "clean_text", "is_blank",
     "format_number", "format_amount", "format_percent", "format_date", "format_count", "shown",
@@ -194,6 +194,7 @@ _PREFIX = re.compile(r"(?i)^(kr\.?|dkk)\s*")
 _SUFFIX = re.compile(r"(?i)\s*(t\.?\s?kr\.?|tkr\.?|kr\.?|dkk|kroner|,-|%|pct\.?|procent|øre|mdr\.?|md\.|mnd\.?"
                      r"|måneder|måned|år)$")
 MAX_MAGNITUDE = Decimal("1e13")
+_TOO_LARGE = "er urealistisk stort (skal være et endeligt tal under 10.000.000.000.000)"
 
 
 @dataclass(frozen=True)
@@ -204,12 +205,12 @@ class _Reading:
 
 
 def _not_a_number(argument: str, value, q: Quantity | None = None) -> ArgumentError:
-    return ArgumentError(argument, f"skal være {_EXAMPLES.get(q.unit if q else '', 'et tal, fx 1.234,56')}", value)
+    return ArgumentError(argument, f"skal være {_EXAMPLES.get(q.unit if q else '', _EXAMPLES[''])}", value)
 
 
-_EXAMPLES = {"kr": "et beløb i kr, fx 1.234,56", "%": "en rentesats eller andel, fx 5,1 % eller 0,051",
-             "år": "en løbetid i år eller måneder, fx 5 eller 60 mdr.", "mdr": "et antal måneder, fx 6",
-             "": "et tal, fx 1.234,56"}
+_EXAMPLES = {"kr": "et tal (et beløb i kr, fx 1.234,56)", "%": "et tal (en rentesats eller andel, fx 5,1 % eller 0,051)",
+             "år": "et tal (en løbetid i år eller måneder, fx 5 eller 60 mdr.)", "mdr": "et tal (måneder, fx 6)",
+             "timer": "et tal (timer, fx 8)", "": "et tal, fx 1.234,56"}
 
 
 def _read_text(text: str, argument: str, original, q: Quantity | None) -> _Reading:
@@ -298,7 +299,7 @@ def parse_number(value, argument: str = "tal") -> Decimal:
     if r.unit in ("år", "mdr"):
         raise ArgumentError(argument, f"skal være et tal uden enheden {_UNIT_NAMES[r.unit]}", value)
     if abs(r.value) > MAX_MAGNITUDE:
-        raise ArgumentError(argument, "er urealistisk stort", value)
+        raise ArgumentError(argument, _TOO_LARGE, value)
     return r.value
 
 
@@ -345,6 +346,8 @@ LEASINGSATS = Quantity("en leasingsats", "%", Decimal(0), Decimal(2), low_open=T
 """Payment ÷ price: above 0, at most 200 % (one payment in arrears at 100 % a year is 200 %)."""
 TERM = Quantity("en løbetid", "år", Decimal(0), Decimal(15), low_open=True, units=frozenset({"år", "mdr"}))
 """Løbetid in years: above 0, at most 15 years (the guide: financial leases at most 5)."""
+HORIZON = Quantity("en horisont", "år", Decimal(0), None, low_open=True, units=frozenset({"år", "mdr"}))
+"""A comparison's horizon in years, above 0 (the comparison bounds it itself)."""
 MONTHS = Quantity("et antal måneder", "mdr", Decimal(0), Decimal(120), whole=True, units=frozenset({"år", "mdr"}))
 """Sekundær periode, opsigelsesvarsel: 0 to 120 whole months."""
 COUNT = Quantity("et antal tryk", "", Decimal(0), Decimal(100_000_000), whole=True)
@@ -438,7 +441,7 @@ def read(q: Quantity, value, argument: str = "værdi", *, unit: str | None = Non
         d = _convert(q, r.value, r.unit, argument, value)
         machine = None if r.machine is None else _convert(q, r.machine, r.unit, argument, value)
     if abs(d) > MAX_MAGNITUDE:
-        raise ArgumentError(argument, "er urealistisk stort", value)
+        raise ArgumentError(argument, _TOO_LARGE, value)
     if q.contains(d) and (not q.whole or d == d.to_integral_value()):
         return d
     if machine is not None and q.contains(machine) and not q.whole:
@@ -472,8 +475,9 @@ def _other_unit_hint(q: Quantity, d: Decimal, unit: str | None) -> str | None:
     """A message naming the reading in the other unit, when that one is plausible."""
     if q.unit == "%" and unit is None and q.contains(d / 100):
         n = format_number(d)
-        return (f"læst som decimaltal er {format_percent(d)}, hvilket er over {format_percent(q.high)}; "
-                f"skriv {n} % eller {format_number(d / 100)}, hvis det er {n} %, der menes")
+        return (f"skal angives som decimaltal eller procent: {n} læst som decimaltal er {format_percent(d)}, "
+                f"hvilket er over {format_percent(q.high)}; skriv {n} % eller {format_number(d / 100)}, "
+                f"hvis det er {n} %, der menes")
     if q.unit == "år" and unit in (None, "år") and d == d.to_integral_value() and not d % 3 and q.contains(d / 12):
         n = format_number(d)
         return (f"er {n} år, hvilket er urealistisk langt (højst {_show(q, q.high)}); hvis det er {n} måneder "
