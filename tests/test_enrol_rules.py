@@ -84,6 +84,10 @@ DECISIONS = [
     ("not party, open phase", _inst(), _agr(open_=True), [], SKIP, ["koncernindkøber"]),
     ("party to another phase", _inst(), _agr(phase=10), PARTY_9, SKIP, ["ikke part"]),
     ("other institution is party", _inst(name="Fjordby Kommune"), _agr(), PARTY_9, SKIP, ["ikke part"]),
+    # Being a party is checked first (issue: a non-party was told "kræver ikke tilmelding", i.e. may buy).
+    ("not party, exempt agreement", _inst(), _agr("Kontorartikler", 9), [], SKIP, ["ikke part", "koncernindkøber"]),
+    ("not party, phase 11", _inst(), _agr(phase=11), PARTY_9, SKIP, ["ikke part"]),
+    ("not party, catalogue says no", _inst(), _agr(requires=False), [], SKIP, ["ikke part"]),
 ]
 
 
@@ -93,6 +97,8 @@ def test_decide(case, inst, agr, members, action, words):
     assert decision.action == action, decision.reason
     for word in words:
         assert word in decision.reason
+    if "ikke part" in decision.reason:
+        assert "kræver ikke tilmelding" not in decision.reason and "uden tilmelding" not in decision.reason
 
 
 # --------------------------------------------------------------- validation

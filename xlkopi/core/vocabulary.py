@@ -89,7 +89,7 @@ __all__ = [
     "Quantity", "PRICE", "AMOUNT", "PER_PRINT", "RATE", "SIGNED_SHARE", "SHARE", "LEASINGSATS", "TERM",
     "HORIZON", "MONTHS", "COUNT", "HOURS", "PHASE", "ANY_NUMBER", "ANY_AMOUNT", "ANY_RATE",
     "parse_number", "read", "read_periods_per_year", "parse_date", "parse_yes_no", "read_choice",
-    "TIMING", "PHASE_STATUS", "fold", "split_unit", "unit_of", "clean_text", "is_blank",
+    "TIMING", "PHASE_STATUS", "fold", "name_key", "split_unit", "unit_of", "clean_text", "is_blank",
     "format_number", "format_amount", "format_percent", "format_date", "format_count", "shown",
 ]
 
@@ -134,6 +134,18 @@ def fold(text) -> str:
     t = clean_text(text).casefold().replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
     t = unicodedata.normalize("NFKD", t)
     return re.sub(r"[^a-z0-9]", "", "".join(ch for ch in t if not unicodedata.combining(ch)))
+
+
+def name_key(text) -> str:
+    """The matching key of a name (an institution, an agreement): case, hyphens and spacing ignored.
+
+    Unlike :func:`fold`, punctuation and letters stay: ``Region: Eksempel?`` and
+    ``Region/ Eksempel`` are two names.
+
+    >>> name_key("  AIA/ADK-aftalen ") == name_key("aia/adk  aftalen"), name_key("Region: Eksempel?")
+    (True, 'region: eksempel?')
+    """
+    return re.sub(r" +", " ", clean_text(text).casefold().replace("-", " ")).strip()
 
 
 # Units as headers and values write them; each maps to one unit code.

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..errors import XlkopiError
 from .batch import FAILED, GENERATED, OVERWRITTEN, SKIPPED, UNCHANGED, WRITTEN, Report, data_path, run
+from .model import INFO
 
 EXAMPLE_REGISTER = "eksempel_register.xlsx"
 MAX_TABLE_ROWS = 40
@@ -78,6 +79,7 @@ def run_with_progress(console, register: Path, out: Path, **options) -> int:
 def show_report(console, report: Report) -> None:
     """The summary table and the counts (Danish)."""
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title="Tilmeldinger", show_lines=False, expand=True)
     table.add_column("Nr.", no_wrap=True, justify="right")
@@ -96,6 +98,9 @@ def show_report(console, report: Report) -> None:
         table.add_row(str(r.number), r.institution, r.agreement,
                       f"[{_STATUS_STYLE[r.status]}]{r.status}[/]", note)
     console.print(table)
+    for f in report.findings:
+        if f.level == INFO:
+            console.print(Text(f"Info: {f}"))
     console.print(f"{report.count(GENERATED)} genereret, {report.count(SKIPPED)} sprunget over, "
                   f"{report.count(FAILED)} fejl. Filer: {report.files(WRITTEN)} skrevet, "
                   f"{report.files(OVERWRITTEN)} overskrevet, {report.files(UNCHANGED)} uændret.")

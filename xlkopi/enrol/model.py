@@ -7,11 +7,12 @@ from datetime import date
 
 ERROR = "fejl"
 WARNING = "advarsel"
+INFO = "info"
 
 
 @dataclass(frozen=True)
 class Finding:
-    """A problem found in the register: ``level`` is ``"fejl"`` or ``"advarsel"``.
+    """A problem found in the register: ``level`` is ``"fejl"``, ``"advarsel"`` or ``"info"``.
 
     ``row`` is the 1-based row number as Excel shows it (None for a whole sheet).
     """

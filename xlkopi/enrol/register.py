@@ -23,7 +23,6 @@ or column missing) raises :class:`~xlkopi.errors.InputError` /
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 import tomllib
@@ -33,9 +32,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from ..dates import to_date
-from ..errors import FieldError, InputError, UntrustedFileError, WorkbookError
-from .model import ERROR, Agreement, Finding, Institution, Location, Membership, Register, Request
+from ..core.vocabulary import PHASE, PHASE_STATUS, clean_text, fold, is_blank, parse_date, parse_yes_no, read, shown
+from ..errors import ArgumentError, FieldError, InputError, UntrustedFileError, WorkbookError
+from ..io.csvtext import read_rows
+from .model import ERROR, INFO, Agreement, Finding, Institution, Location, Membership, Register, Request
 from .rules import default_requires_enrolment
 from .validate import check_register
 
@@ -95,13 +95,9 @@ SHEETS: tuple[SheetSpec, ...] = (
     )),
 )
 
-_TRUE = {"ja", "j", "x", "sand", "true", "1", "yes", "åben", "aaben", "open", "aktiv"}
-_FALSE = {"nej", "n", "falsk", "false", "0", "no", "lukket", "afsluttet", "closed"}
-
-
 def _key(header: Any) -> str:
-    """Header matching key: case-folded letters and digits only (æøå kept)."""
-    return re.sub(r"[^0-9a-zæøå]", "", str(header).casefold())
+    """Header matching key: the vocabulary's fold (case, spaces, punctuation and æ/ø/å spellings ignored)."""
+    return fold(header)
 
 
 def _text(value: Any) -> str:
@@ -114,7 +110,7 @@ def _text(value: Any) -> str:
         return str(int(value)) if value.is_integer() else repr(value)
     if isinstance(value, (datetime, date)):
         return value.isoformat()[:10]
-    return str(value).strip()
+    return clean_text(value)
 
 
 @dataclass
@@ -190,17 +186,16 @@ def _excel_sheets(path: Path) -> dict[str, list[list[Any]]]:
 
 
 def _csv_sheets(folder: Path) -> dict[str, list[list[Any]]]:
-    """A folder of CSV files, one per sheet (``Institutioner.csv`` ...); ; or , separated."""
+    """A folder of CSV files, one per sheet (``Institutioner.csv`` ...); ; or , separated, UTF-8, cp1252 or cp850."""
     out = {}
     for file in sorted(folder.glob("*.csv")):
-        raw = file.read_bytes()
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = raw.decode("cp1252")  # Danish Excel's "CSV (semikolonsepareret)" export
-        first = text.split("\n", 1)[0]
-        delimiter = ";" if first.count(";") >= first.count(",") else ","
-        out[file.stem] = [list(r) for r in csv.reader(text.splitlines(), delimiter=delimiter)]
+        if not file.is_file():
+            continue
+        numbered = read_rows(file, "Registerfilen")
+        rows: list[list[Any]] = [[] for _ in range(numbered[-1][0] if numbered else 0)]
+        for number, values in numbered:
+            rows[number - 1] = values
+        out[file.stem] = rows
     if not out:
         raise WorkbookError(f"Mappen '{folder}' indeholder ingen CSV-filer (fx Institutioner.csv, Aftaler.csv)")
     return out
@@ -244,26 +239,23 @@ def _header(rows: list[list[Any]], spec: SheetSpec, sheet: str, cmap: ColumnMap)
 
 
 def _phase(value: Any, rec, label: str) -> int | None:
-    text = _text(value)
-    if not text:
+    """A phase number: ``9``, ``9.`` or ``fase 9`` (the word and the ordinal dot are the domain's)."""
+    if is_blank(value):
         return None
-    m = re.fullmatch(r"\s*(\d{1,2})\.?\s*(fase)?\s*", text, re.I)
-    if not m:
-        rec.findings.append(Finding(ERROR, rec.sheet, rec.row, label, f"'{text}' er ikke et fasenummer (fx 9)"))
+    bare = re.sub(r"(?i)^\s*fase\s*|\s*\.?\s*(fase)?\s*$", "", value) if isinstance(value, str) else value
+    try:
+        return int(read(PHASE, bare, label))
+    except ArgumentError:
+        rec.findings.append(Finding(ERROR, rec.sheet, rec.row, label, f"{shown(_text(value))} er ikke et fasenummer (fx 9)"))
         return None
-    return int(m.group(1))
 
 
-def _yes_no(value: Any, rec, label: str) -> bool | None:
-    text = _text(value).casefold()
-    if not text:
+def _yes_no(value: Any, rec, label: str, extra: dict[str, bool] | None = None) -> bool | None:
+    try:
+        return parse_yes_no(value, label, extra)
+    except ArgumentError as err:
+        rec.findings.append(Finding(ERROR, rec.sheet, rec.row, label, f"{shown(_text(value))} {err.problem}"))
         return None
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    rec.findings.append(Finding(ERROR, rec.sheet, rec.row, label, f"'{_text(value)}' skal være ja eller nej"))
-    return None
 
 
 def _build(spec: SheetSpec, sheet: str, row_no: int, cells: dict[str, Any]):
@@ -278,7 +270,7 @@ def _build(spec: SheetSpec, sheet: str, row_no: int, cells: dict[str, Any]):
         rec = Agreement(sheet=sheet, row=row_no, name=t.get("name", ""), template=t.get("template", ""),
                         mapping=t.get("mapping", ""))
         rec.phase = _phase(cells.get("phase"), rec, "Fase")
-        rec.phase_open = _yes_no(cells.get("phase_open"), rec, "Fasestatus")
+        rec.phase_open = _yes_no(cells.get("phase_open"), rec, "Fasestatus", PHASE_STATUS)
         given = _yes_no(cells.get("requires"), rec, "Kræver tilmelding")
         rec.requires_enrolment_given = given is not None
         rec.requires_enrolment = given if given is not None else default_requires_enrolment(rec.name, rec.phase)
@@ -289,11 +281,12 @@ def _build(spec: SheetSpec, sheet: str, row_no: int, cells: dict[str, Any]):
         return rec
     rec = Request(sheet=sheet, row=row_no, institution=t.get("institution", ""), agreement=t.get("agreement", ""))
     raw = cells.get("date")
-    if raw not in (None, ""):
+    if not is_blank(raw):
         try:
-            rec.date = to_date(raw)
-        except Exception:
-            rec.findings.append(Finding(ERROR, sheet, row_no, "Dato", f"'{_text(raw)}' er ikke en dato"))
+            rec.date = parse_date(raw, "Dato")
+        except ArgumentError as err:
+            rec.findings.append(Finding(ERROR, sheet, row_no, "Dato", f"{shown(_text(raw))} er ikke en dato: "
+                                                                      f"{err.problem}"))
     return rec
 
 
@@ -331,6 +324,10 @@ def read_register(path: str | Path, columns: ColumnMap | None = None, need_reque
                 raise FieldError(sheet, None, None, "arket er tomt")
             continue
         head, cols = _header(rows, spec, sheet, cmap)
+        used = set(cols.values())
+        for j, name in enumerate(rows[head]):
+            if j not in used and _text(name):
+                reg.findings.append(Finding(INFO, sheet, head + 1, _text(name), "er en ukendt kolonne og springes over"))
         records = getattr(reg, spec.attr)
         for i in range(head + 1, len(rows)):
             row = rows[i]

@@ -14,13 +14,13 @@ The rules (see ``DOMAIN.md``, "Rules for voluntary customers"):
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Iterable
 
+from ..core.vocabulary import name_key
 from .model import Agreement, Institution, Membership
 
-#: Voluntary customers, as the agency lists them (normalised key -> display form).
+#: Voluntary customers, as the agency lists them (name -> display form; keyed by :func:`normalise` below).
 VOLUNTARY_KINDS: dict[str, str] = {
     "kommune": "Kommune",
     "region": "Region",
@@ -78,16 +78,18 @@ SKIP = "spring over"
 
 
 def normalise(text: str) -> str:
-    """Key for matching names: case-folded, hyphens as spaces, single spaces.
+    """Key for matching names: the vocabulary's name key (case, hyphens and spacing ignored).
 
     >>> normalise("  AIA/ADK-aftalen ") == normalise("aia/adk aftalen")
     True
     """
-    text = str(text).casefold().replace("-", " ").replace("\u00a0", " ")
-    return re.sub(r"\s+", " ", text).strip()
+    return name_key(text)
 
 
 _EXEMPT_KEYS = {normalise(n) for n in EXEMPT_AGREEMENTS}
+VOLUNTARY_KINDS = {normalise(k): v for k, v in VOLUNTARY_KINDS.items()}
+OBLIGED_KINDS = {normalise(k): v for k, v in OBLIGED_KINDS.items()}
+_KIND_ALIASES = {normalise(k): normalise(v) for k, v in _KIND_ALIASES.items()}
 
 
 def classify_kind(kind: str) -> tuple[str | None, str]:
@@ -195,8 +197,7 @@ def decide(institution: Institution, agreement: Agreement,
                               "frivillig kunde: den bruger aftalerne i Statens Indkøbsprogram uden tilmelding.")
     if status is None:
         return Decision(SKIP, f"Institutionstypen '{kind}' er ikke en frivillig kunde.")
-    if not agreement.requires_enrolment:
-        return Decision(SKIP, not_required_reason(agreement))
+    # Party first: "kræver ikke tilmelding" would tell a customer that is no party that it may buy.
     if not is_party(institution, agreement, memberships):
         phase = f"fase {agreement.phase}" if agreement.phase is not None else "aftalens fase"
         if agreement.phase_open is False:
@@ -205,5 +206,7 @@ def decide(institution: Institution, agreement: Agreement,
                                   "Kontakt jeres koncernindkøber for at blive part i næste udbudsrunde.")
         return Decision(SKIP, f"{institution.name} er ikke part på {agreement.name} ({phase}). Kontakt jeres "
                               "koncernindkøber for at blive part.")
+    if not agreement.requires_enrolment:
+        return Decision(SKIP, not_required_reason(agreement))
     phase = f" (fase {agreement.phase})" if agreement.phase is not None else ""
     return Decision(ENROL, f"Frivillig kunde ({kind}), part på {agreement.name}{phase}, som kræver tilmelding.")
