@@ -6,12 +6,13 @@ import argparse
 from pathlib import Path
 
 from .core.buyout_table import buyout_table
+from .core.vocabulary import format_date, format_number
 from .core.schedule import HEADER, Schedule, lease_schedule
 from .io.lease_workbook import write_lease_workbook
 
 
 def _fmt(value) -> str:
-    return f"{value:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
+    return format_number(value, 2)
 
 
 def render_schedule(console, schedule: Schedule, title: str) -> None:
@@ -22,7 +23,7 @@ def render_schedule(console, schedule: Schedule, title: str) -> None:
         table.add_column(name, justify="right")
     for row in schedule.rows:
         table.add_row("Restværdi" if row.is_residual else str(row.term),
-                      row.due.strftime("%d-%m-%Y") if row.due else "",
+                      format_date(row.due) if row.due else "",
                       _fmt(row.balance), _fmt(row.payment), _fmt(row.principal), _fmt(row.interest))
     table.add_row("Total", "", "", _fmt(schedule.total_payments), _fmt(schedule.total_principal),
                   _fmt(schedule.total_interest), style="bold")
@@ -36,7 +37,7 @@ def render_buyouts(console, rows, title: str) -> None:
     for name in ("Dato", "Finansiel", "Operationel", "Restgæld", "Skift af leverandør"):
         table.add_column(name, justify="right")
     for r in rows:
-        table.add_row(r.date.strftime("%d-%m-%Y"), _fmt(r.financial),
+        table.add_row(format_date(r.date), _fmt(r.financial),
                       _fmt(r.operational) if r.operational is not None else "først efter 24 mdr.",
                       _fmt(r.balance), _fmt(r.switching) if r.switching is not None else "")
     console.print(table)

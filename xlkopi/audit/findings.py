@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..core.vocabulary import format_amount, format_number
+
 FEJL = "fejl"
 ADVARSEL = "advarsel"
 INFO = "info"
@@ -103,8 +105,7 @@ def fmt_kr(value: float) -> str:
     >>> fmt_kr(1234567.5), fmt_kr(-0.01)
     ('1.234.567,50 kr', '-0,01 kr')
     """
-    text = f"{value:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
-    return f"{text} kr"
+    return format_amount(value)
 
 
 def fmt_num(value: float, decimals: int = 6) -> str:
@@ -113,5 +114,4 @@ def fmt_num(value: float, decimals: int = 6) -> str:
     >>> fmt_num(0.01275), fmt_num(12.0)
     ('0,01275', '12')
     """
-    text = f"{value:.{decimals}f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",") if text not in ("", "-0") else "0"
+    return format_number(value, max_decimals=decimals)

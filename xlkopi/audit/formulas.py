@@ -33,6 +33,7 @@ import re
 import numpy as np
 from collections import defaultdict
 
+from ..core.vocabulary import shown
 from ..io.a1 import col_index, col_letters
 from .findings import ADVARSEL, FEJL, INFO, Finding
 
@@ -415,11 +416,7 @@ def _capped(findings: list[Finding], sheet: str) -> list[Finding]:
 
 
 def _show(v) -> str:
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    if isinstance(v, float):
-        return repr(v).replace(".", ",")
-    return repr(v)
+    return shown(v)
 
 
 def _is_constant(v) -> bool:

@@ -40,6 +40,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..core.vocabulary import format_date
 from ..dates import from_serial
 from ..io.a1 import col_letters
 from .findings import ADVARSEL, FEJL, INFO, Finding, fmt_kr, fmt_num
@@ -229,7 +230,7 @@ def _as_date(v) -> dt.date | None:
 
 
 def _dk_date(d: dt.date) -> str:
-    return d.strftime("%d-%m-%Y")
+    return format_date(d)
 
 
 def _more(n: int) -> str:

@@ -16,6 +16,7 @@ import datetime as dt
 import os
 from pathlib import Path
 
+from ..core.vocabulary import format_count
 from ..io.atomic import save_workbook_atomic
 from . import safety
 from .engine import AuditResult
@@ -109,9 +110,9 @@ def write_report(result: AuditResult, target, *, overwrite: bool = False) -> Pat
         ("Fejl", str(result.count("fejl"))),
         ("Advarsler", str(result.count("advarsel"))),
         ("Info", str(result.count("info"))),
-        ("Grænser", f"højst {safety.MAX_ROWS:,} rækker pr. ark, {safety.MAX_CELLS:,} celler, "
-                    f"{safety.MAX_TOTAL_UNCOMPRESSED // safety.MiB} MiB udpakket, pakning højst {safety.MAX_RATIO}:1"
-                    .replace(",", ".")),
+        ("Grænser", f"højst {format_count(safety.MAX_ROWS)} rækker pr. ark, {format_count(safety.MAX_CELLS)} "
+                    f"celler, {safety.MAX_TOTAL_UNCOMPRESSED // safety.MiB} MiB udpakket, pakning højst "
+                    f"{safety.MAX_RATIO}:1"),
     ]
     for i, (k, v) in enumerate(facts, start=3):
         ov.cell(i, 1, k).font = Font(bold=True)

@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..core.vocabulary import format_count
 from ..errors import UntrustedFileError
 from ..io.a1 import col_index, col_letters
 from . import safety
@@ -280,7 +281,7 @@ def _bounds(scan: SheetScan, block: bytes, sheet: str, final: bool = False) -> i
 
 def _dk(n: int) -> str:
     """A whole number with Danish thousands separators: 300.000."""
-    return f"{n:,}".replace(",", ".")
+    return format_count(n)
 
 
 def _check_rows(scan: SheetScan, sheet: str) -> None:

@@ -11,6 +11,7 @@ import datetime as dt
 import math
 import re
 
+from ..core.vocabulary import shown
 from ..dates import to_serial
 from .findings import FEJL, INFO, Finding
 from .formulas import _EXTERNAL, _cell
@@ -63,12 +64,7 @@ def same(a, b) -> bool:
 
 
 def _show(v) -> str:
-    v2 = _norm(v)
-    if isinstance(v, (dt.date, dt.datetime)):
-        return v.strftime("%d-%m-%Y")
-    if isinstance(v2, float):
-        return repr(v2).replace(".", ",")
-    return repr(v)
+    return shown(v if isinstance(v, (dt.date, dt.datetime)) else _norm(v))
 
 
 def compare(sheet: str, formulas: dict, cached_rows: list, recalc_rows: list,

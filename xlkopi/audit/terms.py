@@ -21,12 +21,15 @@ and go through :func:`~xlkopi.core.redflags.red_flags`.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from ..core.redflags import ContractTerms, RedFlag, red_flags
+from ..core.vocabulary import (
+    TERM, clean_text, fold, is_blank, parse_number, parse_yes_no, read, split_unit, unit_of,
+)
+from ..errors import ArgumentError
 from ..io.a1 import col_letters
 from .findings import ADVARSEL, INFO, Finding
 
@@ -65,20 +68,8 @@ SEVERITY = {code: ADVARSEL for code in ("restvaerdi", "finansiel_loebetid", "ope
 """The issue's red flags are advarsel; the guide's other notes (fees, utilisation) are info."""
 
 
-def fold(text: str) -> str:
-    """Lower-case, æ/ø/å folded, only letters and digits kept.
-
-    >>> fold("Tilbud 1 – Restværdi (kr)"), fold("Løbetid_år")
-    ('tilbud1restvaerdikr', 'loebetidaar')
-    """
-    t = text.lower().replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
-    return re.sub(r"[^a-z0-9]", "", t)
-
-
 def _label_key(text: str) -> str:
-    t = text.lower().strip().rstrip(":").strip()
-    t = re.sub(r"\s+", " ", t)
-    return t
+    return fold(text)
 
 
 _LABELS: dict[str, str] = {}
@@ -86,7 +77,7 @@ for _field, (_labels, _) in FIELDS.items():
     for _l in _labels:
         _LABELS.setdefault(_label_key(_l), _field)
 LABELS = tuple(sorted(_LABELS))
-"""Every label text recognised (lower case; a trailing colon is ignored)."""
+"""Every label recognised, as the vocabulary folds it (case, spacing, punctuation and a trailing colon ignored)."""
 
 
 def label_field(text) -> str | None:
@@ -100,8 +91,20 @@ def label_field(text) -> str | None:
     key = _label_key(text)
     if key in _LABELS:
         return _LABELS[key]
-    key2 = re.sub(r"\s*\((?:kr|dkk|år|måneder|mdr|%)\.?\)$", "", key)
-    return _LABELS.get(key2)
+    return _LABELS.get(split_unit(text)[0])
+
+
+def label_unit(text: str) -> str | None:
+    """The unit a label names (``Løbetid (mdr.)``, ``Løbetid måneder``), as the vocabulary's unit code.
+
+    >>> label_unit("Løbetid (mdr.)"), label_unit("løbetid måneder"), label_unit("Løbetid")
+    ('mdr', 'mdr', None)
+    """
+    unit = split_unit(text)[1]
+    if unit is None:
+        words = clean_text(text).rstrip(":").split()
+        unit = unit_of(words[-1]) if len(words) > 1 else None
+    return unit
 
 
 def name_field(name: str) -> tuple[str, str] | None:
@@ -133,38 +136,43 @@ class Offer:
 
 
 def _num(v) -> Decimal | None:
-    if isinstance(v, bool) or v is None:
+    """A cell's number by the vocabulary's rule (``60.000`` is 60000), or None when it holds none."""
+    if isinstance(v, bool) or is_blank(v):
         return None
-    if isinstance(v, (int, float)):
-        if isinstance(v, float) and not math.isfinite(v):
-            return None
-        return Decimal(repr(v)) if isinstance(v, float) else Decimal(v)
-    if isinstance(v, str):
-        t = v.strip().lower().replace("kr.", "").replace("kr", "").replace("%", "").replace(" ", "")
-        t = t.replace(".", "").replace(",", ".") if "," in t else t
-        try:
-            return Decimal(t)
-        except InvalidOperation:
-            return None
-    return None
+    try:
+        return parse_number(v)
+    except ArgumentError:
+        return None
+
+
+_NO_WORDS = {"ingen": False, "": False}
 
 
 def _truthy(v) -> bool | None:
-    if isinstance(v, bool):
-        return v
-    if isinstance(v, (int, float)):
+    """Ja/nej as the vocabulary reads it ("ingen" is nej); a text about the financing counts as ja."""
+    try:
+        return parse_yes_no(v, "ja/nej", _NO_WORDS) if not is_blank(v) else False
+    except ArgumentError:
+        pass
+    if isinstance(v, (int, float, Decimal)):
         return v != 0
     if isinstance(v, str):
-        t = v.strip().lower()
-        if t in ("ja", "j", "yes", "sand", "true", "x"):
-            return True
-        if t in ("nej", "n", "no", "falsk", "false", "", "ingen"):
-            return False
+        t = v.casefold()
         if "finansier" in t or "hele" in t:
             return True
         n = _num(v)
         if n is not None:
             return n != 0
+    return None
+
+
+def _years(value, label: str) -> Decimal | None:
+    """A term in years; the label's unit converts months, and a value plausible only as months is months."""
+    for unit in (label_unit(label), "mdr"):
+        try:
+            return read(TERM, value, label, unit=unit)
+        except ArgumentError:
+            continue
     return None
 
 
@@ -181,10 +189,9 @@ def to_terms(offer: Offer) -> ContractTerms:
                 low = value.lower()
                 kw["kind"] = next((k for needle, k in _KINDS if needle in low), None)
         elif fld in ("years", "service_years"):
-            n = _num(value)
-            if n is not None:
-                months = any(u in label.lower() for u in ("måned", "mdr")) or n > 15
-                kw[fld] = n / 12 if months else n
+            years = _years(value, label)
+            if years is not None:
+                kw[fld] = years
         elif fld == "secondary_months":
             if isinstance(value, str) and _num(value) is None:
                 t = _truthy(value)

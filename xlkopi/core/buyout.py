@@ -31,6 +31,7 @@ from ..dates import edate, to_date
 from ..errors import ArgumentError, RuleError
 from ..money import exact_rate, float_to_ore, kr, to_ore
 from .schedule import Schedule
+from .vocabulary import format_date
 
 KINDS = ("finansiel", "operationel", "restgaeld", "skift")
 _ALIASES = {"restgæld": "restgaeld", "financial": "finansiel", "operational": "operationel",
@@ -81,8 +82,7 @@ def buyout_ore(schedule: Schedule, buyout_date, kind="finansiel", discount_rate=
         raise ArgumentError("start_date", "skal angives for at beregne en indfrielsespris")
     day = to_date(buyout_date, "buyout_date")
     if day < terms.start:
-        raise ArgumentError("buyout_date", f"må ikke ligge før startdatoen {terms.start:%d-%m-%Y}",
-                            day.strftime("%d-%m-%Y"))
+        raise ArgumentError("buyout_date", f"må ikke ligge før startdatoen {format_date(terms.start)}", day)
     service = 0 if service_per_period in (None, "") else to_ore(service_per_period, "service_per_period")
     if service < 0:
         raise ArgumentError("service_per_period", "må ikke være negativ", service_per_period)

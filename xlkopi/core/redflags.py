@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Callable
 
+from .vocabulary import format_amount, format_number, format_percent
+
 KINDS = ("kontant", "banklaan", "operationel", "finansiel", "leje", "allin")
 """Financing forms: kontant køb, banklån, operationel leasing, finansiel
 leasing, lejeaftale (lease + service), all-in."""
@@ -64,16 +66,16 @@ class Rule:
 
 
 def _pct(x: Decimal) -> str:
-    return f"{x * 100:.1f} %".replace(".", ",")
+    return format_percent(x, 1)
 
 
 def _kr4(x) -> str:
     """A price per print as the workbooks show it: 0,2964 kr."""
-    return f"{Decimal(x):.4f} kr".replace(".", ",")
+    return format_amount(x, decimals=4)
 
 
 def _years(x: Decimal) -> str:
-    return f"{Decimal(x).normalize():f} år".replace(".", ",")
+    return f"{format_number(x)} år"
 
 
 def _residual(t: ContractTerms):
@@ -125,7 +127,7 @@ def _secondary(t: ContractTerms):
 
 def _fees(t: ContractTerms):
     if t.fees is not None and Decimal(t.fees) > 0:
-        return (f"{Decimal(t.fees):.2f} kr".replace(".", ","), "gebyrer medregnet i sammenligningen")
+        return (format_amount(t.fees), "gebyrer medregnet i sammenligningen")
     return None
 
 

@@ -77,6 +77,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import numbers
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -275,7 +276,19 @@ def _read_text(text: str, argument: str, original, q: Quantity | None) -> _Readi
     return _Reading(value, unit, machine)
 
 
+def _plain(value):
+    """numpy's and other libraries' numbers as Python's own (a calamine or numpy cell value)."""
+    if isinstance(value, (bool, int, float, Decimal, str)) or value is None:
+        return value
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        return float(value)
+    return value
+
+
 def _reading(value, argument: str, q: Quantity | None = None) -> _Reading:
+    value = _plain(value)
     if isinstance(value, bool) or value is None:
         raise _not_a_number(argument, value, q)
     if isinstance(value, int):
@@ -283,7 +296,7 @@ def _reading(value, argument: str, q: Quantity | None = None) -> _Reading:
     elif isinstance(value, float):
         if not math.isfinite(value):
             raise ArgumentError(argument, "skal være et endeligt tal", value)
-        d = Decimal(repr(value))  # the shortest decimal that gives the float: 0.1, not its binary neighbour
+        d = Decimal(float.__repr__(value))  # the shortest decimal that gives the float: 0.1, not its binary neighbour
     elif isinstance(value, Decimal):
         if not value.is_finite():
             raise ArgumentError(argument, "skal være et endeligt tal", value)
@@ -645,31 +658,39 @@ def _group(digits: str) -> str:
     return ".".join(reversed(out))
 
 
-def format_number(value, decimals: int | None = None) -> str:
+def format_number(value, decimals: int | None = None, max_decimals: int | None = None) -> str:
     """A number as Danish writes it: thousands dots, decimal comma.
 
     ``decimals=None`` shows as many decimals as the number has (none for a
-    whole number).
+    whole number); ``max_decimals`` rounds to at most that many and drops
+    trailing zeros.
 
     >>> format_number(58750), format_number(Decimal("0.2964196"), 4), format_number(1234.5, 2), format_number(-0.5)
     ('58.750', '0,2964', '1.234,50', '-0,5')
+    >>> format_number(0.0127500001, max_decimals=6), format_number(12.0, max_decimals=6)
+    ('0,01275', '12')
     """
+    value = _plain(value)
     if isinstance(value, bool):
         return "SAND" if value else "FALSK"
     if isinstance(value, float):
         if not math.isfinite(value):
             return str(value)
-        d = Decimal(repr(value))
+        d = Decimal(float.__repr__(value))  # also numpy's float64, whose repr names its type
     else:
         d = value if isinstance(value, Decimal) else Decimal(value)
     if not d.is_finite():
         return str(d)
+    if max_decimals is not None and decimals is None:
+        d = d.quantize(Decimal(1).scaleb(-max_decimals), rounding=ROUND_HALF_UP)
     if decimals is None:
         d = d.to_integral_value() if d == d.to_integral_value() else d.normalize()
     else:
         d = d.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     sign = "-" if d < 0 else ""
     whole, _, frac = f"{abs(d):f}".partition(".")
+    if whole == "0" and not frac.strip("0"):
+        sign = ""
     return sign + _group(whole) + ("," + frac if frac else "")
 
 
@@ -697,7 +718,7 @@ def format_percent(fraction, decimals: int | None = None) -> str:
     >>> format_percent(0.051), format_percent(Decimal("0.0562449"), 2), format_percent(5.1)
     ('5,1 %', '5,62 %', '510 %')
     """
-    d = Decimal(repr(fraction)) if isinstance(fraction, float) else Decimal(fraction)
+    d = Decimal(float.__repr__(fraction)) if isinstance(fraction, float) else Decimal(fraction)
     return f"{format_number(d * 100, decimals)} %"
 
 

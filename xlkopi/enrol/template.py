@@ -30,6 +30,7 @@ from typing import Any
 
 from defusedxml import ElementTree as SafeET
 
+from ..core.vocabulary import format_date
 from ..errors import UntrustedFileError, WorkbookError
 from ..io import ooxml
 from ..io.a1 import col_index, col_letters
@@ -456,7 +457,7 @@ class _SheetPlan:
                     out.append(raw if raw is not None else f'<{self.prefix}c r="{ref}"{style}/>')
                 else:
                     if isinstance(value, date) and style not in self.date_styles:
-                        value = value.strftime("%d-%m-%Y")  # a serial number would show as 45352
+                        value = format_date(value)  # a serial number would show as 45352
                     out.append(cell_xml(ref, style, value))
             elif s[0] == "table":
                 out.append(self._table_rows(rows))
