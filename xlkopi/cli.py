@@ -13,12 +13,12 @@ audit finding), 2 the inputs could not be read.
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import sys
 from pathlib import Path
 
 from . import __version__
+from .cliparse import DanishArgumentParser, parse
 from .errors import XlkopiError
 
 # Order matters for ``xlkopi demo``: later demos may use earlier outputs.
@@ -58,18 +58,20 @@ def _run_demo(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = DanishArgumentParser(
         prog="xlkopi",
         description="Leasingberegning, tilmeldingsskemaer, tilbudssammenligning og revision af regneark "
                     "for offentlige indkøb af kopimaskiner og printere.",
     )
-    parser.add_argument("--version", action="version", version=f"xlkopi {__version__}")
+    parser.add_argument("--version", action="version", version=f"xlkopi {__version__}",
+                        help="vis programmets version og afslut")
     sub = parser.add_subparsers(dest="command", metavar="KOMMANDO")
     demo = sub.add_parser("demo", help="Kør hele eksemplet på de medfølgende eksempeldata",
                           description="Kører alle xlkopi's funktioner på de medfølgende eksempeldata "
                                       "og skriver resultaterne i en mappe.")
-    demo.add_argument("--out", default="demo-output", help="Mappe til resultaterne (standard: demo-output)")
-    demo.add_argument("--force", action="store_true", help="Overskriv eksisterende filer")
+    demo.add_argument("--out", "--ud", default="demo-output", metavar="MAPPE",
+                      help="Mappe til resultaterne (standard: demo-output)")
+    demo.add_argument("--force", "--overskriv", action="store_true", help="Overskriv eksisterende filer")
     demo.set_defaults(func=_run_demo)
     for feature in _features():
         feature.register(sub)
@@ -78,7 +80,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, code = parse(parser, argv)
+    if args is None:
+        return code
     if not getattr(args, "func", None):
         parser.print_help()
         return 2

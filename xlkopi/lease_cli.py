@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import argparse
+from decimal import Decimal
 from pathlib import Path
 
 from .core.buyout_table import buyout_table
-from .core.vocabulary import format_date, format_number
+from .cliparse import quantity, value
+from .core.vocabulary import AMOUNT, PRICE, RATE, TERM, format_date, format_number, parse_date, read_periods_per_year
 from .core.schedule import HEADER, Schedule, lease_schedule
 from .io.lease_workbook import write_lease_workbook
 
@@ -64,17 +65,28 @@ def _run(args) -> int:
 def register(sub) -> None:
     p = sub.add_parser("schedule", help="Vis et leasingforløb og indfrielsespriser",
                        description="Beregner et øre-præcist leasingforløb (annuitet) og indfrielsespriser "
-                                   "pr. år, viser dem og skriver dem eventuelt til et regneark.")
-    p.add_argument("--price", required=True, help="Anskaffelsespris i kr")
-    p.add_argument("--rate", required=True, help="Årlig rente som decimaltal (0.051) eller procent (5,1%%)")
-    p.add_argument("--years", required=True, help="Løbetid i år")
-    p.add_argument("--periods", type=int, default=4, help="Terminer pr. år: 1, 2, 4 eller 12 (standard 4)")
-    p.add_argument("--residual", default="0", help="Restværdi i kr (standard 0)")
-    p.add_argument("--start", help="Startdato (åååå-mm-dd eller dd-mm-åååå)")
+                                   "pr. år, viser dem og skriver dem eventuelt til et regneark. Tal skrives som "
+                                   "i dansk Excel (100.000 eller 100.000,00; 5,1 %); løbetiden i år eller "
+                                   "måneder ('60 mdr.'). De danske og de engelske navne på tilvalgene virker ens.")
+    value(p, "--pris", "--price", dest="price", required=True, metavar="KR", reader=quantity(PRICE),
+          help="Anskaffelsespris i kr, fx 100.000")
+    value(p, "--rente", "--rate", dest="rate", required=True, metavar="RENTE", reader=quantity(RATE),
+          help="Årlig rente i procent (5,1 %%) eller som decimaltal (0,051)")
+    value(p, "--løbetid", "--loebetid", "--years", dest="years", required=True, metavar="LØBETID",
+          reader=quantity(TERM), help="Løbetid i år (5) eller måneder ('60 mdr.')")
+    value(p, "--terminer", "--periods", dest="periods", default=4, metavar="N",
+          reader=lambda text, flag: read_periods_per_year(text, flag),
+          help="Terminer pr. år: 1, 2, 4 eller 12, eller årlig/halvårlig/kvartalsvis/månedlig (standard 4)")
+    value(p, "--restværdi", "--restvaerdi", "--residual", dest="residual", default=Decimal(0), metavar="KR",
+          reader=quantity(AMOUNT), help="Restværdi i kr (standard 0)")
+    value(p, "--start", "--startdato", dest="start", default=None, metavar="DATO",
+          reader=lambda text, flag: parse_date(text, flag), help="Startdato (dd-mm-åååå eller åååå-mm-dd)")
     p.add_argument("--bagud", action="store_true", help="Ydelser betales bagud (standard: forud)")
-    p.add_argument("--service", default="0", help="Serviceydelse pr. termin i kr (til indfrielse ved skift)")
-    p.add_argument("-o", "--output", help="Skriv forløbet til dette regneark (.xlsx)")
-    p.add_argument("--force", action="store_true", help="Overskriv en eksisterende fil")
+    value(p, "--service", "--serviceydelse", dest="service", default=Decimal(0), metavar="KR",
+          reader=quantity(AMOUNT), help="Serviceydelse pr. termin i kr (til indfrielse ved skift af leverandør)")
+    p.add_argument("-o", "--output", "--ud", dest="output", metavar="FIL.xlsx",
+                   help="Skriv forløbet til dette regneark (.xlsx)")
+    p.add_argument("--force", "--overskriv", dest="force", action="store_true", help="Overskriv en eksisterende fil")
     p.set_defaults(func=_run)
 
 

@@ -26,11 +26,11 @@ def register(subparsers) -> None:
                     "Afslutningskode 0: intet på advarselsniveau eller derover; 1: fund; 2: filen kunne ikke "
                     "revideres.")
     p.add_argument("workbook", metavar="PROJEKTMAPPE", help="Projektmappen der skal revideres (.xlsx eller .xlsm)")
-    p.add_argument("-o", "--output", metavar="REVISION.xlsx",
+    p.add_argument("-o", "--output", "--ud", dest="output", metavar="REVISION.xlsx",
                    help="Skriv fundene til denne projektmappe (ark 'Fund' og 'Oversigt')")
-    p.add_argument("--recalc", action="store_true",
+    p.add_argument("--recalc", "--genberegn", dest="recalc", action="store_true",
                    help="Genberegn en kopi i LibreOffice og rapportér forældede gemte værdier")
-    p.add_argument("--force", action="store_true", help="Overskriv en eksisterende rapport")
+    p.add_argument("--force", "--overskriv", dest="force", action="store_true", help="Overskriv en eksisterende rapport")
     p.set_defaults(func=_run)
 
 

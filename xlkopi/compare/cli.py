@@ -104,12 +104,12 @@ def register(subparsers) -> None:
                     "formler, der kan efterregnes i Excel og LibreOffice.",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("offers", metavar="TILBUD", help="Tilbudsfil (.xlsx med arkene Tilbud og Behov, eller .csv)")
-    p.add_argument("-o", "--output", default="Sammenligning.xlsx",
+    p.add_argument("-o", "--output", "--ud", dest="output", default="Sammenligning.xlsx", metavar="FIL.xlsx",
                    help="Projektmappen der dannes (standard: Sammenligning.xlsx)")
     p.add_argument("--behov", metavar="BEHOV.csv",
                    help="Behovet som CSV (Felt;Værdi), når tilbuddene er en CSV-fil")
     p.add_argument("--pdf", action="store_true", help="Dan også en PDF via LibreOffice (hvis installeret)")
-    p.add_argument("--force", action="store_true", help="Overskriv eksisterende filer")
+    p.add_argument("--force", "--overskriv", dest="force", action="store_true", help="Overskriv eksisterende filer")
     p.set_defaults(func=_command)
 
 

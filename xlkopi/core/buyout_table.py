@@ -8,6 +8,7 @@ import datetime as dt
 
 from ..dates import edate
 from ..errors import RuleError
+from ..money import to_ore
 from .buyout import buyout
 from .schedule import Schedule
 
@@ -32,6 +33,8 @@ def buyout_table(schedule: Schedule, every_months: int = 12, service_per_period=
     [(24, Decimal('64468.34'), Decimal('59454.37')), (36, Decimal('42843.50'), Decimal('40503.08'))]
     """
     terms = schedule.terms
+    # The service is read once: a "0" typed by a user is no service (it was truthy as text).
+    with_service = to_ore(service_per_period or 0, "service_per_period") != 0
     months_total = terms.n * terms.months_per_period
     out = []
     for months in range(every_months, months_total, every_months):
@@ -40,7 +43,7 @@ def buyout_table(schedule: Schedule, every_months: int = 12, service_per_period=
             op = buyout(schedule, day, "operationel", discount_rate)
         except RuleError:
             op = None
-        switching = buyout(schedule, day, "skift", service_per_period=service_per_period) if service_per_period else None
+        switching = buyout(schedule, day, "skift", service_per_period=service_per_period) if with_service else None
         out.append(BuyoutRow(day, months, buyout(schedule, day, "finansiel"), op,
                              buyout(schedule, day, "restgaeld"), switching))
     return out

@@ -34,18 +34,19 @@ def register(subparsers) -> None:
     )
     p.add_argument("register", metavar="REGISTER",
                    help="Registret: en Excel-fil (.xlsx) eller en mappe med CSV-filer (Institutioner.csv ...)")
-    p.add_argument("--out", required=True, metavar="MAPPE", help="Mappe til arbejdsbøger, e-mailkladder og oversigt")
-    p.add_argument("--template", metavar="SKABELON",
+    p.add_argument("--out", "--ud", dest="out", required=True, metavar="MAPPE", help="Mappe til arbejdsbøger, e-mailkladder og oversigt")
+    p.add_argument("--template", "--skabelon", dest="template", metavar="SKABELON",
                    help="Egen skabelon (.xlsx) i stedet for standardskabelonen workbooks/bilag7_skema.xlsx")
-    p.add_argument("--mapping", metavar="FELTKORT",
+    p.add_argument("--mapping", "--feltkort", dest="mapping", metavar="FELTKORT",
                    help="Feltkort (.toml/.json) der fortæller, hvor felterne står i skabelonen")
-    p.add_argument("--mail-to", metavar="ADRESSE",
+    p.add_argument("--mail-to", "--modtager", dest="mail_to", metavar="ADRESSE",
                    help="Modtageradresse for e-mailkladderne (standard: modtager i indstillinger.toml)")
-    p.add_argument("--columns", metavar="KOLONNEKORT",
+    p.add_argument("--columns", "--kolonnekort", dest="columns", metavar="KOLONNEKORT",
                    help="Kolonnekort (.toml/.json) for registre med andre ark- og kolonnenavne")
-    p.add_argument("--all-eligible", action="store_true",
+    p.add_argument("--all-eligible", "--alle", dest="all_eligible", action="store_true",
                    help="Lav alle tilmeldinger, institutionerne kan og skal lave (arket Tilmeldinger ignoreres)")
-    p.add_argument("--force", action="store_true", help="Overskriv eksisterende filer med andet indhold")
+    p.add_argument("--force", "--overskriv", dest="force", action="store_true",
+                   help="Overskriv eksisterende filer med andet indhold")
     p.set_defaults(func=_run_args)
 
 
