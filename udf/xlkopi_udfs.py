@@ -65,6 +65,10 @@ from xlkopi.core.rates import base_rate as _base_rate
 from xlkopi.core.rates import leasing_rate as _leasing_rate
 from xlkopi.core.schedule import lease_schedule as _lease_schedule
 from xlkopi.core.terms import MAX_PERIODS
+from xlkopi.core.vocabulary import (
+    AMOUNT, COUNT, LEASINGSATS, PER_PRINT, PRICE, RATE, SHARE, TERM, TIMING, parse_yes_no, read,
+    read_periods_per_year,
+)
 from xlkopi.errors import ArgumentError, XlkopiError
 
 __all__ = ["LEASE_SCHEDULE", "LEASE_PAYMENT", "BUYOUT", "CLICK_PRICE", "LEASE_RATE", "BASE_RATE",
@@ -83,8 +87,16 @@ _MAX_EXACT_INT = 2 ** 53
 # point cannot annuitise it: (1 + r)^n rounds to exactly 1).
 _MIN_NONZERO_RATE = 1e-9
 
-_TRUE_WORDS = {"sand": True, "true": True, "falsk": False, "false": False}
-_TIMING_WORDS = {"forud": True, "bagud": False}
+# What each numeric argument holds: text is read by the vocabulary ("180.000" is 180000 kr, "5,1 %" is
+# 0,051, "60 mdr." is 5 years) and every value, typed or from a cell, is checked against the same ranges
+# as the offers reader and the command line, so one input means one thing everywhere.
+_QUANTITIES = {
+    "price": PRICE, "years": TERM, "residual": AMOUNT, "discount_rate": RATE, "service_per_period": AMOUNT,
+    "annual_lease_payment": AMOUNT, "annual_min_volume": COUNT, "service_price_per_print": PER_PRINT,
+    "leasingsats": LEASINGSATS, "residual_share": SHARE, "establishment_fee": AMOUNT, "fee_per_payment": AMOUNT,
+    "click_price": PER_PRINT, "min_volume": COUNT, "actual_volume": COUNT, "excess_price": PER_PRINT,
+    "service_price": PER_PRINT, "unused_credit_price": PER_PRINT,
+}
 
 # Descriptions shown in Excel (function wizard, Office.js tooltips); Danish, each < 255 chars.
 DOCS = {
@@ -159,18 +171,30 @@ def _shape(value) -> str:
 
 
 def _flag(value, argument: str, words=None) -> bool:
-    """Excel's TRUE/FALSE, also 1/0 and the Danish/English words (and forud/bagud where given)."""
-    if isinstance(value, bool):
+    """Excel's TRUE/FALSE, also 1/0 and the vocabulary's ja/nej words (and forud/bagud where given)."""
+    try:
+        flag = parse_yes_no(value, argument, words)
+    except ArgumentError:
+        flag = None
+    if flag is None:
+        extra = " (eller \"forud\"/\"bagud\")" if words else ""
+        raise ArgumentError(argument, f"skal være SAND eller FALSK{extra}", value)
+    return flag
+
+
+def _quantity(value, argument: str):
+    """A numeric argument checked by the vocabulary: text becomes its Decimal, a number stays the number.
+
+    A number from a cell is passed on unchanged so that the core rounds it as Excel's ROUND does (the value
+    shown to 15 digits); only text needs reading.
+    """
+    if argument == "periods_per_year":
+        return read_periods_per_year(value, argument) if isinstance(value, str) else value
+    q = _QUANTITIES.get(argument)
+    if q is None or value is None or isinstance(value, bool):
         return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and value in (0, 1):
-        return bool(value)
-    if isinstance(value, str):
-        key = value.strip().lower()
-        table = {**_TRUE_WORDS, **(words or {})}
-        if key in table:
-            return table[key]
-    extra = " (eller \"forud\"/\"bagud\")" if words else ""
-    raise ArgumentError(argument, f"skal være SAND eller FALSK{extra}", value)
+    parsed = read(q, value, argument)
+    return parsed if isinstance(value, str) else value
 
 
 def _rate_argument(value):
@@ -191,16 +215,19 @@ def _rate_argument(value):
             if isinstance(cell, str) and cell.strip().upper() in _EXCEL_ERRORS:
                 raise ArgumentError(f"annual_rate (række {i + 1}, {what})",
                                     f"indeholder Excel-fejlen {cell.strip().upper()}")
-        _check_rate(row[1], f"annual_rate (række {i + 1}, rente)")
+        row[1] = _check_rate(row[1], f"annual_rate (række {i + 1}, rente)")
     return [tuple(r) for r in rows]
 
 
 def _check_rate(value, argument: str):
-    """Refuse a nonzero rate too small to be meant (the core validates everything else)."""
+    """A rate read by the vocabulary ("5,1 %"), refused when implausible or too small to be meant."""
     if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < abs(value) < _MIN_NONZERO_RATE:
         raise ArgumentError(argument, "er så tæt på 0, at det ikke kan være en rente; skriv 0 for rentefri",
                             value)
-    return value
+    if value is None or isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return value  # the core names what is wrong with it
+    parsed = read(RATE, value, argument)
+    return parsed if isinstance(value, str) else value
 
 
 def _number(value) -> float:
@@ -278,6 +305,8 @@ def _worksheet_function(blank_defaults: dict | None = None, ranges: tuple = ()):
                             v = blank_defaults[p.name]
                         else:
                             raise ArgumentError(p.name, "skal angives")
+                    elif p.name not in ranges:
+                        v = _quantity(v, p.name)
                     values.append(v)
                 return body(*values)
             except Exception as err:  # noqa: BLE001 - a worksheet cell must never see a traceback
@@ -326,7 +355,7 @@ def _schedule(price, annual_rate, years, periods_per_year, residual, start_date,
                                            "med dato og rente) kræver en startdato - brug LEASE_SCHEDULE",
                             _shape(annual_rate))
     return _lease_schedule(price, rate, years, periods_per_year, residual, start_date,
-                           _flag(in_advance, "in_advance", _TIMING_WORDS))
+                           _flag(in_advance, "in_advance", TIMING))
 
 
 @_register
@@ -403,7 +432,7 @@ def BASE_RATE(leasingsats, years, periods_per_year=4, residual_share=0, in_advan
     if isinstance(ppy, float) and ppy.is_integer():
         ppy = int(ppy)  # Excel hands every number over as a float
     return _rate_float(_base_rate(leasingsats, years, ppy, residual_share,
-                                  _flag(in_advance, "in_advance", _TIMING_WORDS)))
+                                  _flag(in_advance, "in_advance", TIMING)))
 
 
 @_register

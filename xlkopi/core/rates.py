@@ -52,10 +52,17 @@ def base_rate(leasingsats, years, periods_per_year=4, residual_share=0, in_advan
     0.051
     >>> round(base_rate(0.25, 1, 4, 0, False), 12)  # four payments of 25 %: 0 %
     0.0
+
+    A leasingsats of 100 % or more is possible when paid in arrears: one
+    yearly payment of 105 % a year after the start is 5 %.
+
+    >>> round(base_rate(1.05, 1, 1, 0, False), 12)
+    0.05
     """
     s = _positive_number(leasingsats, "leasingsats")
-    if s >= 1:
-        raise ArgumentError("leasingsats", "skal være under 100 % af prisen", leasingsats)
+    if s > 1 and in_advance:
+        # The first payment falls on the start date, so no rate above -100 % makes it worth more than the price.
+        raise ArgumentError("leasingsats", "må højst være 100 % af prisen, når ydelsen betales forud", leasingsats)
     y = _positive_number(years, "years")
     if isinstance(periods_per_year, bool) or periods_per_year not in (1, 2, 4, 12):
         raise ArgumentError("periods_per_year", "skal være 1, 2, 4 eller 12", periods_per_year)

@@ -62,8 +62,8 @@ eller 1,25 kr (punktum som decimaltegn); 1.250 kr er urealistisk for en pris pr.
 >>> read(RATE, "5,1", "Rente")
 Traceback (most recent call last):
 ...
-xlkopi.errors.ArgumentError: Argumentet 'Rente' skal angives som decimaltal eller procent: 5,1 læst som decimaltal \
-er 510 %, hvilket er over 100 %; skriv 5,1 % eller 0,051, hvis det er 5,1 %, der menes (fik '5,1')
+xlkopi.errors.ArgumentError: Argumentet 'Rente' skal være en årlig rente som decimaltal eller procent: 5,1 læst \
+som decimaltal er 510 %, hvilket er over 100 %; skriv 5,1 % eller 0,051, hvis det er 5,1 %, der menes (fik '5,1')
 >>> read(TERM, 24, "Løbetid (år)")
 Traceback (most recent call last):
 ...
@@ -500,7 +500,7 @@ def _other_unit_hint(q: Quantity, d: Decimal, unit: str | None) -> str | None:
     """A message naming the reading in the other unit, when that one is plausible."""
     if q.unit == "%" and unit is None and q.contains(d / 100):
         n = format_number(d)
-        return (f"skal angives som decimaltal eller procent: {n} læst som decimaltal er {format_percent(d)}, "
+        return (f"skal være {q.noun} som decimaltal eller procent: {n} læst som decimaltal er {format_percent(d)}, "
                 f"hvilket er over {format_percent(q.high)}; skriv {n} % eller {format_number(d / 100)}, "
                 f"hvis det er {n} %, der menes")
     if q.unit == "år" and unit in (None, "år") and d == d.to_integral_value() and not d % 3 and q.contains(d / 12):
