@@ -234,7 +234,7 @@ BAD = [
     (dict(years=200, periods_per_year=12), "years", "mere end"),
     (dict(periods_per_year=3), "periods_per_year", "1, 2, 4 eller 12"),
     (dict(periods_per_year=True), "periods_per_year", "1, 2, 4 eller 12"),
-    (dict(periods_per_year="kvartal"), "periods_per_year", "1, 2, 4 eller 12"),
+    (dict(periods_per_year="ugentlig"), "periods_per_year", "1, 2, 4 eller 12"),  # "kvartal" is 4 (vocabulary)
     (dict(residual=-1), "residual", "negativ"),
     (dict(residual=100000), "residual", "mindre end anskaffelsesprisen"),
     (dict(annual_rate=5.1), "annual_rate", "decimaltal"),

@@ -10,7 +10,6 @@ import hashlib
 import importlib
 import inspect
 import io
-import os
 import pkgutil
 from pathlib import Path
 

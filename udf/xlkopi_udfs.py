@@ -70,6 +70,7 @@ from xlkopi.core.vocabulary import (
     read_periods_per_year,
 )
 from xlkopi.errors import ArgumentError, XlkopiError
+from xlkopi.money import to_decimal
 
 __all__ = ["LEASE_SCHEDULE", "LEASE_PAYMENT", "BUYOUT", "CLICK_PRICE", "LEASE_RATE", "BASE_RATE",
            "APR", "ALLIN_COST", "FUNCTIONS"]
@@ -421,8 +422,8 @@ def LEASE_RATE(price, annual_rate, years, periods_per_year=4, residual=0, in_adv
 def BASE_RATE(leasingsats, years, periods_per_year=4, residual_share=0, in_advance=True):
     """Basisrente: den nominelle årlige rente bag en leasingsats, sammenlignelig med et banklåns rente."""
     try:
-        too_long = Decimal(str(years)) > MAX_PERIODS  # at least one term a year
-    except Exception:  # noqa: BLE001 - not a number: the core names it
+        too_long = to_decimal(years, "years") > MAX_PERIODS  # at least one term a year
+    except ArgumentError:  # not a number: the core names it
         too_long = False
     if too_long:
         raise ArgumentError("years", f"giver mere end {MAX_PERIODS} terminer", years)

@@ -57,7 +57,7 @@ def _run_demo(args) -> int:
     return worst
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser() -> DanishArgumentParser:
     parser = DanishArgumentParser(
         prog="xlkopi",
         description="Leasingberegning, tilmeldingsskemaer, tilbudssammenligning og revision af regneark "

@@ -11,7 +11,7 @@ import math
 from decimal import Decimal
 
 from ..errors import ArgumentError, ConvergenceError
-from ..money import to_ore
+from ..money import to_decimal, to_ore
 from .schedule import Schedule
 from .spreadsheet import solve_rate
 from .terms import MAX_PERIODS, _positive_number
@@ -74,8 +74,8 @@ def base_rate(leasingsats, years, periods_per_year=4, residual_share=0, in_advan
     if n > MAX_PERIODS:
         raise ArgumentError("years", f"giver mere end {MAX_PERIODS} terminer", years)
     try:
-        rv = float(residual_share or 0)
-    except (TypeError, ValueError):
+        rv = float(to_decimal(residual_share or 0, "residual_share"))
+    except ArgumentError:
         raise ArgumentError("residual_share", "skal være en andel af prisen, fx 0,05", residual_share) from None
     if not 0 <= rv < 1:
         raise ArgumentError("residual_share", "skal ligge fra 0 til under 1 (0 % til under 100 %)", residual_share)

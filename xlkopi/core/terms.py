@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -12,6 +11,7 @@ from numbers import Real
 from ..dates import edate, to_date
 from ..errors import ArgumentError
 from ..money import exact_rate, to_decimal, to_ore
+from .vocabulary import read_periods_per_year
 
 PERIODS_PER_YEAR = (1, 2, 4, 12)
 MAX_ANNUAL_RATE = Fraction(1)  # 100 % a year: a guard against 5.1 typed for 5.1 %
@@ -121,13 +121,7 @@ def make_terms(price, annual_rate, years, periods_per_year=4, residual=0, start_
     y = _positive_number(years, "years")
     if isinstance(periods_per_year, bool) or not isinstance(periods_per_year, (Real, Decimal, str)):
         raise ArgumentError("periods_per_year", "skal være 1, 2, 4 eller 12", periods_per_year)
-    try:
-        ppy_value = float(periods_per_year)
-    except ValueError:
-        raise ArgumentError("periods_per_year", "skal være 1, 2, 4 eller 12", periods_per_year) from None
-    if not math.isfinite(ppy_value) or ppy_value not in PERIODS_PER_YEAR:
-        raise ArgumentError("periods_per_year", "skal være 1, 2, 4 eller 12", periods_per_year)
-    ppy = int(ppy_value)
+    ppy = read_periods_per_year(periods_per_year, "periods_per_year")
     n_exact = y * ppy
     if n_exact != n_exact.to_integral_value():
         raise ArgumentError("years", f"giver ikke et helt antal terminer med {ppy} terminer om året", years)

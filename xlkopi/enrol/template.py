@@ -17,7 +17,6 @@ and the locations table to an Excel table or a start cell.
 
 from __future__ import annotations
 
-import io
 import json
 import re
 import tomllib

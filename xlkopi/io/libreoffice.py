@@ -4,7 +4,9 @@ LibreOffice keeps the cached values of an OOXML file by default, so a plain
 conversion proves nothing. :func:`recalculate` runs it with a private,
 throw-away user profile whose registry sets ``OOXMLRecalcMode`` and
 ``ODFRecalcMode`` to 0 ("always recalculate on load"), then saves a copy:
-the values in the copy are LibreOffice's own.
+the values in the copy are LibreOffice's own. The profile's locale is
+da-DK, as the users' Excel: a value shown or exported as text reads
+``180.000`` and ``5,1%``.
 """
 
 from __future__ import annotations
@@ -24,11 +26,15 @@ _REGISTRY = """<?xml version="1.0" encoding="UTF-8"?>
 <item oor:path="/org.openoffice.Office.Common/Misc"><prop oor:name="FirstRun" oor:op="fuse"><value>false</value></prop></item>
 <item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="MacroSecurityLevel" oor:op="fuse"><value>3</value></prop></item>
 <item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="DisableMacrosExecution" oor:op="fuse"><value>true</value></prop></item>
+<item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="ooSetupSystemLocale" oor:op="fuse"><value>da-DK</value></prop></item>
+<item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="ooLocale" oor:op="fuse"><value>da-DK</value></prop></item>
 </oor:items>
 """
 
 _FILTERS = {
     "xlsx": "xlsx:Calc MS Excel 2007 XML",
+    # Danish Excel's "CSV (semikolonsepareret)": ';', '"', cp1252 (1), da-DK (1030), cells as shown
+    "csv": "csv:Text - txt - csv (StarCalc):59,34,1,1,,1030,false,true,true",
     "pdf": "pdf:calc_pdf_Export",
     "ods": "ods",
 }

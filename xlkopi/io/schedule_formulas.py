@@ -29,11 +29,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from openpyxl.utils import get_column_letter
 
 from ..core.schedule import HEADER
+from ..money import to_decimal
 
 MONEY_FORMAT = "#,##0.00"
 DATE_FORMAT = "DD-MM-YYYY"
@@ -127,11 +127,11 @@ def write_lease_schedule(ws, top: int, left: int, *, price, annual_rate, years, 
     row += 1
     cells: dict[str, str] = {}
     values = {
-        "price": float(Decimal(str(price))),
+        "price": float(to_decimal(price, "price")),
         "annual_rate": annual_rate,
         "years": years,
         "periods_per_year": periods_per_year,
-        "residual": float(Decimal(str(residual or 0))),
+        "residual": float(to_decimal(residual or 0, "residual")),
         "start_date": start_date,
         "in_advance": 1 if in_advance else 0,
     }
@@ -173,8 +173,8 @@ def write_lease_schedule(ws, top: int, left: int, *, price, annual_rate, years, 
     for key, label in zip(COLUMN_KEYS, HEADER):
         _text(ws, f"{columns[key]}{row}", label)
     row += 1
-    n = int(Decimal(str(years)) * int(periods_per_year))
-    has_residual = Decimal(str(residual or 0)) > 0
+    n = int(to_decimal(years, "years") * int(periods_per_year))
+    has_residual = to_decimal(residual or 0, "residual") > 0
     first = row
     months = f"12/{c['periods_per_year']}"
     T, D, B, Y, A, R = (columns[k] for k in COLUMN_KEYS)
