@@ -121,7 +121,7 @@ def exact_rate(value, argument: str = "annual_rate") -> Fraction:
     if isinstance(value, (int, float)):
         if isinstance(value, float) and not math.isfinite(value):
             raise ArgumentError(argument, "skal være en endelig rentesats", value)
-        return Fraction(Decimal(repr(value)))
+        return Fraction(parse_number(value, argument))
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise ArgumentError(argument, "skal være en endelig rentesats", value)

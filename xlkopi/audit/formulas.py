@@ -33,7 +33,7 @@ import re
 import numpy as np
 from collections import defaultdict
 
-from ..core.vocabulary import shown
+from ..core.vocabulary import format_token, shown
 from ..io.a1 import col_index, col_letters
 from .findings import ADVARSEL, FEJL, INFO, Finding
 
@@ -469,7 +469,7 @@ class FormChecks:
                                      "kun referencer i denne projektmappe", text))
             nums = hardcoded_numbers(text) if may_hold_numbers(form) else []
             if nums:
-                shown = ", ".join(n.replace(".", ",") for n in dict.fromkeys(nums))
+                shown = ", ".join(format_token(n) for n in dict.fromkeys(nums))
                 found.append(Finding(sheet, where, "hardkodet_tal", ADVARSEL,
                                      f"Formlen i {where} indeholder det hårdkodede tal {shown}: {text}; "
                                      "læg antagelser i en navngiven inputcelle",

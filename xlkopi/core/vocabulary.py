@@ -91,7 +91,7 @@ __all__ = [
     "HORIZON", "MONTHS", "COUNT", "HOURS", "PHASE", "ANY_NUMBER", "ANY_AMOUNT", "ANY_RATE",
     "parse_number", "read", "read_periods_per_year", "parse_date", "parse_yes_no", "read_choice",
     "TIMING", "PHASE_STATUS", "fold", "name_key", "split_unit", "unit_of", "clean_text", "is_blank",
-    "format_number", "format_amount", "format_percent", "format_date", "format_count", "shown",
+    "format_number", "format_token", "format_amount", "format_percent", "format_date", "format_count", "shown",
 ]
 
 # ----------------------------------------------------------------------------- text
@@ -203,6 +203,7 @@ _NUMBER_FORMS = (
     (re.compile(r"(?:\d+\.?\d*|\.\d+)[eE][+-]?\d+"), "machine"),      # 1e-05 (a float's repr)
 )
 _AMBIGUOUS = re.compile(r"[1-9]\d{0,2}\.\d{3}")  # 1.250: thousands (Danish) or decimals (machine)
+_ENGLISH = re.compile(r"[1-9]\d{0,2}(?:,\d{3})+")  # 175,000: decimals (Danish) or thousands (English)
 _PREFIX = re.compile(r"(?i)^(kr\.?|dkk)\s*")
 _SUFFIX = re.compile(r"(?i)\s*(t\.?\s?kr\.?|tkr\.?|kr\.?|dkk|kroner|,-|%|pct\.?|procent|øre|mdr\.?|md\.|mnd\.?"
                      r"|måneder|måned|år)$")
@@ -215,6 +216,7 @@ class _Reading:
     value: Decimal                 # the Danish (or only) reading, units applied
     unit: str | None               # the unit written with the number, as a code
     machine: Decimal | None = None  # the other reading of an ambiguous text (1.250 as 1,25)
+    english: Decimal | None = None  # 175,000 read with English grouping (175000): an amount's third decimal
 
 
 def _not_a_number(argument: str, value, q: Quantity | None = None) -> ArgumentError:
@@ -230,9 +232,10 @@ def _read_text(text: str, argument: str, original, q: Quantity | None) -> _Readi
     t = clean_text(text).translate(_MINUS)
     sign = 1
     units: list[str] = []
-    for _ in range(3):  # a sign and a currency in either order, then units at the end
-        if t[:1] in "-+" and t:
-            sign, t = (-1 if t[0] == "-" else 1) * sign, t[1:].strip()
+    signed = False
+    for _ in range(2):  # a sign and a currency in either order, then units at the end
+        if t[:1] in "-+" and t and not signed:
+            sign, t, signed = (-1 if t[0] == "-" else 1), t[1:].strip(), True
         m = _PREFIX.match(t)
         if m:
             units.append("kr")
@@ -243,8 +246,8 @@ def _read_text(text: str, argument: str, original, q: Quantity | None) -> _Readi
             break
         units.append(_UNIT_WORDS.get(re.sub(r"\s", "", m.group(1).casefold()), "tkr"))
         t = t[:m.start()].rstrip()
-    if t[:1] in "-+" and t:  # kr -500, 5 %-
-        sign, t = (-1 if t[0] == "-" else 1) * sign, t[1:].strip()
+    if t[:1] in "-+" and t and not signed:  # kr -500
+        sign, t = (-1 if t[0] == "-" else 1), t[1:].strip()
     kinds = set(units) - {"kr"} if len(set(units)) > 1 else set(units)
     if len(kinds) > 1:
         raise ArgumentError(argument, "har flere enheder på én gang", original)
@@ -269,11 +272,14 @@ def _read_text(text: str, argument: str, original, q: Quantity | None) -> _Readi
     except InvalidOperation:  # pragma: no cover - the patterns admit only decimal digits
         raise _not_a_number(argument, original) from None
     machine = Decimal(t) if _AMBIGUOUS.fullmatch(t) else None
+    english = Decimal(t.replace(",", "")) if _ENGLISH.fullmatch(t) else None
     scale = {"%": Decimal("0.01"), "øre": Decimal("0.01"), "tkr": Decimal(1000)}.get(unit or "", Decimal(1))
     value = sign * value * scale
     if machine is not None:
         machine = sign * machine * scale
-    return _Reading(value, unit, machine)
+    if english is not None:
+        english = sign * english * scale
+    return _Reading(value, unit, machine, english)
 
 
 def _plain(value):
@@ -467,6 +473,14 @@ def read(q: Quantity, value, argument: str = "værdi", *, unit: str | None = Non
         machine = None if r.machine is None else _convert(q, r.machine, r.unit, argument, value)
     if abs(d) > MAX_MAGNITUDE:
         raise ArgumentError(argument, _TOO_LARGE, value)
+    english = None
+    if r.english is not None and q.unit == "kr" and (r.unit or unit) in (None, "kr"):
+        english = _convert(q, r.english, r.unit, argument, value)
+    if english is not None and q.contains(english) and q.contains(d):
+        # Three decimals are no way to write kroner: 175,000 is 175 kr only if nobody meant 175.000 kr.
+        raise ArgumentError(
+            argument, f"kan læses som {_show(q, d)} (komma som decimaltegn) eller {_show(q, english)} (komma som "
+                      f"tusindtalsseparator); skriv {format_number(d)} eller {format_number(english)}", value)
     if q.contains(d) and (not q.whole or d == d.to_integral_value()):
         return d
     if machine is not None and q.contains(machine) and not q.whole:
@@ -692,6 +706,18 @@ def format_number(value, decimals: int | None = None, max_decimals: int | None =
     if whole == "0" and not frac.strip("0"):
         sign = ""
     return sign + _group(whole) + ("," + frac if frac else "")
+
+
+def format_token(token: str) -> str:
+    """A number written in a formula (always in Excel's machine form, ``0.051``) as Danish shows it.
+
+    >>> format_token("0.01275"), format_token("1000"), format_token("1E-3")
+    ('0,01275', '1.000', '0,001')
+    """
+    try:
+        return format_number(Decimal(token))
+    except InvalidOperation:
+        return token
 
 
 def format_amount(value, unit: str = "kr", decimals: int | None = 2) -> str:
