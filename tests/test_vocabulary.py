@@ -15,11 +15,26 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import example, given, strategies as st
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from xlkopi.core.vocabulary import (
-    ANY_AMOUNT, ANY_RATE, COUNT, PRICE, TIMING, fold, format_amount, format_count, format_date, format_number,
-    format_percent, parse_date, parse_number, parse_yes_no, read, split_unit,
+    ANY_AMOUNT,
+    ANY_RATE,
+    COUNT,
+    PRICE,
+    TIMING,
+    fold,
+    format_amount,
+    format_count,
+    format_date,
+    format_number,
+    format_percent,
+    parse_date,
+    parse_number,
+    parse_yes_no,
+    read,
+    split_unit,
 )
 from xlkopi.errors import ArgumentError
 
@@ -79,7 +94,8 @@ def test_context_words():
 
 @pytest.mark.parametrize("text, day", [
     ("01-01-2006", dt.date(2006, 1, 1)), ("1-1-2006", dt.date(2006, 1, 1)), ("01.01.2006", dt.date(2006, 1, 1)),
-    ("1/1-2006", dt.date(2006, 1, 1)), ("2006-01-01", dt.date(2006, 1, 1)), ("2006-01-01 00:00:00", dt.date(2006, 1, 1)),
+    ("1/1-2006", dt.date(2006, 1, 1)), ("2006-01-01", dt.date(2006, 1, 1)),
+    ("2006-01-01 00:00:00", dt.date(2006, 1, 1)),
     ("31-12-2026", dt.date(2026, 12, 31)), ("1. marts 2026", dt.date(2026, 3, 1)), ("29-02-2024", dt.date(2024, 2, 29)),
     (38718, dt.date(2006, 1, 1)), (38718.75, dt.date(2006, 1, 1)),
 ])

@@ -31,7 +31,7 @@ from xlkopi.audit.terms import offers_from_labels, to_terms
 from xlkopi.cli import build_parser, main
 from xlkopi.cliparse import parse
 from xlkopi.compare.offers import COLUMNS, NEEDS, read_offers
-from xlkopi.core.vocabulary import PER_PRINT, PRICE, RATE, TERM, AMOUNT, read
+from xlkopi.core.vocabulary import AMOUNT, PER_PRINT, PRICE, RATE, TERM, read
 
 UDF_PATH = Path(__file__).resolve().parent.parent / "udf" / "xlkopi_udfs.py"
 
@@ -100,7 +100,13 @@ BASE = {"supplier": "Nordlys Finans", "machine": "MFP", "kind": "Finansiel leasi
         "service_bw": "0,08", "service_colour": "0,60"}
 NEEDS_TEXT = {"bw": "120.000", "colour": "15.000", "colour_growth": "10 %", "horizon": "5",
               "discount_rate": "4 %", "start": "01-01-2006"}
-IDS = [f"{f}:{t}" for f, t, *_ in TABLE]
+def _cases(keep=lambda row: True):
+    """The table's rows that ``keep`` selects, as pytest params named field:text."""
+    return [pytest.param(*row, id=f"{row[0]}:{row[1]}") for row in TABLE if keep(row)]
+
+
+def _accepted(row) -> bool:
+    return not isinstance(row[2], tuple)
 
 
 def _needs_csv(folder: Path) -> Path:
@@ -186,7 +192,7 @@ def _matches(got, expected) -> bool:
     return got == expected
 
 
-@pytest.mark.parametrize("field, text, expected, source", TABLE, ids=IDS)
+@pytest.mark.parametrize("field, text, expected, source", _cases())
 def test_the_vocabulary_reads_the_text(field, text, expected, source):
     try:
         got = read(QUANTITY[field], text, CSV_COLUMN[field])
@@ -195,18 +201,17 @@ def test_the_vocabulary_reads_the_text(field, text, expected, source):
     assert _matches(got, expected), (source, got)
 
 
-@pytest.mark.parametrize("field, text, expected, source", TABLE, ids=IDS)
+@pytest.mark.parametrize("field, text, expected, source", _cases())
 def test_offers_csv_as_danish_excel_saves_it(tmp_path, field, text, expected, source):
     assert _matches(_offer_value(_via_csv(tmp_path, field, text), field), expected), source
 
 
-@pytest.mark.parametrize("field, text, expected, source", TABLE, ids=IDS)
+@pytest.mark.parametrize("field, text, expected, source", _cases())
 def test_offers_xlsx_text_cell(tmp_path, field, text, expected, source):
     assert _matches(_offer_value(_via_xlsx(tmp_path, field, text), field), expected), source
 
 
-@pytest.mark.parametrize("field, text, expected, source", [r for r in TABLE if not isinstance(r[2], tuple)],
-                         ids=[i for i, r in zip(IDS, TABLE) if not isinstance(r[2], tuple)])
+@pytest.mark.parametrize("field, text, expected, source", _cases(_accepted))
 def test_offers_xlsx_number_cell(tmp_path, field, text, expected, source):
     """A number typed in Danish Excel is stored as the number; a percentage as its fraction, formatted %."""
     if field == "years" and ("mdr" in text or "måned" in text):
@@ -215,8 +220,7 @@ def test_offers_xlsx_number_cell(tmp_path, field, text, expected, source):
     assert _offer_value(_via_xlsx(tmp_path, field, float(expected), fmt), field) == expected, source
 
 
-@pytest.mark.parametrize("field, text, expected, source", [r for r in TABLE if r[0] in FLAG],
-                         ids=[i for i, r in zip(IDS, TABLE) if r[0] in FLAG])
+@pytest.mark.parametrize("field, text, expected, source", _cases(lambda r: r[0] in FLAG))
 def test_schedule_flag(capsys, field, text, expected, source):
     got = _cli_value(field, text)
     if isinstance(expected, tuple):
@@ -227,7 +231,7 @@ def test_schedule_flag(capsys, field, text, expected, source):
         assert got == expected, source
 
 
-@pytest.mark.parametrize("field, text, expected, source", TABLE, ids=IDS)
+@pytest.mark.parametrize("field, text, expected, source", _cases())
 def test_worksheet_function_text_argument(field, text, expected, source):
     got = _udf_result(field, text)
     if isinstance(expected, tuple):
@@ -240,9 +244,7 @@ def test_worksheet_function_text_argument(field, text, expected, source):
 AUDIT_LABEL = {"price": "Anskaffelsespris", "years": "Løbetid", "residual": "Restværdi"}
 
 
-@pytest.mark.parametrize("field, text, expected, source", [r for r in TABLE if r[0] in AUDIT_LABEL
-                                                           and not isinstance(r[2], tuple)],
-                         ids=[i for i, r in zip(IDS, TABLE) if r[0] in AUDIT_LABEL and not isinstance(r[2], tuple)])
+@pytest.mark.parametrize("field, text, expected, source", _cases(lambda r: r[0] in AUDIT_LABEL and _accepted(r)))
 def test_auditor_labelled_cell(field, text, expected, source):
     rows = [["Leasingform", "Finansiel leasing"]] + ([] if field == "price" else [["Anskaffelsespris", "100.000"]])
     rows.append([AUDIT_LABEL[field], text])

@@ -47,7 +47,8 @@ DANISH: dict[str, str] = {
     "not allowed with argument %s": "kan ikke bruges sammen med %s",
     "ignored explicit argument %r": "værdien %r ignoreres",
     "one of the arguments %s is required": "et af argumenterne %s skal angives",
-    "unknown parser %(parser_name)r (choices: %(choices)s)": "ukendt kommando %(parser_name)r (vælg mellem %(choices)s)",
+    "unknown parser %(parser_name)r (choices: %(choices)s)":
+        "ukendt kommando %(parser_name)r (vælg mellem %(choices)s)",
     "can't open '%(filename)s': %(error)s": "kan ikke åbne '%(filename)s': %(error)s",
     " (default: %(default)s)": " (standard: %(default)s)",
     "subcommands": "kommandoer",

@@ -223,7 +223,8 @@ def _not_a_number(argument: str, value, q: Quantity | None = None) -> ArgumentEr
     return ArgumentError(argument, f"skal være {_EXAMPLES.get(q.unit if q else '', _EXAMPLES[''])}", value)
 
 
-_EXAMPLES = {"kr": "et tal (et beløb i kr, fx 1.234,56)", "%": "et tal (en rentesats eller andel, fx 5,1 % eller 0,051)",
+_EXAMPLES = {"kr": "et tal (et beløb i kr, fx 1.234,56)",
+             "%": "et tal (en rentesats eller andel, fx 5,1 % eller 0,051)",
              "år": "et tal (en løbetid i år eller måneder, fx 5 eller 60 mdr.)", "mdr": "et tal (måneder, fx 6)",
              "timer": "et tal (timer, fx 8)", "": "et tal, fx 1.234,56"}
 
@@ -252,10 +253,8 @@ def _read_text(text: str, argument: str, original, q: Quantity | None) -> _Readi
     if len(kinds) > 1:
         raise ArgumentError(argument, "har flere enheder på én gang", original)
     unit = next(iter(kinds), None)
-    for pattern, form in _NUMBER_FORMS:
-        if pattern.fullmatch(t):
-            break
-    else:
+    form = next((f for pattern, f in _NUMBER_FORMS if pattern.fullmatch(t)), None)
+    if form is None:
         raise _not_a_number(argument, original, q)
     if form == "danish":
         digits = t.replace(".", "").replace(" ", "").replace(",", ".")
@@ -366,7 +365,7 @@ PRICE = Quantity("en anskaffelsespris", "kr", Decimal(0), Decimal(100_000_000), 
 AMOUNT = Quantity("et beløb", "kr", Decimal(0), Decimal(100_000_000), units=_MONEY_UNITS)
 """Restværdi, gebyrer, serviceydelse pr. termin, årlig ydelse: 0 to 100 mio. kr."""
 PER_PRINT = Quantity("en pris pr. tryk", "kr", Decimal(0), Decimal(20), units=_MONEY_UNITS)
-"""Klikpris, servicepris, pris pr. overskydende tryk, kreditering: 0 to 20 kr (the guide: colour up to about 3,50 kr)."""
+"""Klikpris, servicepris, overskydende tryk, kreditering: 0 to 20 kr (the guide: colour up to about 3,50 kr)."""
 RATE = Quantity("en årlig rente", "%", Decimal(-1), Decimal(1), low_open=True, units=frozenset({"%"}))
 """Nominal annual rate, diskonteringsrente: above -100 %, at most 100 %."""
 SIGNED_SHARE = Quantity("en årlig vækst", "%", Decimal(-1), Decimal(1), low_open=True, units=frozenset({"%"}))
