@@ -286,5 +286,5 @@ def test_recalc_reports_stale_values_and_unverifiable(soffice, tmp_path):
     assert ("C2", "kan_ikke_efterproeves", "info") in got
     assert ("D1", "ingen_gemt_vaerdi", "info") in got
     stale = next(f for f in result.findings if f.rule == "foraeldet_vaerdi")
-    assert stale.expected == "400,0" and stale.found == "300,0"   # A2*2 = 400 (LibreOffice recalculation)
+    assert stale.expected == "400" and stale.found == "300"   # A2*2 = 400 (LibreOffice recalculation)
     assert _state(path) == before

@@ -335,7 +335,7 @@ def test_allin_cost_total_and_detail(excel):
     ("BUYOUT", (100000, 0.051, 5, 4, 0, GUIDE_START, 39000, "leje"), "BUYOUT: Argumentet 'kind' skal være en af"),
     ("BUYOUT", (100000, 0.051, 5, 4, 0, GUIDE_START, 39000, "operationel"), "BUYOUT: Operationel leasing kan først indfries 24 måneder"),
     ("CLICK_PRICE", (22497.96, 0, 0.08), "CLICK_PRICE: Argumentet 'annual_min_volume' skal være større end 0"),
-    ("BASE_RATE", (1.5, 5), "BASE_RATE: Argumentet 'leasingsats' må højst være 100 % af prisen, når ydelsen betales forud"),
+    ("BASE_RATE", (1.5, 5), "BASE_RATE: Argumentet 'leasingsats' skal være under 100 % af prisen, når ydelsen betales forud"),
     ("APR", (100000, 0.051, 5, 4, 0, True, -1), "APR: Argumentet 'establishment_fee' må ikke være negativ"),
     ("ALLIN_COST", (0.3, 100000, 1000, MISSING, MISSING, MISSING, "måske"), "ALLIN_COST: Argumentet 'detail' skal være SAND eller FALSK"),
 ])

@@ -341,3 +341,53 @@ def test_libreoffice_da_dk_csv_export_reads_back_through_compare(tmp_path, soffi
     assert (offer.supplier, offer.price, offer.rate, offer.years, offer.residual, offer.service_bw) == (
         "Østjysk Kopi", Decimal("180000.00"), Decimal("0.051"), Decimal(5), Decimal("5000.00"), Decimal("0.08"))
     assert got.needs.bw == 350000 and got.needs.start == dt.date(2006, 1, 1)
+
+
+# ----------------------------------------------------------------------------- the bugs found beside it
+
+@pytest.mark.parametrize("price, rate, years, ppy, expected", [
+    (1000, 0.05, 1, 1, 0.05),     # the issue: LEASE_RATE(1000;0,05;1;1;0;FALSK) = 1,05 gives back 5 %
+    (100000, 0.9, 2, 1, 0.9),     # the issue: LEASE_RATE(100000;0,9;2;1;0;FALSK) = 1,2448276
+])
+def test_base_rate_takes_the_leasingsats_lease_rate_gives(price, rate, years, ppy, expected):
+    sats = udf.LEASE_RATE(price, rate, years, ppy, 0, False)
+    assert sats >= 1
+    got = udf.BASE_RATE(sats, years, ppy, 0, False)
+    # The payment is rounded to the øre, so the rate comes back within what half an øre on it allows.
+    payment = udf.LEASE_PAYMENT(price, rate, years, ppy, 0, False)
+    low, high = (udf.BASE_RATE((payment + d) / price, years, ppy, 0, False) for d in (-0.005, 0.005))
+    assert low <= expected <= high and low <= got <= high, (low, got, high)
+
+
+def test_a_leasingsats_of_100_percent_in_advance_is_refused_in_danish():
+    assert udf.BASE_RATE(1, 1, 1, 0, True).startswith("BASE_RATE: Argumentet 'leasingsats' skal være under 100 %")
+
+
+def test_schedule_service_zero_leaves_switching_supplier_empty(tmp_path, capsys):
+    """The default --service was the text "0", which is truthy: Skift af leverandør showed the restgæld."""
+    from openpyxl import load_workbook
+
+    for extra in ([], ["--service", "0"], ["--serviceydelse", "0,00 kr"]):
+        out = tmp_path / f"f{len(extra)}{extra[-1] if extra else ''}.xlsx".replace(" ", "")
+        code = main(["schedule", "--pris", "100.000", "--rente", "5,1 %", "--løbetid", "5", "--restværdi", "5.000",
+                     "--start", "01-01-2006", "-o", str(out)] + extra)
+        assert code == 0, capsys.readouterr()
+        ws = load_workbook(out)["Indfrielse"]
+        header = [c.value for c in next(ws.iter_rows(min_row=1, max_row=10)) if c.value]
+        rows = [[c.value for c in r] for r in ws.iter_rows()]
+        col = next(j for r in rows for j, v in enumerate(r) if v == "Skift af leverandør")
+        below = [r[col] for r in rows[[i for i, r in enumerate(rows) if "Skift af leverandør" in r][0] + 1:]]
+        assert all(v in (None, "") for v in below), (extra, below, header)
+    capsys.readouterr()
+    code = main(["schedule", "--pris", "100.000", "--rente", "5,1 %", "--løbetid", "5", "--start", "01-01-2006",
+                 "--service", "1.500"])
+    assert code == 0 and "Skift af" in capsys.readouterr().out
+
+
+def test_buyout_table_reads_a_service_of_zero_typed_as_text():
+    from xlkopi.core.buyout_table import buyout_table
+    from xlkopi.core.schedule import lease_schedule
+
+    s = lease_schedule(100000, 0.051, 5, 4, 5000, "2006-01-01")
+    assert all(r.switching is None for r in buyout_table(s, service_per_period="0"))
+    assert all(r.switching is not None for r in buyout_table(s, service_per_period="1.500"))

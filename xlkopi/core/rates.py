@@ -60,9 +60,11 @@ def base_rate(leasingsats, years, periods_per_year=4, residual_share=0, in_advan
     0.05
     """
     s = _positive_number(leasingsats, "leasingsats")
-    if s > 1 and in_advance:
-        # The first payment falls on the start date, so no rate above -100 % makes it worth more than the price.
-        raise ArgumentError("leasingsats", "må højst være 100 % af prisen, når ydelsen betales forud", leasingsats)
+    if s >= 1 and in_advance:
+        # The first payment falls on the start date: at 100 % it pays the whole price at once (no interest,
+        # no rate to find), above 100 % no rate above -100 % makes the payments worth the price.
+        raise ArgumentError("leasingsats", "skal være under 100 % af prisen, når ydelsen betales forud (den første "
+                                           "ydelse falder på startdatoen)", leasingsats)
     y = _positive_number(years, "years")
     if isinstance(periods_per_year, bool) or periods_per_year not in (1, 2, 4, 12):
         raise ArgumentError("periods_per_year", "skal være 1, 2, 4 eller 12", periods_per_year)
