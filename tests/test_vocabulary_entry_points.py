@@ -391,3 +391,92 @@ def test_buyout_table_reads_a_service_of_zero_typed_as_text():
     s = lease_schedule(100000, 0.051, 5, 4, 5000, "2006-01-01")
     assert all(r.switching is None for r in buyout_table(s, service_per_period="0"))
     assert all(r.switching is not None for r in buyout_table(s, service_per_period="1.500"))
+
+
+# ----------------------------------------------------------------------------- dates and yes/no, every entry point
+
+DATES = [
+    ("01-01-2006", dt.date(2006, 1, 1), "DOMAIN.md: dd-mm-åååå"),
+    ("1.1.2006", dt.date(2006, 1, 1), "DOMAIN.md: dd.mm.åååå"),
+    ("1/1-2006", dt.date(2006, 1, 1), "DOMAIN.md: d/m-åååå"),
+    ("2006-01-01", dt.date(2006, 1, 1), "ISO 8601"),
+    ("1. januar 2006", dt.date(2006, 1, 1), "written out"),
+    ("31-02-2006", (REFUSED, "findes"), "no such day"),
+    ("01-01-06", (REFUSED, "firecifret"), "a two-digit year's century is a guess"),
+]
+
+
+def _register_date(tmp_path: Path, text: str):
+    from xlkopi.enrol.example import EXAMPLE, HEADERS
+    from xlkopi.enrol.register import read_register
+
+    folder = tmp_path / "register"
+    folder.mkdir()
+    for sheet, rows in EXAMPLE.items():
+        with open(folder / f"{sheet}.csv", "w", encoding="cp1252", newline="") as fh:
+            w = csv.writer(fh, delimiter=";")
+            w.writerow(HEADERS[sheet])
+            for i, row in enumerate(rows):
+                w.writerow(list(row[:2]) + [text] if sheet == "Tilmeldinger" and i == 0 else row)
+    request = read_register(folder).requests[0]
+    errors = [str(f) for f in request.findings]
+    return (REFUSED, errors[0]) if errors else request.date
+
+
+@pytest.mark.parametrize("text, expected, source", DATES, ids=[d[0] for d in DATES])
+def test_dates_through_every_entry_point(tmp_path, capsys, text, expected, source):
+    # the comparison's Startdato (needs, from CSV)
+    needs = tmp_path / "Behov.csv"
+    with open(needs, "w", encoding="cp1252", newline="") as fh:
+        w = csv.writer(fh, delimiter=";")
+        for attr, label in NEEDS:
+            w.writerow([label, text if attr == "start" else NEEDS_TEXT[attr]])
+    offers = tmp_path / "Tilbud.csv"
+    with open(offers, "w", encoding="cp1252", newline="") as fh:
+        w = csv.writer(fh, delimiter=";")
+        w.writerow([label for _, label in COLUMNS])
+        w.writerow([BASE.get(attr, "") for attr, _ in COLUMNS])
+    try:
+        got = read_offers(offers, needs).needs.start
+    except ValueError as err:
+        got = (REFUSED, str(err))
+    assert _matches(got, expected), ("Behov", source, got)
+    # the enrolment register's Tilmeldinger!Dato
+    assert _matches(_register_date(tmp_path, text), expected), ("register", source)
+    # xlkopi schedule --start
+    ns, code = parse(build_parser(), ["schedule", "--pris", "100000", "--rente", "5 %", "--løbetid", "5",
+                                      "--start", text])
+    err = capsys.readouterr().err
+    assert _matches(ns.start if ns else (REFUSED, err), expected), ("--start", source, err)
+    # the worksheet functions' start_date
+    table = udf.LEASE_SCHEDULE(100000, 0.051, 5, 4, 0, text)
+    if isinstance(expected, tuple):
+        assert isinstance(table, str) and "start_date" in table and expected[1] in table, table
+    else:
+        assert table[1][1] == dt.datetime(expected.year, expected.month, expected.day)
+
+
+YES_NO = [("ja", True), ("JA", True), ("j", True), ("x", True), ("SAND", True), ("1", True),
+          ("nej", False), ("n", False), ("FALSK", False), ("0", False), ("måske", REFUSED)]
+
+
+@pytest.mark.parametrize("text, expected", YES_NO, ids=[y[0] for y in YES_NO])
+def test_yes_no_through_every_entry_point(tmp_path, text, expected):
+    """Indeksregulering af finansiering (offers), Kræver tilmelding (register), detail (ALLIN_COST)."""
+    wb_row = {**BASE, "index_financing": text}
+    path = tmp_path / "Flag.csv"
+    with open(path, "w", encoding="cp1252", newline="") as fh:
+        w = csv.writer(fh, delimiter=";")
+        w.writerow([label for _, label in COLUMNS])
+        w.writerow([wb_row.get(attr, "") for attr, _ in COLUMNS])
+    got = read_offers(path, _needs_csv(tmp_path))
+    offers_value = got.offers[0].index_financing if got.offers else REFUSED
+    detail = udf.ALLIN_COST(0.3, 100000, 120000, None, None, None, text)
+    udf_value = REFUSED if isinstance(detail, str) else isinstance(detail, list)
+    from xlkopi.enrol.model import Agreement
+    from xlkopi.enrol.register import _yes_no
+
+    rec = Agreement(sheet="Aftaler", row=2)
+    register_value = _yes_no(text, rec, "Kræver tilmelding")
+    register_value = REFUSED if rec.findings else register_value
+    assert offers_value == udf_value == register_value == expected
