@@ -422,8 +422,9 @@ def _convert(q: Quantity, d: Decimal, unit: str | None, argument: str, original)
                                       "ikke en procentsats", original)
     if q.unit == "år" and unit == "mdr":
         if d % 3:
-            raise ArgumentError(argument, f"på {format_number(d)} måneder er ikke et helt antal kvartaler; angiv "
-                                          "løbetiden i hele kvartaler (3, 6, 9, ... måneder) eller i år", original)
+            raise ArgumentError(argument, f"er {format_number(d)} måneder, som ikke er et helt antal kvartaler; "
+                                          "angiv løbetiden i hele kvartaler (3, 6, 9, ... måneder) eller i år",
+                                original)
         return d / 12
     if q.unit == "mdr" and unit == "år":
         return d * 12
