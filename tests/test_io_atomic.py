@@ -64,3 +64,78 @@ def test_dangling_symlink_counts_as_existing(tmp_path):
     with pytest.raises(OutputExistsError):
         write_bytes_atomic(target, b"x")
     assert not (tmp_path / "nowhere").exists()
+
+
+# --------------------------------------------------------------- durability, stale temporaries, Danish errors
+
+def test_data_and_folder_are_synced_around_the_rename(tmp_path, monkeypatch):
+    """fsync of the file before the rename and of the folder after it (issue 11: 11 renames, 0 fsync calls)."""
+    import xlkopi.io.atomic as atomic
+
+    calls = []
+    real_fsync, real_replace = os.fsync, os.replace
+    monkeypatch.setattr(atomic.os, "fsync", lambda fd: (calls.append(("fsync", stat.S_ISDIR(os.fstat(fd).st_mode))),
+                                                        real_fsync(fd)))
+    monkeypatch.setattr(atomic.os, "replace", lambda a, b: (calls.append(("replace", None)), real_replace(a, b)))
+    write_bytes_atomic(tmp_path / "a.eml", b"data")
+    assert calls == [("fsync", False), ("replace", None), ("fsync", True)]
+    calls.clear()
+    with atomic_path(tmp_path / "b.xlsx") as tmp:
+        tmp.write_bytes(b"wb")
+    assert calls == [("fsync", False), ("replace", None), ("fsync", True)]
+
+
+def test_a_killed_writer_leaves_a_temporary_that_the_next_run_removes(tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    code = ("import os, signal, sys\n"
+            "from xlkopi.io.atomic import atomic_path\n"
+            "with atomic_path(sys.argv[1]) as tmp:\n"
+            "    os.kill(os.getpid(), signal.SIGKILL)\n")
+    proc = subprocess.run([sys.executable, "-c", code, str(tmp_path / "Tilmelding.xlsx")], timeout=60)
+    assert proc.returncode == -signal.SIGKILL
+    left = [p.name for p in tmp_path.iterdir()]
+    assert len(left) == 1 and left[0].endswith(".tmp") and not (tmp_path / "Tilmelding.xlsx").exists()
+    from xlkopi.io import atomic
+
+    atomic._cleaned.discard(os.path.abspath(tmp_path))
+    write_bytes_atomic(tmp_path / "Oversigt.xlsx", b"x")   # the rerun writes into the folder
+    assert [p.name for p in tmp_path.iterdir()] == ["Oversigt.xlsx"]
+
+
+def test_a_live_writers_temporary_is_left_alone(tmp_path):
+    from xlkopi.io import atomic
+
+    mine = tmp_path / f".a.xlsx.xlkopi-{os.getpid()}-0123abcd.tmp"
+    mine.write_bytes(b"")
+    other = tmp_path / ".noget.tmp"   # not one of ours
+    other.write_bytes(b"")
+    atomic._cleaned.discard(os.path.abspath(tmp_path))
+    assert atomic.clean_stale_temps(tmp_path) == []
+    assert mine.exists() and other.exists()
+
+
+@pytest.mark.parametrize("errno_, words", [(28, "disken er fuld"), (30, "skrivebeskyttet"), (13, "skriveadgang")])
+def test_os_errors_are_danish_and_name_the_target_not_the_temporary(tmp_path, monkeypatch, errno_, words):
+    from xlkopi.io import atomic
+
+    def fail(a, b):
+        raise OSError(errno_, os.strerror(errno_), str(a))
+
+    monkeypatch.setattr(atomic.os, "replace", fail)
+    target = tmp_path / "Sammenligning.xlsx"
+    with pytest.raises(atomic.WriteError) as err:
+        write_bytes_atomic(target, b"x")
+    assert str(err.value) == f"Filen '{target}' kunne ikke skrives: {words}" or words in str(err.value)
+    assert ".tmp" not in str(err.value) and str(target) in str(err.value)
+    assert list(tmp_path.iterdir()) == []   # the temporary is gone too
+
+
+def test_a_path_under_a_file_is_a_danish_error(tmp_path):
+    from xlkopi.io.atomic import WriteError
+
+    (tmp_path / "fil").write_bytes(b"")
+    with pytest.raises(WriteError, match="en del af stien er en fil"):
+        write_bytes_atomic(tmp_path / "fil" / "ud.xlsx", b"x")

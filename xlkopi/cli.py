@@ -41,19 +41,22 @@ def _features():
 
 
 def _console():
-    from rich.console import Console
+    from .terminal import console
 
-    return Console(highlight=False)
+    return console()
 
 
 def _run_demo(args) -> int:
+    from .terminal import say
+
     console = _console()
     out = Path(args.out)
     worst = 0
     for feature in _features():
         if hasattr(feature, "demo"):
             worst = max(worst, feature.demo(out, console, args.force))
-    console.print(f"\n[bold]Eksempelkørsel færdig.[/] Filerne ligger i {out.resolve()}")
+    console.print()
+    console.print(say("Eksempelkørsel færdig.", "bold", f"Filerne ligger i {out.resolve()}"))
     return worst
 
 

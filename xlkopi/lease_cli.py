@@ -5,10 +5,21 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from .core.buyout_table import buyout_table
+from rich.text import Text
+
 from .cliparse import quantity, value
-from .core.vocabulary import AMOUNT, PRICE, RATE, TERM, format_date, format_number, parse_date, read_periods_per_year
+from .core.buyout_table import buyout_table
 from .core.schedule import HEADER, Schedule, lease_schedule
+from .core.vocabulary import (
+    AMOUNT,
+    PRICE,
+    RATE,
+    TERM,
+    format_date,
+    format_number,
+    parse_date,
+    read_periods_per_year,
+)
 from .io.lease_workbook import write_lease_workbook
 
 
@@ -45,9 +56,9 @@ def render_buyouts(console, rows, title: str) -> None:
 
 
 def _run(args) -> int:
-    from rich.console import Console
+    from .terminal import console as make_console
 
-    console = Console(highlight=False)
+    console = make_console()
     schedule = lease_schedule(args.price, args.rate, args.years, args.periods, args.residual, args.start,
                               not args.bagud)
     render_schedule(console, schedule, "Leasingforløb")
@@ -58,7 +69,7 @@ def _run(args) -> int:
         path = write_lease_workbook(args.output, [("Leasingforløb", schedule, "Leasingforløb")],
                                     [("Indfrielse", rows, "Indfrielsespriser")] if rows else [],
                                     overwrite=args.force)
-        console.print(f"Skrevet: {path}")
+        console.print(Text(f"Skrevet: {path}"))
     return 0
 
 
@@ -92,11 +103,13 @@ def register(sub) -> None:
 
 def demo(out_dir: Path, console, force: bool) -> int:
     """The guide's example lease: Tabel 1 and 2 and a buyout table, shown and written."""
+    from .terminal import styled
+
     out = Path(out_dir) / "leasing"
     price, rate, start = 100000, "0.051", "2006-01-01"
     t1 = lease_schedule(price, rate, 5, 4, 0, start)
     t2 = lease_schedule(price, rate, 5, 4, 5000, start)
-    console.rule("[bold]Leasing: vejledningens eksempel (5,1 %, 5 år, kvartalsvis forud, 100.000 kr)")
+    console.rule(styled("Leasing: vejledningens eksempel (5,1 %, 5 år, kvartalsvis forud, 100.000 kr)", "bold"))
     render_schedule(console, t1, "Tabel 1: uden restværdi")
     render_schedule(console, t2, "Tabel 2: med restværdi 5 % (5.000 kr)")
     # As the guide's Tabel 3: the same lease as a rental with service (example: 1,500 kr a quarter).
@@ -106,5 +119,5 @@ def demo(out_dir: Path, console, force: bool) -> int:
                                 [("Tabel 1", t1, "Tabel 1: uden restværdi"),
                                  ("Tabel 2", t2, "Tabel 2: med restværdi 5 %")],
                                 [("Indfrielse", rows, "Indfrielsespriser (Tabel 2, lejeaftale med service 1.500 kr pr. kvartal)")], overwrite=force)
-    console.print(f"Skrevet: {path}")
+    console.print(Text(f"Skrevet: {path}"))
     return 0

@@ -6,10 +6,12 @@ import argparse
 from importlib import resources
 from pathlib import Path
 
-from rich.markup import escape
+from rich.text import Text
 
 from ..core.vocabulary import format_amount
+from ..io.atomic import check_not_input
 from ..errors import WorkbookError
+from ..terminal import say, styled
 
 EXAMPLE = "Tilbud_eksempel.xlsx"
 
@@ -32,29 +34,32 @@ def run(offers: Path, output: Path, *, pdf: bool = False, force: bool = False, n
     from .workbook import write_workbook
 
     if console is None:
-        from rich.console import Console
+        from ..terminal import console as make_console
 
-        console = Console(highlight=False)
+        console = make_console()
+    check_not_input(output, offers, needs)
+    if pdf:
+        check_not_input(Path(output).with_suffix(".pdf"), offers, needs)
     offer_set = read_offers(offers, needs)
     for note in offer_set.notes:
-        console.print(f"[cyan]Info:[/] {escape(str(note))}")
+        console.print(say("Info:", "cyan", note))
     for err in offer_set.errors:
-        console.print(f"[red]Afvist:[/] {escape(str(err))}")
+        console.print(say("Afvist:", "red", err))
     if not offer_set.offers:
         raise WorkbookError(f"Ingen gyldige tilbud i '{offers}'")
     comp = compare(offer_set)
     for err in comp.rejected:
-        console.print(f"[red]Afvist:[/] {escape(str(err))}")
+        console.print(say("Afvist:", "red", err))
     if not comp.results:
         raise WorkbookError(f"Ingen gyldige tilbud i '{offers}'")
     path = write_workbook(comp, output, overwrite=force)
-    console.print(f"Skrev {path} ({len(comp.results)} tilbud)")
+    console.print(Text(f"Skrev {path} ({len(comp.results)} tilbud)"))
     _print_ranking(console, comp)
     if pdf:
         from ..io.libreoffice import convert, find_soffice
 
         if find_soffice() is None:
-            console.print("[yellow]LibreOffice er ikke installeret; PDF springes over.[/]")
+            console.print(styled("LibreOffice er ikke installeret; PDF springes over.", "yellow"))
         else:
             target = path.with_suffix(".pdf")
             if target.exists() and not force:
@@ -68,19 +73,19 @@ def run(offers: Path, output: Path, *, pdf: bool = False, force: bool = False, n
             with tempfile.TemporaryDirectory(prefix="xlkopi-pdf-") as tmp:
                 made = convert(path, tmp, "pdf")
                 write_bytes_atomic(target, made.read_bytes(), overwrite=force)
-            console.print(f"Skrev {target}")
+            console.print(Text(f"Skrev {target}"))
     return 1 if (offer_set.errors or comp.rejected) else 0
 
 
 def _print_ranking(console, comp) -> None:
     from rich.table import Table
 
-    table = Table(title=f"Tilbud over {comp.needs.horizon} år (rang efter nutidsværdi)")
+    table = Table(title=Text(f"Tilbud over {comp.needs.horizon} år (rang efter nutidsværdi)"))
     for head, justify in (("Rang", "right"), ("Tilbud", "left"), ("Form", "left"), ("I alt", "right"),
                           ("Nutidsværdi", "right"), ("Røde flag", "right")):
         table.add_column(head, justify=justify)
     for r in sorted(comp.results, key=lambda r: (r.rank, r.key)):
-        table.add_row(str(r.rank), f"{r.key} {r.offer.supplier}", r.offer.kind_label, _kr(r.total),
+        table.add_row(str(r.rank), Text(f"{r.key} {r.offer.supplier}"), r.offer.kind_label, _kr(r.total),
                       _kr(r.present_value), str(len(r.flags)))
     console.print(table)
 

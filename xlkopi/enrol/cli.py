@@ -11,8 +11,21 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from rich.text import Text
+
 from ..errors import XlkopiError
-from .batch import FAILED, GENERATED, OVERWRITTEN, SKIPPED, UNCHANGED, WRITTEN, Report, data_path, run
+from ..terminal import say, styled
+from .batch import (
+    FAILED,
+    GENERATED,
+    OVERWRITTEN,
+    SKIPPED,
+    UNCHANGED,
+    WRITTEN,
+    Report,
+    data_path,
+    run,
+)
 from .model import INFO
 
 EXAMPLE_REGISTER = "eksempel_register.xlsx"
@@ -51,9 +64,9 @@ def register(subparsers) -> None:
 
 
 def _run_args(args: argparse.Namespace) -> int:
-    from rich.console import Console
+    from ..terminal import console as make_console
 
-    console = Console(highlight=False)
+    console = make_console()
     return run_with_progress(console, Path(args.register), Path(args.out), template=args.template,
                              mapping=args.mapping, mail_to=args.mail_to, force=args.force,
                              all_eligible=args.all_eligible, columns=args.columns)
@@ -61,7 +74,13 @@ def _run_args(args: argparse.Namespace) -> int:
 
 def run_with_progress(console, register: Path, out: Path, **options) -> int:
     """Run a batch with a rich progress bar, print the summary and return the exit code."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
     progress = Progress(TextColumn("[bold]Tilmeldinger"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                         console=console, transient=True)
@@ -71,7 +90,7 @@ def run_with_progress(console, register: Path, out: Path, **options) -> int:
             report = run(register, out, on_plan=lambda n: progress.update(task, total=n),
                          progress=lambda _res: progress.advance(task), **options)
     except XlkopiError as exc:
-        console.print(f"[bold red]Fejl:[/] {exc}", soft_wrap=True, markup=True)
+        console.print(say("Fejl:", "bold red", exc), soft_wrap=True)
         return 2
     show_report(console, report)
     return report.exit_code
@@ -80,7 +99,6 @@ def run_with_progress(console, register: Path, out: Path, **options) -> int:
 def show_report(console, report: Report) -> None:
     """The summary table and the counts (Danish)."""
     from rich.table import Table
-    from rich.text import Text
 
     table = Table(title="Tilmeldinger", show_lines=False, expand=True)
     table.add_column("Nr.", no_wrap=True, justify="right")
@@ -93,11 +111,11 @@ def show_report(console, report: Report) -> None:
         shown = [r for r in shown if r.status == FAILED or r.warnings][:MAX_TABLE_ROWS]
         table.title = f"Tilmeldinger med fejl eller advarsler (højst {MAX_TABLE_ROWS}; alle står i oversigten)"
     for r in shown:
-        note = r.reason if r.status != GENERATED else r.workbook_name
+        note = Text(r.reason if r.status != GENERATED else r.workbook_name)
         if r.warnings:
-            note += "\n[yellow]" + "\n".join(f"Advarsel: {w}" for w in r.warnings) + "[/]"
-        table.add_row(str(r.number), r.institution, r.agreement,
-                      f"[{_STATUS_STYLE[r.status]}]{r.status}[/]", note)
+            note.append("\n" + "\n".join(f"Advarsel: {w}" for w in r.warnings), style="yellow")
+        table.add_row(str(r.number), Text(r.institution), Text(r.agreement), styled(r.status, _STATUS_STYLE[r.status]),
+                      note)
     console.print(table)
     for f in report.findings:
         if f.level == INFO:
@@ -106,12 +124,12 @@ def show_report(console, report: Report) -> None:
                   f"{report.count(FAILED)} fejl. Filer: {report.files(WRITTEN)} skrevet, "
                   f"{report.files(OVERWRITTEN)} overskrevet, {report.files(UNCHANGED)} uændret.")
     if report.overview_problem:
-        console.print(f"[bold red]Oversigten blev ikke skrevet:[/] {report.overview_problem}")
+        console.print(say("Oversigten blev ikke skrevet:", "bold red", report.overview_problem))
     else:
-        console.print(f"Oversigt: {report.overview}")
+        console.print(Text(f"Oversigt: {report.overview}"))
 
 
 def demo(out_dir: Path, console, force: bool) -> int:
     """Run the bundled fictitious example register into ``out_dir/tilmelding``."""
-    console.rule("[bold]Tilmelding for frivillige kunder (eksempeldata)")
+    console.rule(styled("Tilmelding for frivillige kunder (eksempeldata)", "bold"))
     return run_with_progress(console, data_path(EXAMPLE_REGISTER), Path(out_dir) / "tilmelding", force=force)

@@ -1,0 +1,40 @@
+"""Where the commands write: never over an input, and a Danish message naming the target when it fails."""
+
+from __future__ import annotations
+
+import hashlib
+
+from xlkopi.cli import main
+from xlkopi.compare.cli import example_offers
+
+
+def _digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns
+
+
+def test_compare_never_overwrites_its_offers_even_with_force(tmp_path, capsys):
+    offers = tmp_path / "t.xlsx"
+    offers.write_bytes(example_offers().read_bytes())
+    before = _digest(offers)
+    for out in (offers, tmp_path / "." / "t.xlsx"):
+        assert main(["compare", str(offers), "-o", str(out), "--force"]) == 2
+        err = capsys.readouterr().err
+        assert "inddatafil" in err and "Traceback" not in err
+    assert _digest(offers) == before
+
+
+def test_compare_output_under_a_file_is_a_danish_error(tmp_path, capsys):
+    (tmp_path / "fil").write_bytes(b"")
+    code = main(["compare", str(example_offers()), "-o", str(tmp_path / "fil" / "S.xlsx")])
+    captured = capsys.readouterr()
+    assert code == 2 and "Traceback" not in captured.err
+    assert f"Filen '{tmp_path / 'fil' / 'S.xlsx'}' kunne ikke skrives: en del af stien er en fil" in captured.err
+    assert ".tmp" not in captured.err
+
+
+def test_schedule_output_under_a_file_is_a_danish_error(tmp_path, capsys):
+    (tmp_path / "fil").write_bytes(b"")
+    code = main(["schedule", "--pris", "100.000", "--rente", "5 %", "--løbetid", "5", "-o",
+                 str(tmp_path / "fil" / "f.xlsx")])
+    err = capsys.readouterr().err
+    assert code == 2 and "kunne ikke skrives: en del af stien er en fil" in err and "Traceback" not in err
