@@ -351,6 +351,28 @@ def check_offer(offer: Offer, needs: Needs) -> FieldError | None:
     return None
 
 
+def _year_rows(offers: list[Offer], needs: Needs) -> int:
+    terms = [needs.horizon]
+    for o in offers:
+        if o.years is not None:
+            terms.append(_ceil(o.years))
+        if o.service_years is not None:
+            terms.append(_ceil(o.service_years))
+    return max(terms)
+
+
+def _computed(offers: list[Offer], needs: Needs, rejected: list[FieldError]) -> list[OfferResult]:
+    """Each offer's figures; one whose figures cannot be computed is reported in ``rejected``, never fatal."""
+    year_rows = _year_rows(offers, needs)
+    results: list[OfferResult] = []
+    for o in offers:
+        try:
+            results.append(compute_offer(o, f"T{len(results) + 1}", needs, year_rows))
+        except XlkopiError as exc:
+            rejected.append(FieldError(o.sheet, o.row, FIELD_LABEL["price"], f"tilbuddet kan ikke beregnes: {exc}"))
+    return results
+
+
 def compare(offer_set: OfferSet) -> Comparison:
     """Compute every offer's figures and rank them by present value (1 = cheapest).
 
@@ -365,14 +387,10 @@ def compare(offer_set: OfferSet) -> Comparison:
             offers.append(o)
         else:
             rejected.append(problem)
-    terms = [needs.horizon]
-    for o in offers:
-        if o.years is not None:
-            terms.append(_ceil(o.years))
-        if o.service_years is not None:
-            terms.append(_ceil(o.service_years))
-    year_rows = max(terms)
-    results = [compute_offer(o, f"T{i}", needs, year_rows) for i, o in enumerate(offers, start=1)]
+    results = _computed(offers, needs, rejected)
+    if len(results) < len(offers):  # the layout's years follow the offers that could be computed
+        results = _computed([r.offer for r in results], needs, [])
+    year_rows = _year_rows([r.offer for r in results], needs)
     for r in results:
         # RANK(x; range; 1): one more than the number of strictly smaller values.
         r.rank = 1 + sum(1 for other in results if other.present_value < r.present_value)
