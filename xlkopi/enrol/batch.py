@@ -18,6 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable
 
+from ..core.vocabulary import clean_text
 from ..errors import ArgumentError, WorkbookError, XlkopiError
 from ..io.atomic import OutputExistsError, write_bytes_atomic
 from .eml import body_for, build_eml, subject_for
@@ -163,9 +164,7 @@ def run(register: str | Path, out_dir: str | Path, *, template: str | Path | Non
     """
     register = Path(register)
     out_dir = Path(out_dir)
-    recipient = (mail_to if mail_to is not None else default_recipient()).strip()
-    if email_problem(recipient):
-        raise ArgumentError("--mail-to", "skal være en gyldig e-mailadresse", got=recipient)
+    recipient = _recipient(mail_to)
     reg = read_register(register, ColumnMap.load(columns), need_requests=not all_eligible)
     base = register if register.is_dir() else register.parent
     templates = _Templates(base, Path(template) if template else None, Path(mapping) if mapping else None)
@@ -189,6 +188,10 @@ def run(register: str | Path, out_dir: str | Path, *, template: str | Path | Non
                 res.status, res.reason = FAILED, str(exc)
             except OSError as exc:  # disk full, no permission, a folder in the way ...
                 res.status, res.reason = FAILED, _os_message(exc)
+            except Exception as exc:  # noqa: BLE001 - one enrolment never stops the batch
+                res.status, res.reason = FAILED, _unexpected_message(exc)
+                if not res.file_states:  # nothing written: no file to point to
+                    res.workbook_name = res.eml_name = ""
         if progress:
             progress(res)
     overview = out_dir / OVERVIEW_NAME
@@ -199,12 +202,32 @@ def run(register: str | Path, out_dir: str | Path, *, template: str | Path | Non
         report.overview_problem = str(exc)
     except OSError as exc:
         report.overview_problem = _os_message(exc)
+    except Exception as exc:  # noqa: BLE001 - the report of the enrolments already made is still returned
+        report.overview_problem = _unexpected_message(exc)
     return report
+
+
+def _recipient(mail_to: str | None) -> str:
+    """The recipient address (``--mail-to`` or ``modtager`` in indstillinger.toml), checked like the register's."""
+    given = mail_to is not None
+    recipient = clean_text(mail_to if given else default_recipient())
+    problem = email_problem(recipient)
+    if problem:
+        where = "--mail-to" if given else "modtager (indstillinger.toml)"
+        raise ArgumentError(where, f"skal være en gyldig e-mailadresse: {problem}")
+    return recipient
 
 
 def _os_message(exc: OSError) -> str:
     where = f" '{exc.filename}'" if exc.filename else ""
     return f"Filen{where} kunne ikke skrives: {exc.strerror or exc}"
+
+
+def _unexpected_message(exc: Exception) -> str:
+    """A Danish reason for a failure nobody foresaw (a bug): the row is reported, the batch goes on."""
+    detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    return (f"Tilmeldingen kunne ikke laves på grund af en uventet fejl ({detail}); de andre tilmeldinger "
+            "er lavet. Ret rækken, eller kontakt den, der vedligeholder xlkopi.")
 
 
 def _generate(p: Planned, res: Result, templates: _Templates, recipient: str, out_dir: Path,

@@ -20,6 +20,8 @@ from email.mime.nonmultipart import MIMENonMultipart
 from email.policy import Compat32
 from email.utils import formataddr
 
+from .validate import ascii_email
+
 def _text_part(body: str) -> MIMENonMultipart:
     """The text/plain part, UTF-8 in 8bit (what ``MIMEText(body, "plain", utf8_8bit)`` gives, cheaper)."""
     part = MIMENonMultipart("text", "plain", charset="utf-8")
@@ -113,9 +115,10 @@ def body_for(institution: str, cvr: str, agreement: str, phase: int | None, loca
 
 
 def _address(addr: str, display: str = "") -> str:
+    """``Name <local@domain>`` in ASCII: the name RFC 2047-encoded when needed, the domain in IDNA form."""
     display = header_safe(display)
     return formataddr((str(Header(display, "utf-8")) if display and not display.isascii() else display,
-                       header_safe(addr)))
+                       ascii_email(header_safe(addr))))
 
 
 def build_eml(*, to: str, subject: str, body: str, attachment: bytes, filename: str,
@@ -123,7 +126,10 @@ def build_eml(*, to: str, subject: str, body: str, attachment: bytes, filename: 
     """The bytes of an .eml draft with ``attachment`` (an xlsx) attached.
 
     Every header value passes :func:`header_safe`; the recipient and sender
-    must be valid addresses (checked by the caller). The classic
+    must be valid addresses (checked by the caller with
+    :func:`~xlkopi.enrol.validate.email_problem`); a domain with æ, ø or å
+    is written in IDNA form (:func:`~xlkopi.enrol.validate.ascii_email`),
+    and an address that cannot be raises :class:`~xlkopi.errors.InputError`. The classic
     ``email.mime`` API is used because it is several times faster than
     ``EmailMessage`` for batches, with the same output standards (MIME,
     RFC 2047 headers, RFC 2231 file names, base64 attachment).

@@ -12,6 +12,8 @@ import re
 from stdnum import ean as _ean
 from stdnum.dk import cvr as _cvr
 
+from ..errors import InputError
+
 PUBLIC_EAN_PREFIX = "5798"
 
 # A pragmatic syntax check (RFC 5322 "dot-atom" local part, a dotted domain
@@ -84,17 +86,54 @@ def ean_warning(value: str) -> str | None:
     return None
 
 
-def email_problem(value: str) -> str | None:
-    """Why ``value`` is not a syntactically valid e-mail address, or None.
+def ascii_email(value: str) -> str:
+    """``value`` as e-mail headers carry it: the domain in IDNA (ASCII) form, the local part unchanged.
 
-    >>> email_problem("indkob@aarhus.dk") is None
-    True
+    The local part must be ASCII (no SMTPUTF8); a domain with æ, ø or å is
+    encoded with Python's ``idna`` codec (IDNA 2003, which agrees with IDNA
+    2008 for these letters). Raises :class:`~xlkopi.errors.InputError` (a
+    ``ValueError``) with a Danish text when the address cannot be written in ASCII.
+
+    >>> ascii_email("indkob@ærø-kommune.dk")
+    'indkob@xn--r-kommune-f3a3r.dk'
+    >>> ascii_email("indkob@aarhus.dk")
+    'indkob@aarhus.dk'
+    """
+    text = str(value)
+    local, at, domain = text.rpartition("@")
+    if not at or not local.isascii():
+        raise InputError(f"E-mailadressen {text!r} kan ikke skrives i en e-mail (kun a-z, 0-9 og tegnsætning "
+                         "før @)")
+    if domain.isascii():
+        return text
+    try:
+        encoded = domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise InputError(f"E-mailadressen {text!r} har et domæne, der ikke kan skrives som IDNA "
+                         "(fx et led, der bliver over 63 tegn langt, når det kodes)") from None
+    return f"{local}@{encoded}"
+
+
+def email_problem(value: str) -> str | None:
+    """Why ``value`` is not a valid e-mail address that the drafts can carry, or None.
+
+    Syntax (see ``_EMAIL``), at most 254 characters also in the ASCII form
+    the headers use, and a domain that :func:`ascii_email` can encode.
+
+    >>> email_problem("indkob@aarhus.dk") is None, email_problem("indkob@ærø-kommune.dk") is None
+    (True, True)
     >>> email_problem("indkob@aarhus")
     "E-mailadressen 'indkob@aarhus' er ikke gyldig"
     """
     text = str(value)
     if _CONTROL.search(text) or len(text) > 254 or not _EMAIL.match(text):
         return f"E-mailadressen {text!r} er ikke gyldig"
+    try:
+        encoded = ascii_email(text)
+    except ValueError as exc:
+        return str(exc)
+    if len(encoded) > 254:
+        return f"E-mailadressen {text!r} er for lang ({len(encoded)} tegn som IDNA; højst 254)"
     return None
 
 
