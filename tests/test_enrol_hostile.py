@@ -153,3 +153,103 @@ def test_the_overview_failing_is_reported_not_raised(tmp_path, monkeypatch):
     report = run(write_register(tmp_path / "r.xlsx", data), tmp_path / "ud")
     assert report.count(GENERATED) == 2
     assert "uventet fejl" in report.overview_problem and report.exit_code == 1
+
+
+# --------------------------------------------------------------- 2. file names: bytes, not characters; no format characters
+
+from xlkopi.enrol.names import MAX_NAME_BYTES, one_line, safe_filename, unique_stem  # noqa: E402
+
+EMOJI = "\U0001F5A8\uFE0F"   # printer + variation selector (a combining-class mark, category Mn)
+CJK = "复印机租赁"            # 3 bytes each in UTF-8
+
+
+@pytest.mark.parametrize("stem", [EMOJI * 80, CJK * 40, "æ" * 300, "e\u0301" * 200, "a" * 300,
+                                  "\U0001F600" * 100 + ".exe"])
+@pytest.mark.parametrize("copy", [1, 2, 10])
+def test_safe_filename_cuts_by_bytes_at_character_boundaries(stem, copy):
+    name = safe_filename(stem, ".xlsx", copy=copy)
+    assert len(name.encode("utf-8")) <= MAX_NAME_BYTES
+    assert name.endswith(f" ({copy}).xlsx" if copy > 1 else ".xlsx")
+    base = name[:-len(".xlsx")].removesuffix(f" ({copy})")
+    assert base and one_line(stem).startswith(base)  # a prefix of the NFKC text: nothing split or invented
+    assert len(base) <= 120
+
+
+def test_a_cut_never_leaves_a_letter_without_its_accent():
+    name = safe_filename("e\u0301" * 200, ".eml")  # decomposed é: NFKC composes it to one character
+    assert set(name[:-4]) == {"é"}
+    name = safe_filename("q\u0301" * 200, ".eml")  # no composed form: letter + combining mark pairs
+    base = name[:-4]
+    assert base.endswith("q\u0301") and len(base) % 2 == 0
+
+
+def test_unique_stem_keeps_copies_inside_the_limit():
+    used: set[str] = set()
+    long_a, long_b = CJK * 40 + "甲", CJK * 40 + "乙"  # equal once cut
+    a, b = unique_stem(long_a, used), unique_stem(long_b, used)
+    assert b.endswith(" (2)") and a != b
+    for stem in (a, b):
+        for suffix in (".xlsx", ".eml"):
+            assert len(f"{stem}{suffix}".encode("utf-8")) <= MAX_NAME_BYTES
+
+
+@pytest.mark.parametrize("char", ["\u202e", "\u2066", "\u200b", "\u200f", "\u2069", "\ufeff"])
+def test_format_characters_never_reach_file_or_attachment_names(char):
+    stem = f"Kopi {char}gpj.exe"
+    name = safe_filename(stem, ".xlsx")
+    assert name == "Kopi gpj.exe.xlsx"
+    raw = build_eml(to="a@b.example", subject=f"Tilmelding til {char}X", body="tekst\n", attachment=b"PK",
+                    filename=f"Kopi {char}gpj.exe.xlsx", sender="k@l.example", sender_name=f"Anne {char}A")
+    msg = parse(raw)
+    (att,) = list(msg.iter_attachments())
+    assert att.get_filename() == "Kopi gpj.exe.xlsx"
+    assert msg["Subject"] == "Tilmelding til X"
+    assert msg["From"].addresses[0].display_name == "Anne A"
+    decoded = str(msg["Subject"]) + att.get_filename() + str(msg["From"])
+    assert char not in decoded
+
+
+def _one_institution(name: str, agreement: str = "Computeraftalen"):
+    data = copy.deepcopy(EXAMPLE)
+    old = data["Institutioner"][0][0]
+    for table in ("Institutioner", "Lokationer", "Parter", "Tilmeldinger"):
+        for row in data[table]:
+            if row[0] == old:
+                row[0] = name
+    for table, col in (("Aftaler", 0), ("Tilmeldinger", 1)):
+        for row in data[table]:
+            if row[col] == "Computeraftalen":
+                row[col] = agreement
+    return data
+
+
+@pytest.mark.parametrize("name", [EMOJI * 80, CJK * 40, "\U0001F600" * 80, "Kommune " + "ø" * 150])
+def test_long_non_latin_names_generate_files(tmp_path, name):
+    report = run(write_register(tmp_path / "r.xlsx", _one_institution(name)), tmp_path / "ud")
+    mine = [r for r in report.results if r.institution == name and r.status == GENERATED]
+    assert len(mine) == 2, [r.reason for r in report.results if r.status == FAILED]
+    assert report.exit_code == 0
+    for r in mine:
+        for file in (r.workbook_name, r.eml_name):
+            assert len(file.encode("utf-8")) <= MAX_NAME_BYTES
+            assert (tmp_path / "ud" / file).is_file()
+        (att,) = list(parse((tmp_path / "ud" / r.eml_name).read_bytes()).iter_attachments())
+        assert att.get_filename() == r.workbook_name
+
+
+def test_bidi_override_in_register_names_never_reaches_file_names(tmp_path):
+    data = _one_institution("Kopi \u202egpj.exe\u2066 \u200bKommune", agreement="Computer\u202eaftalen")
+    report = run(write_register(tmp_path / "r.xlsx", data), tmp_path / "ud")
+    assert report.exit_code == 0
+    made = [r for r in report.results if r.status == GENERATED]
+    assert made
+    for r in made:
+        assert r.workbook_name.isprintable()
+        assert not any(c in r.workbook_name + r.eml_name for c in "\u202e\u2066\u200b")
+    for path in (tmp_path / "ud").iterdir():
+        assert not any(c in path.name for c in "\u202e\u2066\u200b")
+        if path.suffix == ".eml":
+            msg = parse(path.read_bytes())
+            (att,) = list(msg.iter_attachments())
+            assert not any(c in att.get_filename() + str(msg["Subject"]) for c in "\u202e\u2066\u200b")
+    assert "Tilmelding til Computeraftalen - Kopi gpj.exe Kommune.xlsx" in {r.workbook_name for r in made}

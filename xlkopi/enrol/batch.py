@@ -22,7 +22,7 @@ from ..core.vocabulary import clean_text
 from ..errors import ArgumentError, WorkbookError, XlkopiError
 from ..io.atomic import OutputExistsError, write_bytes_atomic
 from .eml import body_for, build_eml, subject_for
-from .names import safe_filename
+from .names import unique_stem
 from .overview import overview_bytes
 from .plan import FAILED, GENERATED, SKIPPED, Planned, plan
 from .register import ColumnMap, read_register
@@ -236,12 +236,7 @@ def _generate(p: Planned, res: Result, templates: _Templates, recipient: str, ou
     template = templates.for_agreement(agr)
     values, rows = _values(p)
     xlsx = template.fill(values, rows)
-    stem = safe_filename(f"{subject_for(agr.name)} - {inst.name}")
-    name, n = stem, 1
-    while f"{name}.xlsx".casefold() in used:  # two names made equal by the cleaning
-        n += 1
-        name = f"{stem} ({n})"
-    used.add(f"{name}.xlsx".casefold())
+    name = unique_stem(f"{subject_for(agr.name)} - {inst.name}", used, (".xlsx", ".eml"))
     res.workbook_name, res.eml_name = f"{name}.xlsx", f"{name}.eml"
     eml = build_eml(to=recipient, subject=subject_for(agr.name),
                     body=body_for(inst.name, inst.cvr, agr.name, agr.phase, len(rows), inst.contact, inst.email,

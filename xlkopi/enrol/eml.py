@@ -20,6 +20,7 @@ from email.mime.nonmultipart import MIMENonMultipart
 from email.policy import Compat32
 from email.utils import formataddr
 
+from .names import one_line
 from .validate import ascii_email
 
 def _text_part(body: str) -> MIMENonMultipart:
@@ -75,17 +76,19 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\x85]+")
 
 
 def header_safe(text: str) -> str:
-    """``text`` on one line: line breaks and control characters become one space.
+    """``text`` on one line for a header: :func:`~xlkopi.enrol.names.one_line`.
 
-    Header injection needs a line break; none survives this.
+    Line breaks and control characters become one space (header injection
+    needs a line break; none survives this), and format characters such as
+    U+202E (right-to-left override) are dropped, so a subject or attachment
+    name shows what it is.
 
     >>> header_safe("Computeraftalen\\r\\nBcc: x@example.com")
     'Computeraftalen Bcc: x@example.com'
+    >>> header_safe("Kopi \\u202egpj.exe.xlsx")
+    'Kopi gpj.exe.xlsx'
     """
-    text = str(text)
-    if not _CONTROL.search(text):
-        return text.strip()
-    return re.sub(r" {2,}", " ", _CONTROL.sub(" ", text)).strip()
+    return one_line(text)
 
 
 def subject_for(agreement: str) -> str:
