@@ -446,6 +446,14 @@ def _needs_from_rows(rows: list[tuple[int, list]], sheet: str) -> Needs:
 
 def _sheet_rows(ws) -> tuple[list[tuple[int, list]], frozenset]:
     """A sheet's non-empty rows, and the (row, column index) of its percent-formatted number cells."""
+    try:
+        return _rows_of(ws)
+    except Exception as exc:  # openpyxl parses lazily: a malformed sheet fails here, in many kinds
+        raise WorkbookError(f"Arket '{ws.title}' kan ikke læses (beskadiget regneark: "
+                            f"{type(exc).__name__})") from None
+
+
+def _rows_of(ws) -> tuple[list[tuple[int, list]], frozenset]:
     rows = []
     percent = set()
     for i, cells in enumerate(ws.iter_rows(), start=1):
