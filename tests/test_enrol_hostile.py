@@ -19,6 +19,7 @@ from xlkopi.enrol import batch
 from xlkopi.enrol.batch import FAILED, GENERATED, run
 from xlkopi.enrol.eml import build_eml
 from xlkopi.enrol.example import EXAMPLE, register_workbook, synthetic_register, workbook_bytes
+from xlkopi.enrol.example import HEADERS as HEADERS_
 from xlkopi.enrol.validate import ascii_email, email_problem
 
 IDN = "ærø-kommune.dk"
@@ -164,7 +165,8 @@ CJK = "复印机租赁"            # 3 bytes each in UTF-8
 
 
 @pytest.mark.parametrize("stem", [EMOJI * 80, CJK * 40, "æ" * 300, "e\u0301" * 200, "a" * 300,
-                                  "\U0001F600" * 100 + ".exe"])
+                                  "\U0001F600" * 100 + ".exe"],
+                         ids=["emoji", "cjk", "danish", "decomposed", "ascii", "emoji-exe"])
 @pytest.mark.parametrize("copy", [1, 2, 10])
 def test_safe_filename_cuts_by_bytes_at_character_boundaries(stem, copy):
     name = safe_filename(stem, ".xlsx", copy=copy)
@@ -223,7 +225,8 @@ def _one_institution(name: str, agreement: str = "Computeraftalen"):
     return data
 
 
-@pytest.mark.parametrize("name", [EMOJI * 80, CJK * 40, "\U0001F600" * 80, "Kommune " + "ø" * 150])
+@pytest.mark.parametrize("name", [EMOJI * 80, CJK * 40, "\U0001F600" * 80, "Kommune " + "ø" * 150],
+                         ids=["80-printer-emoji", "200-cjk", "80-emoji", "danish"])
 def test_long_non_latin_names_generate_files(tmp_path, name):
     report = run(write_register(tmp_path / "r.xlsx", _one_institution(name)), tmp_path / "ud")
     mine = [r for r in report.results if r.institution == name and r.status == GENERATED]
@@ -253,3 +256,94 @@ def test_bidi_override_in_register_names_never_reaches_file_names(tmp_path):
             (att,) = list(msg.iter_attachments())
             assert not any(c in att.get_filename() + str(msg["Subject"]) for c in "\u202e\u2066\u200b")
     assert "Tilmelding til Computeraftalen - Kopi gpj.exe Kommune.xlsx" in {r.workbook_name for r in made}
+
+
+# --------------------------------------------------------------- 3. no overview cell over Excel's 32,767 characters
+
+import csv  # noqa: E402
+import zipfile  # noqa: E402
+
+from xlkopi.enrol.batch import Result  # noqa: E402
+from xlkopi.enrol.model import MAX_CELL_CHARS, Finding, cell_length  # noqa: E402
+from xlkopi.enrol.overview import fit_cell, overview_bytes  # noqa: E402
+
+
+def _all_cells(path: Path):
+    wb = openpyxl.load_workbook(path)
+    return [c for ws in wb for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+
+
+def _raw_cell_texts(path: Path) -> list[str]:
+    """The cell texts as stored in the sheets' XML, without openpyxl in between."""
+    import xml.etree.ElementTree as ET
+    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    out = []
+    with zipfile.ZipFile(path) as zf:
+        for name in zf.namelist():
+            if name.startswith("xl/worksheets/"):
+                for t in ET.fromstring(zf.read(name)).iter(f"{ns}t"):
+                    out.append(t.text or "")
+    return out
+
+
+@pytest.mark.parametrize("text", ["x" * 100_000, "Ærø " * 25_000, "\U0001F5A8" * 20_000, "a\r\nb" * 30_000],
+                         ids=["ascii", "danish", "emoji", "crlf"])
+def test_long_reason_and_finding_are_cut_with_a_note(tmp_path, text):
+    res = Result(1, text, "Aftale", 9, FAILED, text, "Tilmeldinger række 2", [text, "kort"])
+    path = tmp_path / "Oversigt.xlsx"
+    path.write_bytes(overview_bytes([res], [Finding("fejl", "Institutioner", 2, "Type", text)]))
+    cells = _all_cells(path)  # the workbook opens
+    assert max(cell_length(c.value) for c in cells) <= MAX_CELL_CHARS
+    assert max(cell_length(t) for t in _raw_cell_texts(path)) <= MAX_CELL_CHARS
+    long = [c.value for c in cells if "forkortet" in c.value]
+    assert len(long) == 4  # institution, reason, warnings, finding message
+    notes = sorted(v[v.rindex(" … (forkortet; "):] for v in long)
+    shown = [f"{n:,}".replace(",", ".") for n in (len(text), len(text), len(text), len(text) + len("\nkort"))]
+    assert notes == sorted(f" … (forkortet; {n} tegn i alt)" for n in shown)
+    assert res.reason == text  # only the cell is cut, not the result
+
+
+def test_fit_cell_never_splits_a_character():
+    out = fit_cell("\U0001F5A8" * 20_000)
+    assert cell_length(out) <= MAX_CELL_CHARS and "\ud83d" not in out
+    assert fit_cell("y" * MAX_CELL_CHARS) == "y" * MAX_CELL_CHARS
+    assert "forkortet" in fit_cell("y" * (MAX_CELL_CHARS + 1))
+
+
+def test_register_with_huge_fields_gives_an_overview_excel_can_open(tmp_path):
+    """Three 32,000-character fields make a reason of about 96,000 characters (the issue's 95,894)."""
+    data = copy.deepcopy(EXAMPLE)
+    data["Institutioner"][0][1] = "K" * 32_000   # Type
+    data["Institutioner"][0][2] = "C" * 32_000   # CVR
+    data["Institutioner"][0][3] = "E" * 32_000   # EAN
+    report = run(write_register(tmp_path / "r.xlsx", data), tmp_path / "ud")
+    r = report.results[0]
+    assert r.status == FAILED and len(r.reason) > 95_000
+    assert report.count(GENERATED) == 2 and not report.overview_problem
+    cells = _all_cells(tmp_path / "ud" / "Oversigt.xlsx")
+    assert max(cell_length(c.value) for c in cells) <= MAX_CELL_CHARS
+    assert any("forkortet" in c.value for c in cells)
+
+
+def test_csv_field_longer_than_a_cell_is_refused(tmp_path):
+    """A CSV register can hold 100,000 characters in a field; the filled workbook could not."""
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    data = copy.deepcopy(EXAMPLE)
+    data["Institutioner"][0][4] = "Rådhuspladsen " + "1" * 99_986  # Adresse: 100,000 characters
+    data["Institutioner"][1][1] = "Region" + "x" * 100_000         # Type: the reason quotes it
+    for sheet, rows in data.items():
+        with open(folder / f"{sheet}.csv", "w", encoding="utf-8", newline="") as fh:
+            w = csv.writer(fh, delimiter=";")
+            w.writerow(HEADERS_[sheet])
+            w.writerows(rows)
+    report = run(folder, tmp_path / "ud")
+    by = {(r.institution, r.agreement): r for r in reversed(report.results)}
+    eks = by[("Eksempelby Kommune", "Computeraftalen")]
+    assert eks.status == FAILED and "felt 'Adresse': er for lang (100.000 tegn" in eks.reason
+    reg = by[("Region Eksempel", "Multifunktionsmaskiner")]
+    assert reg.status == FAILED and len(reg.reason) > 100_000
+    cells = _all_cells(tmp_path / "ud" / "Oversigt.xlsx")
+    assert max(cell_length(c.value) for c in cells) <= MAX_CELL_CHARS
+    for made in (tmp_path / "ud").glob("Tilmelding*.xlsx"):
+        assert max(cell_length(c.value) for c in _all_cells(made)) <= MAX_CELL_CHARS

@@ -9,6 +9,21 @@ ERROR = "fejl"
 WARNING = "advarsel"
 INFO = "info"
 
+# Excel's limit for the text of one cell, counted in UTF-16 code units (an emoji counts 2); a longer
+# cell makes Excel report the file as damaged. The overview cuts longer texts, the register refuses them.
+MAX_CELL_CHARS = 32767
+
+
+def cell_length(text: str) -> int:
+    """The length of ``text`` as Excel counts it (UTF-16 code units).
+
+    >>> cell_length("Ærø"), cell_length("\U0001F5A8")
+    (3, 2)
+    """
+    if text.isascii():
+        return len(text)
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
 
 @dataclass(frozen=True)
 class Finding:

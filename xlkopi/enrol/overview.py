@@ -3,15 +3,18 @@
 Two sheets: "Oversigt" (one row per requested enrolment: status genereret /
 sprunget over / fejl, the reason, the output files, where the request came
 from) and "Fejl og advarsler" (every finding in the register with sheet,
-row and field). Every text is an inline string, never a formula; the file
-is deterministic (no timestamps), so a rerun leaves it unchanged.
+row and field). Every text is an inline string, never a formula, and at
+most Excel's 32,767 characters (:func:`fit_cell`); the file is
+deterministic (no timestamps), so a rerun leaves it unchanged.
 """
 
 from __future__ import annotations
 
 from typing import Any, Sequence
 
+from ..core.vocabulary import format_number
 from ..io.a1 import col_letters
+from .model import MAX_CELL_CHARS, cell_length
 from .template import cell_xml, xml_text
 from .zipbuild import Member, build
 
@@ -46,6 +49,25 @@ OVERVIEW_HEADERS = ("Nr.", "Institution", "Aftale", "Fase", "Status", "Begrundel
 FINDING_HEADERS = ("Niveau", "Ark", "Række", "Felt", "Besked")
 
 
+def fit_cell(text: str, limit: int = MAX_CELL_CHARS) -> str:
+    """``text`` cut to fit one Excel cell, ending with a note of how long it was.
+
+    The note ("… (forkortet; N tegn i alt)") is inside the limit, and a cut
+    never splits a character.
+
+    >>> fit_cell("kort")
+    'kort'
+    >>> fit_cell("x" * 50, limit=40)
+    'xxxxxxxxxxx … (forkortet; 50 tegn i alt)'
+    """
+    if 2 * len(text) <= limit or cell_length(text) <= limit:  # the first test: fits whatever the characters
+        return text
+    data = text.encode("utf-16-le", "surrogatepass")
+    note = f" … (forkortet; {format_number(len(text))} tegn i alt)"
+    keep = max(limit - len(note), 0)  # the note is ASCII apart from "…" (one UTF-16 unit)
+    return data[:2 * keep].decode("utf-16-le", "ignore") + note
+
+
 def _sheet_xml(headers: Sequence[str], rows: Sequence[Sequence[Any]], widths: Sequence[float]) -> str:
     last = col_letters(len(headers))
     n = len(rows) + 1
@@ -58,13 +80,13 @@ def _sheet_xml(headers: Sequence[str], rows: Sequence[Sequence[Any]], widths: Se
         out.append(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>')
     out.append('</cols><sheetData><row r="1">')
     for i, h in enumerate(headers, 1):
-        out.append(cell_xml(f"{col_letters(i)}1", ' s="1"', h))
+        out.append(cell_xml(f"{col_letters(i)}1", ' s="1"', fit_cell(h)))
     out.append("</row>")
     for r, row in enumerate(rows, 2):
         out.append(f'<row r="{r}">')
         for i, v in enumerate(row, 1):
             style = "" if isinstance(v, int) else ' s="2"'
-            out.append(cell_xml(f"{col_letters(i)}{r}", style, v))
+            out.append(cell_xml(f"{col_letters(i)}{r}", style, fit_cell(v) if isinstance(v, str) else v))
         out.append("</row>")
     out.append(f'</sheetData><autoFilter ref="A1:{last}{n}"/>'
                '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'

@@ -163,7 +163,20 @@ def p_number_problem(value: str) -> str | None:
 # They append Findings to the records (pure: no I/O), so the overview can
 # name the sheet, row and field of every problem.
 
-from .model import ERROR, WARNING, Agreement, Finding, Institution, Location, Membership, Register, Request  # noqa: E402
+from ..core.vocabulary import format_number  # noqa: E402
+from .model import (  # noqa: E402
+    ERROR,
+    MAX_CELL_CHARS,
+    WARNING,
+    Agreement,
+    Finding,
+    Institution,
+    Location,
+    Membership,
+    Register,
+    Request,
+    cell_length,
+)
 
 
 def _add(rec, level: str, field: str | None, message: str) -> None:
@@ -263,6 +276,27 @@ def check_request(r: Request) -> None:
     _single_line(r, {"institution": "Institution", "agreement": "Aftale"})
 
 
+# The register's column of each text field, per sheet (for the findings).
+_LABELS: dict[type, dict[str, str]] = {
+    Institution: {"name": "Navn", "kind": "Type", "cvr": "CVR", "ean": "EAN", "address": "Adresse",
+                  "contact": "Kontaktperson", "email": "E-mail", "phone": "Telefon", "signatory": "Underskriver"},
+    Location: {"institution": "Institution", "unit": "Enhed", "ean": "EAN", "p_number": "P-nummer",
+               "address": "Leveringsadresse", "contact": "Kontaktperson"},
+    Agreement: {"name": "Aftale", "template": "Skabelon", "mapping": "Feltkort"},
+    Membership: {"institution": "Institution", "agreement": "Aftale"},
+    Request: {"institution": "Institution", "agreement": "Aftale"},
+}
+
+
+def check_cell_lengths(rec) -> None:
+    """Refuse a text longer than an Excel cell holds (32,767 characters): the filled workbook cannot take it."""
+    for attr, label in _LABELS.get(type(rec), {}).items():
+        value = getattr(rec, attr)
+        if isinstance(value, str) and len(value) > MAX_CELL_CHARS // 2 and cell_length(value) > MAX_CELL_CHARS:
+            _add(rec, ERROR, label, f"er for lang ({format_number(cell_length(value))} tegn; en Excel-celle "
+                                    f"kan højst rumme {format_number(MAX_CELL_CHARS)})")
+
+
 def check_register(reg: Register) -> None:
     """Run the row checks and flag duplicates (institution names, agreements, location EANs)."""
     from .rules import normalise
@@ -271,6 +305,7 @@ def check_register(reg: Register) -> None:
                         (reg.agreements, check_agreement), (reg.memberships, check_membership),
                         (reg.requests, check_request)):
         for rec in rows:
+            check_cell_lengths(rec)
             check(rec)
     for rows, label, key in ((reg.institutions, "Navn", lambda r: normalise(r.name)),
                              (reg.agreements, "Aftale", lambda r: normalise(r.name)),
