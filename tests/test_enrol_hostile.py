@@ -7,6 +7,7 @@ Every input is built here (no committed blobs): registers with
 from __future__ import annotations
 
 import copy
+import csv
 import email
 import email.policy
 from pathlib import Path
@@ -30,6 +31,17 @@ TOO_LONG_IDN = "æ" * 60 + ".dk"  # 60 letters pass the syntax check, but its ID
 def write_register(path: Path, data) -> Path:
     path.write_bytes(workbook_bytes(register_workbook(data)))
     return path
+
+
+def write_csv_register(folder: Path, data) -> Path:
+    """The register as a folder of CSV files (';'-separated, UTF-8): any character survives."""
+    folder.mkdir()
+    for sheet, rows in data.items():
+        with open(folder / f"{sheet}.csv", "w", encoding="utf-8", newline="") as fh:
+            w = csv.writer(fh, delimiter=";")
+            w.writerow(HEADERS_[sheet])
+            w.writerows(rows)
+    return folder
 
 
 def parse(raw: bytes):
@@ -260,7 +272,6 @@ def test_bidi_override_in_register_names_never_reaches_file_names(tmp_path):
 
 # --------------------------------------------------------------- 3. no overview cell over Excel's 32,767 characters
 
-import csv  # noqa: E402
 import zipfile  # noqa: E402
 
 from xlkopi.enrol.batch import Result  # noqa: E402
@@ -327,17 +338,10 @@ def test_register_with_huge_fields_gives_an_overview_excel_can_open(tmp_path):
 
 def test_csv_field_longer_than_a_cell_is_refused(tmp_path):
     """A CSV register can hold 100,000 characters in a field; the filled workbook could not."""
-    folder = tmp_path / "csv"
-    folder.mkdir()
     data = copy.deepcopy(EXAMPLE)
     data["Institutioner"][0][4] = "Rådhuspladsen " + "1" * 99_986  # Adresse: 100,000 characters
     data["Institutioner"][1][1] = "Region" + "x" * 100_000         # Type: the reason quotes it
-    for sheet, rows in data.items():
-        with open(folder / f"{sheet}.csv", "w", encoding="utf-8", newline="") as fh:
-            w = csv.writer(fh, delimiter=";")
-            w.writerow(HEADERS_[sheet])
-            w.writerows(rows)
-    report = run(folder, tmp_path / "ud")
+    report = run(write_csv_register(tmp_path / "csv", data), tmp_path / "ud")
     by = {(r.institution, r.agreement): r for r in reversed(report.results)}
     eks = by[("Eksempelby Kommune", "Computeraftalen")]
     assert eks.status == FAILED and "felt 'Adresse': er for lang (100.000 tegn" in eks.reason
@@ -347,3 +351,102 @@ def test_csv_field_longer_than_a_cell_is_refused(tmp_path):
     assert max(cell_length(c.value) for c in cells) <= MAX_CELL_CHARS
     for made in (tmp_path / "ud").glob("Tilmelding*.xlsx"):
         assert max(cell_length(c.value) for c in _all_cells(made)) <= MAX_CELL_CHARS
+
+
+# --------------------------------------------------------------- 4. register text is never interpreted
+
+FORMULAS = ["=1+1", "+45 1234", "-1", "@SUM(A1)", "=cmd|' /C calc'!A0", '=HYPERLINK("http://x.invalid","klik")']
+
+
+def _rename(data, old: str, new: str) -> None:
+    for table in ("Institutioner", "Lokationer", "Parter", "Tilmeldinger"):
+        for row in data[table]:
+            if row[0] == old:
+                row[0] = new
+
+
+@pytest.mark.parametrize("evil", FORMULAS, ids=["eq", "plus", "minus", "at", "dde", "hyperlink"])
+def test_formula_looking_text_stays_text_in_every_overview_cell(tmp_path, evil):
+    data = copy.deepcopy(EXAMPLE)
+    _rename(data, "Eksempelby Kommune", evil)
+    for row in data["Aftaler"]:
+        if row[0] == "Multifunktionsmaskiner":
+            row[0] = evil + " aftale"
+    for row in data["Tilmeldinger"]:
+        if row[1] == "Multifunktionsmaskiner":
+            row[1] = evil + " aftale"
+    data["Tilmeldinger"].append([evil + " ukendt", evil, ""])        # fails: both quoted in the reason
+    data["Institutioner"][1][7] = evil                               # Telefon: a warning quoting it
+    report = run(write_register(tmp_path / "r.xlsx", data), tmp_path / "ud")
+    assert report.results[0].status == GENERATED
+    path = tmp_path / "ud" / "Oversigt.xlsx"
+    with zipfile.ZipFile(path) as zf:
+        for name in zf.namelist():
+            if name.startswith("xl/worksheets/"):
+                xml = zf.read(name).decode("utf-8")
+                assert "<f>" not in xml and "<f " not in xml
+    wb = openpyxl.load_workbook(path)
+    seen = []
+    for ws in wb:
+        for row in ws.iter_rows():
+            for c in row:
+                if isinstance(c.value, str) and c.value.lstrip().startswith(("=", "+", "-", "@")):
+                    assert c.data_type == "s", (ws.title, c.coordinate, c.value)
+                    seen.append(c.value)
+                if isinstance(c.value, str) and evil in c.value:
+                    assert c.data_type == "s"
+    assert evil in seen  # the institution's name itself, as written
+    ov = wb["Oversigt"]
+    assert ov["B2"].value == evil and ov["C3"].value == evil + " aftale"
+    assert any(evil in (c.value or "") for c in ov["F"])              # the failed request's reason quotes it
+    assert any(evil in (c.value or "") for c in wb["Fejl og advarsler"]["E"])
+
+
+@pytest.mark.parametrize("breaker", ["\r\n", "\n", "\r", "\x85", "\u2028", "\u2029", "\x0b", "\x0c"],
+                         ids=["crlf", "lf", "cr", "nel", "ls", "ps", "vt", "ff"])
+@pytest.mark.parametrize("column, label", [(0, "Navn"), (5, "Kontaktperson"), (8, "Underskriver"),
+                                           (7, "Telefon")])
+def test_a_line_break_in_a_name_is_refused_and_never_becomes_a_header(tmp_path, breaker, column, label):
+    data = copy.deepcopy(EXAMPLE)
+    evil = f"Region Eksempel{breaker}Bcc: alle@eksempel.example"
+    if column == 0:
+        _rename(data, "Region Eksempel", evil)
+    else:
+        data["Institutioner"][1][column] = evil
+    report = run(write_csv_register(tmp_path / "csv", data), tmp_path / "ud")  # CSV holds any character
+    region = [r for r in report.results if r.institution.startswith("Region Eksempel")]
+    assert region[0].status == FAILED and "må ikke indeholde linjeskift" in region[0].reason
+    assert ("fejl", "Institutioner", 3, label) in [(f.level, f.sheet, f.row, f.field) for f in report.findings]
+    assert report.count(GENERATED) == 3  # the others are still made
+    for eml in (tmp_path / "ud").glob("*.eml"):
+        raw = eml.read_bytes()
+        assert b"Bcc" not in header_block(raw)
+        assert parse(raw)["Bcc"] is None
+
+
+@pytest.mark.parametrize("contact", ['Karl" <evil@x.example>, "Bcc: y@z.example', "Karl <evil@x.example>",
+                                     "Karl\u202e, Bcc: y@z.example", "=Karl; evil@x.example"])
+def test_display_names_never_add_recipients(tmp_path, contact):
+    data = copy.deepcopy(EXAMPLE)
+    data["Institutioner"][1][5] = contact
+    report = run(write_register(tmp_path / "r.xlsx", data), tmp_path / "ud")
+    r = next(r for r in report.results if r.institution == "Region Eksempel" and r.status == GENERATED)
+    msg = parse((tmp_path / "ud" / r.eml_name).read_bytes())
+    (sender,) = msg["From"].addresses
+    assert sender.addr_spec == "udbud@region-eksempel.example"
+    assert [a.addr_spec for a in msg["To"].addresses] == ["tilmelding@statens-indkob.invalid"]
+    assert msg["Bcc"] is None and msg["Cc"] is None and msg["Reply-To"] is None
+
+
+@pytest.mark.parametrize("text", ["A\r\nBcc: x@y.example", "A\u2028Bcc: x@y.example", "A\x85Bcc: x@y.example",
+                                  "A\u202e\r\n\r\nBody", "A\nContent-Type: text/html"])
+def test_build_eml_never_lets_a_value_start_a_header(text):
+    raw = build_eml(to="a@b.example", subject=f"Tilmelding til {text}", body=f"{text}\n", attachment=b"PK",
+                    filename=f"{text}.xlsx", sender="k@l.example", sender_name=text)
+    head = header_block(raw)
+    names = [line.split(b":", 1)[0] for line in head.split(b"\r\n") if line and not line[:1].isspace()]
+    assert names == [b"Content-Type", b"MIME-Version", b"To", b"From", b"Subject", b"X-Unsent", b"Message-ID"]
+    msg = parse(raw)
+    assert msg.get_content_type() == "multipart/mixed" and msg["Bcc"] is None
+    (att,) = list(msg.iter_attachments())
+    assert "\n" not in att.get_filename() and "\u202e" not in att.get_filename()

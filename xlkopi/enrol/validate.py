@@ -23,7 +23,9 @@ _EMAIL = re.compile(
     r"@([A-Za-z0-9æøåÆØÅ]([A-Za-z0-9æøåÆØÅ-]{0,61}[A-Za-z0-9æøåÆØÅ])?\.)+[A-Za-z]{2,63}$"
 )
 _FORMULA_START = ("=", "+", "-", "@")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# Line breaks and other control characters: C0, DEL, C1 (with NEL, U+0085) and the Unicode line and
+# paragraph separators, which Excel and mail programs also show as a new line.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def compact_digits(value: str) -> str:
