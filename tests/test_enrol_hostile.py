@@ -10,6 +10,8 @@ import copy
 import csv
 import email
 import email.policy
+import xml.etree.ElementTree as ET
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -17,10 +19,12 @@ import pytest
 
 from xlkopi.cli import main
 from xlkopi.enrol import batch
-from xlkopi.enrol.batch import FAILED, GENERATED, run
+from xlkopi.enrol.batch import FAILED, GENERATED, Result, run
 from xlkopi.enrol.eml import build_eml
-from xlkopi.enrol.example import EXAMPLE, register_workbook, synthetic_register, workbook_bytes
-from xlkopi.enrol.example import HEADERS as HEADERS_
+from xlkopi.enrol.example import EXAMPLE, HEADERS, register_workbook, synthetic_register, workbook_bytes
+from xlkopi.enrol.model import MAX_CELL_CHARS, Finding, cell_length
+from xlkopi.enrol.names import MAX_NAME_BYTES, one_line, safe_filename, unique_stem
+from xlkopi.enrol.overview import fit_cell, overview_bytes
 from xlkopi.enrol.validate import ascii_email, email_problem
 
 IDN = "ærø-kommune.dk"
@@ -39,7 +43,7 @@ def write_csv_register(folder: Path, data) -> Path:
     for sheet, rows in data.items():
         with open(folder / f"{sheet}.csv", "w", encoding="utf-8", newline="") as fh:
             w = csv.writer(fh, delimiter=";")
-            w.writerow(HEADERS_[sheet])
+            w.writerow(HEADERS[sheet])
             w.writerows(rows)
     return folder
 
@@ -170,7 +174,6 @@ def test_the_overview_failing_is_reported_not_raised(tmp_path, monkeypatch):
 
 # --------------------------------------------------------------- 2. file names: bytes, not characters; no format characters
 
-from xlkopi.enrol.names import MAX_NAME_BYTES, one_line, safe_filename, unique_stem  # noqa: E402
 
 EMOJI = "\U0001F5A8\uFE0F"   # printer + variation selector (a combining-class mark, category Mn)
 CJK = "复印机租赁"            # 3 bytes each in UTF-8
@@ -182,7 +185,7 @@ CJK = "复印机租赁"            # 3 bytes each in UTF-8
 @pytest.mark.parametrize("copy", [1, 2, 10])
 def test_safe_filename_cuts_by_bytes_at_character_boundaries(stem, copy):
     name = safe_filename(stem, ".xlsx", copy=copy)
-    assert len(name.encode("utf-8")) <= MAX_NAME_BYTES
+    assert len(name.encode()) <= MAX_NAME_BYTES
     assert name.endswith(f" ({copy}).xlsx" if copy > 1 else ".xlsx")
     base = name[:-len(".xlsx")].removesuffix(f" ({copy})")
     assert base and one_line(stem).startswith(base)  # a prefix of the NFKC text: nothing split or invented
@@ -204,7 +207,7 @@ def test_unique_stem_keeps_copies_inside_the_limit():
     assert b.endswith(" (2)") and a != b
     for stem in (a, b):
         for suffix in (".xlsx", ".eml"):
-            assert len(f"{stem}{suffix}".encode("utf-8")) <= MAX_NAME_BYTES
+            assert len(f"{stem}{suffix}".encode()) <= MAX_NAME_BYTES
 
 
 @pytest.mark.parametrize("char", ["\u202e", "\u2066", "\u200b", "\u200f", "\u2069", "\ufeff"])
@@ -246,7 +249,7 @@ def test_long_non_latin_names_generate_files(tmp_path, name):
     assert report.exit_code == 0
     for r in mine:
         for file in (r.workbook_name, r.eml_name):
-            assert len(file.encode("utf-8")) <= MAX_NAME_BYTES
+            assert len(file.encode()) <= MAX_NAME_BYTES
             assert (tmp_path / "ud" / file).is_file()
         (att,) = list(parse((tmp_path / "ud" / r.eml_name).read_bytes()).iter_attachments())
         assert att.get_filename() == r.workbook_name
@@ -272,12 +275,6 @@ def test_bidi_override_in_register_names_never_reaches_file_names(tmp_path):
 
 # --------------------------------------------------------------- 3. no overview cell over Excel's 32,767 characters
 
-import zipfile  # noqa: E402
-
-from xlkopi.enrol.batch import Result  # noqa: E402
-from xlkopi.enrol.model import MAX_CELL_CHARS, Finding, cell_length  # noqa: E402
-from xlkopi.enrol.overview import fit_cell, overview_bytes  # noqa: E402
-
 
 def _all_cells(path: Path):
     wb = openpyxl.load_workbook(path)
@@ -286,7 +283,6 @@ def _all_cells(path: Path):
 
 def _raw_cell_texts(path: Path) -> list[str]:
     """The cell texts as stored in the sheets' XML, without openpyxl in between."""
-    import xml.etree.ElementTree as ET
     ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
     out = []
     with zipfile.ZipFile(path) as zf:

@@ -53,7 +53,7 @@ def _cut(text: str, max_chars: int, max_bytes: int) -> str:
     A cut never separates a letter from its combining marks (it goes before the letter).
     """
     text = text[:max_chars]
-    data = text.encode("utf-8")
+    data = text.encode()
     if len(data) <= max_bytes:
         return text
     n = len(data[:max(max_bytes, 0)].decode("utf-8", "ignore"))
@@ -88,7 +88,7 @@ def safe_filename(stem: str, suffix: str = "", max_length: int = 120, *, copy: i
     text = re.sub(r"\s+", " ", text).strip(" .")
     marker = f" ({copy})" if copy > 1 else ""
     # one byte stays free for the underscore of a reserved name
-    budget = max_bytes - len(f"{marker}{suffix}".encode("utf-8")) - 1
+    budget = max_bytes - len(f"{marker}{suffix}".encode()) - 1
     text = _cut(text, max_length, budget).rstrip(" .")
     if not text:
         text = "unavngivet"
@@ -110,7 +110,7 @@ def unique_stem(title: str, used: set[str], suffixes: tuple[str, ...] = (".xlsx"
     >>> unique_stem("a", used), unique_stem("A", used), sorted(used)
     ('a (2)', 'A (3)', ['a (2).eml', 'a (2).xlsx', 'a (3).eml', 'a (3).xlsx', 'a.xlsx'])
     """
-    longest = max(suffixes, key=lambda s: len(s.encode("utf-8")))
+    longest = max(suffixes, key=lambda s: len(s.encode()))
     n = 1
     while True:
         stem = safe_filename(title, longest, copy=n)[:-len(longest)]
