@@ -38,3 +38,18 @@ def test_schedule_output_under_a_file_is_a_danish_error(tmp_path, capsys):
                  str(tmp_path / "fil" / "f.xlsx")])
     err = capsys.readouterr().err
     assert code == 2 and "kunne ikke skrives: en del af stien er en fil" in err and "Traceback" not in err
+
+
+def test_enrol_never_overwrites_its_register_even_with_force(tmp_path, capsys):
+    """A register saved as Oversigt.xlsx in the output folder is an input, not the overview to replace."""
+    from xlkopi.enrol.batch import data_path
+
+    out = tmp_path / "ud"
+    out.mkdir()
+    register = out / "Oversigt.xlsx"
+    register.write_bytes(data_path("eksempel_register.xlsx").read_bytes())
+    before = _digest(register)
+    code = main(["enrol", str(register), "--out", str(out), "--force"])
+    text = capsys.readouterr().out
+    assert code == 1 and "inddatafil" in " ".join(text.split())
+    assert _digest(register) == before

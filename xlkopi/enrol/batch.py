@@ -20,7 +20,7 @@ from typing import Callable
 
 from ..core.vocabulary import clean_text
 from ..errors import ArgumentError, WorkbookError, XlkopiError
-from ..io.atomic import OutputExistsError, write_bytes_atomic
+from ..io.atomic import OutputExistsError, check_not_input, write_bytes_atomic
 from .eml import body_for, build_eml, subject_for
 from .names import unique_stem
 from .overview import overview_bytes
@@ -90,17 +90,19 @@ class Report:
         return 1 if self.count(FAILED) or self.overview_problem else 0
 
 
-def write_if_changed(path: Path, data: bytes, force: bool) -> str:
+def write_if_changed(path: Path, data: bytes, force: bool, inputs: tuple = ()) -> str:
     """Write ``data`` atomically unless the file already holds exactly these bytes.
 
     Returns ``"skrevet"``, ``"uændret"`` or ``"overskrevet"``; a differing
-    existing file raises :class:`OutputExistsError` unless ``force``.
+    existing file raises :class:`OutputExistsError` unless ``force``, and
+    one of the run's ``inputs`` is never written, with or without ``force``.
     """
     try:
         st = path.stat()
     except FileNotFoundError:
         write_bytes_atomic(path, data)
         return WRITTEN
+    check_not_input(path, *inputs)
     if not stat.S_ISREG(st.st_mode):
         raise WorkbookError(f"'{path}' findes allerede og er ikke en almindelig fil (fx en mappe); "
                             "den kan ikke overskrives")
@@ -164,6 +166,9 @@ def run(register: str | Path, out_dir: str | Path, *, template: str | Path | Non
     """
     register = Path(register)
     out_dir = Path(out_dir)
+    inputs = tuple(p for p in (register, template, mapping, columns) if p)
+    if register.is_dir():
+        inputs += tuple(register.glob("*.csv"))
     recipient = _recipient(mail_to)
     reg = read_register(register, ColumnMap.load(columns), need_requests=not all_eligible)
     base = register if register.is_dir() else register.parent
@@ -183,7 +188,7 @@ def run(register: str | Path, out_dir: str | Path, *, template: str | Path | Non
         results.append(res)
         if p.status == GENERATED:
             try:
-                _generate(p, res, templates, recipient, out_dir, used, force)
+                _generate(p, res, templates, recipient, out_dir, used, force, inputs)
             except XlkopiError as exc:
                 res.status, res.reason = FAILED, str(exc)
             except OSError as exc:  # disk full, no permission, a folder in the way ...
@@ -197,7 +202,7 @@ def run(register: str | Path, out_dir: str | Path, *, template: str | Path | Non
     overview = out_dir / OVERVIEW_NAME
     report = Report(results, reg.all_findings(), out_dir, overview, "")
     try:
-        report.overview_state = write_if_changed(overview, overview_bytes(results, report.findings), force)
+        report.overview_state = write_if_changed(overview, overview_bytes(results, report.findings), force, inputs)
     except XlkopiError as exc:
         report.overview_problem = str(exc)
     except OSError as exc:
@@ -231,7 +236,7 @@ def _unexpected_message(exc: Exception) -> str:
 
 
 def _generate(p: Planned, res: Result, templates: _Templates, recipient: str, out_dir: Path,
-              used: set[str], force: bool) -> None:
+              used: set[str], force: bool, inputs: tuple = ()) -> None:
     inst, agr = p.institution, p.agreement
     template = templates.for_agreement(agr)
     values, rows = _values(p)
@@ -243,8 +248,8 @@ def _generate(p: Planned, res: Result, templates: _Templates, recipient: str, ou
                                   inst.phone),
                     attachment=xlsx, filename=res.workbook_name, sender=inst.email,
                     sender_name=f"{inst.contact}, {inst.name}")
-    res.file_states.append(write_if_changed(out_dir / res.workbook_name, xlsx, force))
-    res.file_states.append(write_if_changed(out_dir / res.eml_name, eml, force))
+    res.file_states.append(write_if_changed(out_dir / res.workbook_name, xlsx, force, inputs))
+    res.file_states.append(write_if_changed(out_dir / res.eml_name, eml, force, inputs))
 
 
 __all__ = ["run", "Report", "Result", "write_if_changed", "default_template", "default_recipient",
