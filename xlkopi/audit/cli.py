@@ -35,35 +35,61 @@ def register(subparsers) -> None:
 
 
 def _console():
-    from rich.console import Console
+    from ..terminal import console
 
-    return Console(highlight=False)
+    return console()
+
+
+def _t(text: object, style: str = "") -> "Text":
+    """Untrusted ``text`` (a sheet name, a formula, a file name) as rich Text, control characters escaped.
+
+    Text is never read as markup or emoji codes, whatever console it is
+    printed on (``demo`` may be handed a plain rich Console).
+    """
+    from rich.text import Text
+
+    from .findings import visible
+
+    return Text(visible(text), style=style)
+
+
+def _error(label: str, text: object):
+    """``label`` in red, then ``text`` verbatim (control characters escaped)."""
+    from ..terminal import say
+
+    from .findings import visible
+
+    return say(label, "red", visible(text))
 
 
 def render(result, console, shown: int = SHOWN) -> None:
     """Print the summary by rule and severity and the first findings."""
     from rich.table import Table
+    from rich.text import Text
 
     from .findings import SEVERITIES, rule_title
 
     style = {"fejl": "bold red", "advarsel": "yellow", "info": "dim"}
-    table = Table(title=f"Revision af {result.path.name}", show_lines=False)
+    table = Table(title=_t(f"Revision af {result.path.name}"), show_lines=False)
     table.add_column("Regel")
     for s in SEVERITIES:
         table.add_column(s, justify="right", style=style[s])
     order = {s: i for i, s in enumerate(SEVERITIES)}
     counts = result.by_rule()
     for code, per in sorted(counts.items(), key=lambda kv: (min(order[s] for s, n in kv[1].items() if n), kv[0])):
-        table.add_row(rule_title(code), *[str(per[s] or "") for s in SEVERITIES])
-    table.add_row("[bold]I alt[/]", *[f"[bold]{result.count(s)}[/]" for s in SEVERITIES])
+        table.add_row(_t(rule_title(code)), *[_t(per[s] or "") for s in SEVERITIES])
+    table.add_row(_t("I alt", "bold"), *[_t(result.count(s), "bold") for s in SEVERITIES])
     console.print(table)
     important = [f for f in result.findings if f.severity != "info"]
     important.sort(key=lambda f: order[f.severity])
     for f in important[:shown]:
         where = f"{f.sheet}!{f.cell}" if f.sheet and f.cell else (f.sheet or "filen")
-        console.print(f"[{style[f.severity]}]{f.severity:>8}[/] {where}: {f.message}", markup=True, soft_wrap=True)
+        line = Text(f"{f.severity:>8}", style=style[f.severity])
+        line.append(" ")
+        line.append_text(_t(f"{where}: {f.message}"))
+        console.print(line, soft_wrap=True)
     if len(important) > shown:
-        console.print(f"… og {len(important) - shown} fund mere (se rapporten med -o)")
+        console.print(_t(f"… og {len(important) - shown} fund mere (se rapporten med -o)"))
 
 
 def run_audit(workbook, output, recalc: bool, force: bool, console) -> int:
@@ -74,30 +100,30 @@ def run_audit(workbook, output, recalc: bool, force: bool, console) -> int:
     out = Path(output) if output else None
     if out is not None:
         if out.exists() and not force:
-            console.print(f"[red]Fejl:[/] {OutputExistsError(out)}")
+            console.print(_error("Fejl:", OutputExistsError(out)))
             return 2
         if out.resolve() == Path(workbook).resolve():
-            console.print("[red]Fejl:[/] Rapporten må ikke overskrive den reviderede fil")
+            console.print(_error("Fejl:", "Rapporten må ikke overskrive den reviderede fil"))
             return 2
     try:
         result = audit_workbook(workbook, recalc=recalc)
     except XlkopiError as exc:
-        console.print(f"[red]Filen kan ikke revideres:[/] {exc}")
+        console.print(_error("Filen kan ikke revideres:", exc))
         return 2
     except MemoryError:
-        console.print("[red]Filen kan ikke revideres:[/] der var ikke hukommelse nok")
+        console.print(_error("Filen kan ikke revideres:", "der var ikke hukommelse nok"))
         return 2
     render(result, console)
     if out is not None:
         try:
             write_report(result, out, overwrite=force)
         except XlkopiError as exc:
-            console.print(f"[red]Fejl:[/] {exc}")
+            console.print(_error("Fejl:", exc))
             return 2
         except OSError as exc:
-            console.print(f"[red]Fejl:[/] Rapporten '{out}' kunne ikke skrives ({exc.strerror})")
+            console.print(_error("Fejl:", f"Rapporten '{out}' kunne ikke skrives ({exc.strerror})"))
             return 2
-        console.print(f"Rapport: {out}")
+        console.print(_t(f"Rapport: {out}"))
     return result.exit_code
 
 
@@ -108,13 +134,14 @@ def _run(args) -> int:
 def demo(out_dir: Path, console, force: bool) -> int:
     """Audit the bundled example (with planted faults) and the compare demo's workbook if present."""
     folder = Path(out_dir) / "revision"
-    console.rule("[bold]Revision af projektmapper")
-    console.print(f"Eksemplet {EXAMPLE.name} har bevidst indlagte fejl (fiktive data); revisionen skal finde dem.")
+    console.rule(_t("Revision af projektmapper", "bold"))
+    console.print(_t(f"Eksemplet {EXAMPLE.name} har bevidst indlagte fejl (fiktive data); revisionen skal finde dem."))
     code = run_audit(EXAMPLE, folder / "Revision_Leasingtilbud_eksempel.xlsx", False, force, console)
     worst = 0 if code in (0, 1) else code
     comparison = Path(out_dir) / "sammenligning" / "Sammenligning.xlsx"
     if comparison.exists():
-        console.print(f"\nRevision af sammenligningen fra eksemplet: {comparison}")
+        console.print()
+        console.print(_t(f"Revision af sammenligningen fra eksemplet: {comparison}"))
         code = run_audit(comparison, folder / "Revision_Sammenligning.xlsx", False, force, console)
         worst = max(worst, 0 if code in (0, 1) else code)
     return worst

@@ -8,6 +8,7 @@ so they can be tested without files.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..core.vocabulary import format_amount, format_number
@@ -97,6 +98,33 @@ def worst(findings) -> str | None:
         if best is None or ranks[f.severity] < ranks[best]:
             best = f.severity
     return best
+
+
+# C0/C1 control characters (tab and newline kept), lone surrogates, line/paragraph separators and the
+# bidirectional overrides: none is text a reader should see, and on a terminal ESC starts a control sequence.
+_INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def _escape(m) -> str:
+    code = ord(m.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(text: object) -> str:
+    r"""``text`` with every control character written as ``\xNN`` / ``\uNNNN``: safe for a terminal and a cell.
+
+    Workbook text (formulas, sheet names, labels) can carry characters that
+    restyle a terminal (ESC), reorder what is shown (U+202E) or cannot be
+    written to an xlsx cell at all (``&#1;`` in a formula); they are shown
+    as escapes instead.
+
+    >>> visible("Ark\x1b[2J"), visible('="\x01"'), visible("a\u202eb"), visible("plain [/x] :smile:")
+    ('Ark\\x1b[2J', '="\\x01"', 'a\\u202eb', 'plain [/x] :smile:')
+    """
+    text = str(text)
+    if not _INVISIBLE.search(text):
+        return text
+    return _INVISIBLE.sub(_escape, text)
 
 
 def fmt_kr(value: float) -> str:

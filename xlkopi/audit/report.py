@@ -20,15 +20,54 @@ from ..core.vocabulary import format_count
 from ..io.atomic import save_workbook_atomic
 from . import safety
 from .engine import AuditResult
-from .findings import SEVERITIES, rule_title
+from .findings import SEVERITIES, rule_title, visible
 
 _FILL = {"fejl": "F4C7C3", "advarsel": "FCE8B2", "info": "DDE5F0"}
+MAX_CELL_TEXT = 32_767
+"""Excel's limit on the characters of one cell; longer texts are cut and end with an ellipsis."""
+
+
+class _Writer:
+    """Writes texts from the audited file as string cells, and counts what it had to change."""
+
+    def __init__(self):
+        self.escaped = 0     # texts with control characters, written as \xNN
+        self.cut = 0         # texts cut at MAX_CELL_TEXT
+        self.failed = 0      # texts that could not be written at all
+
+    def text(self, cell, value) -> None:
+        """A string cell that stays a string even if it looks like a formula."""
+        text = "" if value is None else str(value)
+        shown = visible(text)
+        if shown != text:
+            self.escaped += 1
+        if len(shown) > MAX_CELL_TEXT:
+            self.cut += 1
+            shown = shown[:MAX_CELL_TEXT - 1] + "…"
+        try:
+            cell.value = shown
+        except Exception:  # noqa: BLE001 - one text must not cost the whole report
+            self.failed += 1
+            cell.value = "(teksten kan ikke skrives i en celle)"
+        cell.data_type = "s"
+
+    def notes(self) -> list[tuple[str, str]]:
+        out = []
+        if self.escaped:
+            out.append(("Styretegn", f"{format_count(self.escaped)} tekster fra filen indeholdt styretegn, som ikke kan "
+                                     "stå i en celle; de er skrevet som \\xNN (fx \\x01)"))
+        if self.cut:
+            out.append(("Afkortet", f"{format_count(self.cut)} tekster var længere end {format_count(MAX_CELL_TEXT)} "
+                                    "tegn og er afkortet (…)"))
+        if self.failed:
+            out.append(("Ikke skrevet", f"{format_count(self.failed)} tekster kunne ikke skrives og er erstattet af "
+                                        "en bemærkning"))
+        return out
 
 
 def _text(cell, value) -> None:
-    """A string cell that stays a string even if it looks like a formula."""
-    cell.value = "" if value is None else str(value)
-    cell.data_type = "s"
+    """A string cell that stays a string even if it looks like a formula (no bookkeeping)."""
+    _Writer().text(cell, value)
 
 
 def _link_target(audited: Path, report: Path, sheet: str | None, cell: str | None) -> str:
@@ -63,6 +102,8 @@ def write_report(result: AuditResult, target, *, overwrite: bool = False) -> Pat
     from openpyxl.worksheet.hyperlink import Hyperlink
 
     target = Path(target)
+    w = _Writer()
+    _text = w.text
     wb = Workbook()
     ws = wb.active
     ws.title = "Fund"
@@ -83,7 +124,8 @@ def write_report(result: AuditResult, target, *, overwrite: bool = False) -> Pat
         ref = ws.cell(i, 5)
         _text(ref, shown_reference(name, f.sheet, f.cell) if f.sheet else "")
         if f.sheet:
-            ref.hyperlink = Hyperlink(ref=ref.coordinate, target=_link_target(result.path, target, f.sheet, f.cell),
+            link = visible(_link_target(result.path, target, f.sheet, f.cell))
+            ref.hyperlink = Hyperlink(ref=ref.coordinate, target=link[:MAX_CELL_TEXT],
                                       tooltip="Åbn cellen i den reviderede fil")
             ref.font = Font(color="0563C1", underline="single")
         _text(ws.cell(i, 6), f.message)
@@ -114,6 +156,7 @@ def write_report(result: AuditResult, target, *, overwrite: bool = False) -> Pat
                     f"celler, {safety.MAX_TOTAL_UNCOMPRESSED // safety.MiB} MiB udpakket, pakning højst "
                     f"{safety.MAX_RATIO}:1"),
     ]
+    facts.extend(w.notes())
     for i, (k, v) in enumerate(facts, start=3):
         ov.cell(i, 1, k).font = Font(bold=True)
         _text(ov.cell(i, 2), v)
