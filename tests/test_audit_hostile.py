@@ -9,19 +9,17 @@ duplicate zip entries, long formulas.
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 import subprocess
 import sys
-import threading
 import time
 import zipfile
 from pathlib import Path
 
 import pytest
+from audit_corpus import F, Sheet, write_xlsx
 from openpyxl import load_workbook
 
-from audit_corpus import F, Sheet, write_xlsx
 from xlkopi.audit import audit_workbook
 from xlkopi.cli import main
 from xlkopi.errors import UntrustedFileError, WorkbookError
@@ -111,3 +109,145 @@ def test_control_characters_in_a_formula_are_escaped_on_the_terminal_and_in_the_
     assert any("\\x1b[2J\\x01" in m for m in messages)
     notes = [str(ws.parent["Oversigt"].cell(r, 2).value) for r in range(1, 30)]
     assert any("styretegn" in n for n in notes)
+
+
+# --- 2. one file opened, hashed and parsed ---------------------------------------------------
+
+_OPENED: list[str] | None = None
+
+
+def _count_opens(event, args):
+    """Every open of a path for reading (the test's own write that swaps the file is not counted)."""
+    if _OPENED is not None and event == "open" and args and isinstance(args[0], (str, bytes, os.PathLike)):
+        mode = args[1] if len(args) > 1 else None
+        if not (isinstance(mode, str) and ("w" in mode or "a" in mode)):
+            _OPENED.append(os.fsdecode(args[0]))
+
+
+sys.addaudithook(_count_opens)
+
+
+def test_a_file_swapped_during_the_audit_changes_nothing(tmp_path, monkeypatch):
+    """The hash and the findings are about the bytes read first, whatever the path holds afterwards."""
+    global _OPENED
+    from xlkopi.io import package
+
+    path = write_xlsx(tmp_path / "tilbud.xlsx", [Sheet("Original", {"A1": 100, "B1": F("=A1*1.0375", 103.75)})])
+    original = path.read_bytes()
+    other = write_xlsx(tmp_path / "andet.xlsx", [Sheet("Andet", {"A1": 1, "B1": F("=A1+1", 2),
+                                                                 "C1": F("=B1*7.5", 15)})]).read_bytes()
+    real = package._read_fd
+
+    def read_then_swap(*args):
+        got = real(*args)
+        path.write_bytes(other)          # the file is replaced right after the one read
+        return got
+
+    monkeypatch.setattr(package, "_read_fd", read_then_swap)
+    _OPENED = []
+    try:
+        result = audit_workbook(path)
+    finally:
+        opened, _OPENED = _OPENED, None
+    assert result.sha256 == hashlib.sha256(original).hexdigest() != hashlib.sha256(other).hexdigest()
+    assert {f.sheet for f in result.findings} == {"Original"}
+    assert [f.cell for f in result.findings if f.rule == "hardkodet_tal"] == ["B1"]
+    assert opened.count(str(path)) == 1, opened
+
+
+def test_the_recalculated_copy_is_made_from_the_bytes_audited(tmp_path, monkeypatch):
+    from xlkopi.audit import engine
+    from xlkopi.audit.reader import read_workbook
+
+    path = write_xlsx(tmp_path / "tilbud.xlsx", [Sheet("Original", {"A1": 100})])
+    data = read_workbook(path)
+    path.write_bytes(b"changed")
+    copies = []
+    monkeypatch.setattr("xlkopi.io.libreoffice.find_soffice", lambda: "soffice")
+
+    def recalculate(copy, out_dir, timeout):
+        copies.append(Path(copy).read_bytes())
+        raise WorkbookError("ikke kørt i testen")
+
+    monkeypatch.setattr("xlkopi.io.libreoffice.recalculate", recalculate)
+    engine._recalc(data, 10)
+    assert copies == [data.source.data] and copies[0].startswith(b"PK")
+
+
+# --- 3. no unbounded work before the checks --------------------------------------------------
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+def test_a_fifo_is_refused_quickly(tmp_path):
+    fifo = tmp_path / "tilbud.xlsx"
+    os.mkfifo(fifo)
+    done = _run_cli(["audit", str(fifo)], timeout=30)   # a regression blocks on open: the timeout fails the test
+    assert done.returncode == 2
+    assert "navngivet rør" in done.stdout and "kan ikke revideres" in done.stdout
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero")
+def test_a_symlink_to_dev_zero_is_refused(tmp_path):
+    link = tmp_path / "tilbud.xlsx"
+    link.symlink_to("/dev/zero")
+    done = _run_cli(["audit", str(link)], timeout=30)
+    assert done.returncode == 2 and "ikke en almindelig fil" in done.stdout
+
+
+def test_a_sparse_20_gib_file_is_refused_in_well_under_a_second(tmp_path, capsys):
+    big = tmp_path / "stor.xlsx"
+    with open(big, "wb") as fh:
+        fh.truncate(20 * 1024 ** 3)
+    t0 = time.perf_counter()
+    assert main(["audit", str(big)]) == 2
+    assert time.perf_counter() - t0 < 0.5
+    assert "20.480 MiB" in capsys.readouterr().out
+
+
+# --- 5. malformed sheet XML: exit 2, a Danish message naming the part and the cell --------------
+
+@pytest.mark.parametrize("row_xml,words", [
+    ('<row r="5"><c r="A-5"><v>2</v></c></row>', 'r="A-5"'),
+    ('<row r="5"><c r="' + "A" * 24 + '5"><v>2</v></c></row>', 'r="AAAAAAAAAAAA'),
+    ('<row r="5"><c r="A' + "9" * 100_000 + '"><v>2</v></c></row>', 'r="A99999999'),
+    ('<row r="' + "9" * 100_000 + '"><c r="B5"><v>2</v></c></row>', "ugyldigt rækkenummer"),
+    ('<row r="5"><x:c xmlns:x="urn:x" r="A-5"><x:v>2</x:v></x:c></row>', 'r="A-5"'),
+])
+def test_malformed_cell_references_exit_2_naming_part_and_cell(tmp_path, capsys, row_xml, words):
+    path = _with_rows(tmp_path, row_xml)
+    with pytest.raises(WorkbookError) as err:
+        audit_workbook(path)
+    assert "xl/worksheets/sheet1.xml" in str(err.value) and "Arket 'Ark'" in str(err.value)
+    assert main(["audit", str(path), "-o", str(tmp_path / "r.xlsx")]) == 2
+    out = capsys.readouterr().out.replace("\n", " ")
+    assert "kan ikke revideres" in out and words in out and "Traceback" not in out
+    assert len(out) < 600   # a 100,000-digit number is not printed whole
+    assert not (tmp_path / "r.xlsx").exists()
+
+
+def test_a_damaged_sheet_read_by_the_general_reader_exits_2(tmp_path, capsys):
+    # prefixed cells go to openpyxl's parser; a number cell that is not a number must not be a traceback
+    path = _with_rows(tmp_path, '<row r="5"><x:c xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+                                ' r="B5"><x:v>ikke et tal</x:v></x:c></row>')
+    code = main(["audit", str(path)])
+    out = capsys.readouterr().out
+    assert code in (0, 1, 2) and "Traceback" not in out
+    if code == 2:
+        assert "xl/worksheets/sheet1.xml" in out.replace("\n", "")
+
+
+# --- 6. duplicate part names -----------------------------------------------------------------
+
+def test_duplicate_part_names_are_refused(tmp_path, capsys):
+    import warnings
+
+    clean = write_xlsx(tmp_path / "ren.xlsx", [Sheet("Ark", {"A1": 1})])
+    evil = write_xlsx(tmp_path / "ond.xlsx", [Sheet("Ark", {"A1": 1, "B1": F("=A1*7.5", 7.5)})])
+    dup = tmp_path / "dobbelt.xlsx"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        _rezip(clean, dup, extra=[("xl/worksheets/sheet1.xml", _sheet_xml(evil))])
+    assert zipfile.ZipFile(dup).namelist().count("xl/worksheets/sheet1.xml") == 2
+    with pytest.raises(UntrustedFileError, match="'xl/worksheets/sheet1.xml' to gange"):
+        audit_workbook(dup)
+    assert main(["audit", str(dup)]) == 2
+    assert "to gange" in capsys.readouterr().out

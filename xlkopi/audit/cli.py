@@ -40,7 +40,7 @@ def _console():
     return console()
 
 
-def _t(text: object, style: str = "") -> "Text":
+def _t(text: object, style: str = ""):
     """Untrusted ``text`` (a sheet name, a formula, a file name) as rich Text, control characters escaped.
 
     Text is never read as markup or emoji codes, whatever console it is
@@ -56,7 +56,6 @@ def _t(text: object, style: str = "") -> "Text":
 def _error(label: str, text: object):
     """``label`` in red, then ``text`` verbatim (control characters escaped)."""
     from ..terminal import say
-
     from .findings import visible
 
     return say(label, "red", visible(text))

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import hashlib
-from concurrent.futures import ThreadPoolExecutor
 import re
-import shutil
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import WorkbookError
 from ..io.fingerprint import GENERATOR_PROPERTY, PROPERTY, fingerprint_of
-from . import formulas as formula_rules
+from ..io.package import read_once
 from . import comparison, lease, stale, terms
+from . import formulas as formula_rules
 from .findings import ADVARSEL, FEJL, INFO, SEVERITIES, Finding
 from .reader import WorkbookData, no_gc, read_workbook
 
@@ -51,12 +51,8 @@ class AuditResult:
         return out
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 _REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Z]{1,3})\$?([0-9]+)$")
@@ -103,9 +99,10 @@ def _audit(path, recalc: bool, timeout: float) -> AuditResult:
                                         scan.shared, scan.shared_master)
         form_checks[sheet.name] = formula_rules.FormChecks(sheet.name, table, scan.errors)
 
+    source = read_once(path)   # read once: the hash, the checks and every parser see these bytes
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="xlkopi-sha256") as pool:
-        digest = pool.submit(_sha256, path)   # hashlib releases the GIL: hashed while the file is read
-        data = read_workbook(path, on_formulas=forms)
+        digest = pool.submit(_sha256, source.data)   # hashlib releases the GIL: hashed while the file is read
+        data = read_workbook(source, on_formulas=forms)
         result = AuditResult(path, digest.result())
     findings = result.findings
     result.sheets = len(data.sheets)
@@ -216,7 +213,7 @@ def _recalc(data: WorkbookData, timeout: float) -> list[Finding]:
         tmp = Path(tmp)
         copy = tmp / "kopi" / ("revision" + data.path.suffix.lower())
         copy.parent.mkdir()
-        shutil.copyfile(data.path, copy)
+        copy.write_bytes(data.source.data)   # the audited bytes, not whatever the path holds now
         try:
             new = recalculate(copy, tmp / "genberegnet", timeout=timeout)
         except WorkbookError as exc:

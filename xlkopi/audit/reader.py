@@ -1,9 +1,11 @@
 """Read an untrusted workbook into plain data for the audit rules.
 
-Order matters for safety: :func:`~.safety.open_package` checks the
-container, every small XML part is read with limits and parsed with
-defusedxml, every worksheet's bounds are checked by :mod:`.sheetscan`,
-and only then does python-calamine read the values.
+Order matters for safety: the file is read once into memory
+(:func:`xlkopi.io.package.read_once`), :func:`~.safety.open_package`
+checks the container, every small XML part is read with limits and
+parsed with defusedxml, every worksheet's bounds are checked by
+:mod:`.sheetscan`, and only then does python-calamine read the values,
+from the same bytes (never from the path again).
 
 python-calamine releases the GIL while it parses, so it reads the values
 in a worker thread while this thread collects the formulas (and whatever
@@ -23,7 +25,6 @@ from ..errors import UntrustedFileError, WorkbookError
 from ..io import ooxml
 from . import safety
 from .sheetscan import SheetScan, scan_sheet
-
 
 
 @dataclass
@@ -55,6 +56,7 @@ class WorkbookData:
     custom_props: dict[str, str]
     macros: list[str]
     external_links: list[str]
+    source: safety.FileBytes | None = field(default=None, repr=False)   # the bytes every finding is about
 
     def sheet(self, name: str) -> SheetData | None:
         for s in self.sheets:
@@ -70,21 +72,9 @@ def _rels(pkg: safety.Package, part: str) -> dict[str, str]:
     return ooxml.targets(safety.parse_xml(pkg.read(name, 16 * safety.MiB), name), part)
 
 
-def check_small_parts(pkg: safety.Package) -> None:
-    """Read every non-worksheet XML part through the limits and the DTD check.
-
-    python-calamine parses shared strings, styles and the workbook part
-    itself; this makes sure none of them carries an entity attack or
-    inflates past the limits before it does.
-    """
-    for name in pkg.names:
-        low = name.lower()
-        if not (low.endswith(".xml") or low.endswith(".rels")):
-            continue
-        if low.startswith("xl/worksheets/") and not low.startswith("xl/worksheets/_rels/"):
-            continue  # scanned by sheetscan
-        for _ in pkg.stream(name):
-            pass
+def check_small_parts(pkg: safety.Package, skip=()) -> None:
+    """Read every non-worksheet XML part through the limits and the DTD check (:func:`safety.check_xml_parts`)."""
+    safety.check_xml_parts(pkg, skip)
 
 
 @contextmanager
@@ -100,13 +90,14 @@ def no_gc():
             gc.enable()
 
 
-def read_workbook(path, *, values: bool = True, on_formulas=None) -> WorkbookData:
-    """Open, check and read ``path``; raises WorkbookError/UntrustedFileError in Danish.
+def read_workbook(source, *, values: bool = True, on_formulas=None) -> WorkbookData:
+    """Check and read ``source`` (a path, read once, or :class:`~xlkopi.io.package.FileBytes`).
 
-    ``on_formulas(sheet)`` is called for each scanned sheet once its
-    formulas are collected, while the values are still being read.
+    Raises WorkbookError/UntrustedFileError in Danish. ``on_formulas(sheet)``
+    is called for each scanned sheet once its formulas are collected,
+    while the values are still being read.
     """
-    pkg = safety.open_package(path)
+    pkg = safety.open_package(source)
     try:
         with no_gc():
             return _read(pkg, values, on_formulas)
@@ -115,21 +106,18 @@ def read_workbook(path, *, values: bool = True, on_formulas=None) -> WorkbookDat
 
 
 def _read(pkg: safety.Package, want_values: bool, on_formulas=None) -> WorkbookData:
-    check_small_parts(pkg)
-    wb_root = safety.parse_xml(pkg.read("xl/workbook.xml", 16 * safety.MiB), "xl/workbook.xml")
-    rels = _rels(pkg, "xl/workbook.xml")
-    sheets: list[SheetData] = []
-    for el in wb_root.iter(f"{ooxml.MAIN}sheet"):
-        rid = el.get(f"{ooxml.REL}id", "")
-        part = rels.get(rid)
-        sheets.append(SheetData(el.get("name", "?"), el.get("state", "visible") or "visible", part or ""))
+    entries, wb_root = safety.workbook_sheets(pkg)
+    parts = safety.sheet_parts(pkg, entries)
+    check_small_parts(pkg, skip=[p for p, _n in parts])
+    sheets: list[SheetData] = [SheetData(e.name, e.state, e.part if _worksheet(e) else "") for e in entries]
     if not sheets:
         raise WorkbookError(f"Projektmappen '{pkg.path.name}' har ingen ark")
     names = []
     for el in wb_root.iter(f"{ooxml.MAIN}definedName"):
         local = el.get("localSheetId")
         names.append((el.get("name", ""), (el.text or "").strip(),
-                      int(local) if local and local.isdigit() else None, el.get("hidden") in ("1", "true")))
+                      int(local) if local and local.isdigit() and len(local) < 6 else None,
+                      el.get("hidden") in ("1", "true")))
     custom = {}
     if pkg.has("docProps/custom.xml"):
         root = safety.parse_xml(pkg.read("docProps/custom.xml", 16 * safety.MiB), "docProps/custom.xml")
@@ -137,14 +125,20 @@ def _read(pkg: safety.Package, want_values: bool, on_formulas=None) -> WorkbookD
             texts = [child.text or "" for child in prop]
             custom[prop.get("name", "")] = texts[0] if texts else ""
     budget = safety.MAX_CELLS
+    scanned = set()
     for sheet in sheets:
-        if not sheet.part or not pkg.has(sheet.part):
+        if not sheet.part:
             continue  # chart sheets and dialog sheets have no cells
-        if not sheet.part.startswith("xl/worksheets/"):
-            continue
         sheet.scan = scan_sheet(pkg, sheet.part, sheet.name, budget)
         budget -= sheet.scan.area
-    data = WorkbookData(pkg.path, sheets, names, custom, list(pkg.macros), list(pkg.external_links))
+        scanned.add(sheet.part)
+    # parts no sheet of ours names, which another reader could still take for one: bounded all the same
+    from ..io.sheetbounds import scan_bounds
+
+    for part, label in parts:
+        if part not in scanned:
+            budget -= scan_bounds(pkg, part, label, budget, keep=False, rows=False).area
+    data = WorkbookData(pkg.path, sheets, names, custom, list(pkg.macros), list(pkg.external_links), pkg.source)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="xlkopi-calamine") as pool:
         values = pool.submit(read_values, data) if want_values else None
         for sheet in sheets:
@@ -157,15 +151,34 @@ def _read(pkg: safety.Package, want_values: bool, on_formulas=None) -> WorkbookD
     return data
 
 
+def _worksheet(entry: safety.SheetEntry) -> bool:
+    """A sheet the audit reads: a worksheet (chart, dialog and macro sheets are only bounded)."""
+    if not entry.part:
+        return False
+    return entry.kind == "worksheet" or (not entry.kind and entry.part.startswith("xl/worksheets/"))
+
+
+def _calamine_failed(exc: BaseException) -> bool:
+    """An error python-calamine raised: its own classes, or pyo3's PanicException (a BaseException)."""
+    return isinstance(exc, Exception) or type(exc).__name__ == "PanicException"
+
+
 def read_values(data: WorkbookData, path: Path | None = None) -> None:
-    """Fill each sheet's ``rows`` with python-calamine (cached values only)."""
+    """Fill each sheet's ``rows`` with python-calamine (cached values only), from the checked bytes."""
+    import io
+
     import python_calamine as pc
 
-    path = Path(path or data.path)
+    name = Path(path or data.path).name
     try:
-        wb = pc.CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises its own error classes and PanicException
-        raise WorkbookError(f"Projektmappen '{path.name}' kan ikke læses ({type(exc).__name__}: {exc})") from None
+        if path is None and data.source is not None:
+            wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data.source.data))
+        else:
+            wb = pc.CalamineWorkbook.from_path(str(path or data.path))
+    except BaseException as exc:  # calamine raises its own error classes and PanicException
+        if not _calamine_failed(exc):
+            raise
+        raise WorkbookError(f"Projektmappen '{name}' kan ikke læses ({type(exc).__name__}: {str(exc)[:300]})") from None
     try:
         available = set(wb.sheet_names)
         for sheet in data.sheets:
@@ -174,8 +187,11 @@ def read_values(data: WorkbookData, path: Path | None = None) -> None:
             try:
                 ws = wb.get_sheet_by_name(sheet.name)
                 sheet.rows = ws.to_python(skip_empty_area=False, nrows=safety.MAX_ROWS)
-            except Exception as exc:
-                raise WorkbookError(f"Arket '{sheet.name}' kan ikke læses ({type(exc).__name__}: {exc})") from None
+            except BaseException as exc:
+                if not _calamine_failed(exc):
+                    raise
+                raise WorkbookError(f"Arket '{sheet.name}' (delen '{sheet.part}') kan ikke læses "
+                                    f"({type(exc).__name__}: {str(exc)[:300]})") from None
     finally:
         wb.close()
 

@@ -1,15 +1,11 @@
 """Two passes over one worksheet's XML: the bounds, then the formulas.
 
-**Bounds** (:func:`scan_sheet`) run before any other parser sees the sheet.
-python-calamine allocates a dense grid from the first to the last cell
-reference, so one cell at ``XFD250000`` in a 1 kB file asks it for 131 GB
-and the process aborts. The pass finds the highest row and column cheaply:
-a regular expression flags only the cells that need a closer look (a
-column past Z, a row past 99,999, a cell without ``r``); every other cell
-is known to lie inside A1:Z99999. It also refuses a DTD in the prolog
-(the only place XML allows one) and namespace-prefixed cells, which send
-the sheet to the general reader. The decompressed blocks are kept (up to
-:data:`KEEP_BYTES`) so the second pass does not decompress again.
+**Bounds** (:func:`scan_sheet`) run before any other parser sees the sheet:
+:func:`xlkopi.io.sheetbounds.scan_bounds`, the grid bound every workbook
+reader shares (python-calamine allocates a dense grid from A1 to the last
+cell, so one cell at ``XFD250000`` in a 1 kB file asks it for 131 GB). The
+decompressed blocks are kept (up to :data:`KEEP_BYTES`) so the second
+pass does not decompress again.
 
 **Formulas** (:meth:`SheetScan.read_formulas`) are collected a column at a
 time, as lists of raw parts from one regular-expression pass per block:
@@ -21,7 +17,8 @@ and data-table formulas go through a per-cell path.
 Cells are expected in the usual ``<c r="A1" ...>`` form that Excel,
 LibreOffice, openpyxl and the OpenXML SDK write. A part that does not
 match (a namespace prefix on the cell elements, cells without ``r``) is
-read with openpyxl's sheet parser instead, which is slower but general.
+bounded by the general pass of :mod:`~xlkopi.io.sheetbounds` and its
+formulas are read with openpyxl's sheet parser, which is slower but general.
 """
 
 from __future__ import annotations
@@ -29,13 +26,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..core.vocabulary import format_count
-from ..errors import UntrustedFileError
+from ..errors import WorkbookError
 from ..io.a1 import col_index, col_letters
+from ..io.sheetbounds import KEEP_BYTES, Bounds, _row_blocks, scan_bounds
 from . import safety
 
-KEEP_BYTES = 128 * safety.MiB
-"""Decompressed sheet XML kept between the passes; a larger sheet is decompressed twice."""
+__all__ = ["KEEP_BYTES", "SheetScan", "scan_sheet", "xml_unescape"]
 
 _PLAIN_F = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"(?: [a-z]+="[^"]*")*><f>([^<]*)</f>')
 _CHILD_F = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"(?: [a-z]+="[^"]*")*><f t="shared" si="([0-9]+)"\s*/>')
@@ -46,18 +42,9 @@ _ERR = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"(?: [a-z]+="[^"]*")*? t="e"(?: [
                   rb'(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?<v>([^<]*)</v>')
 _TYPED = re.compile(rb' t="(s|e|inlineStr)"')
 _TEXT_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"(?: [a-z]+="[^"]*")*? t="(?:s|inlineStr)"')
-# A cell that needs a closer look: not `<c r="` + one letter + at most five digits.
-_LOOK = re.compile(rb'<c(?! r="[A-Z][0-9]{1,5}")[ >/]')
-_SMALL = re.compile(rb'<c r="[A-Z][0-9]{1,5}"')
-_REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
-_ROW_R = re.compile(rb'<row r="([0-9]+)"')
-_PREFIX = re.compile(rb":(?:c|row|f)[ >]")
 _ATTR = re.compile(rb'([a-zA-Z0-9]+)="([^"]*)"')
 _ENTITY = re.compile(r"&(#x[0-9a-fA-F]+|#[0-9]+|amp|lt|gt|quot|apos);")
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
-_OVERLAP = 64           # longer than any start tag the bounds pass reads (<c r="XFD1048576")
-_SMALL_ROW = 99_999      # the highest row a cell the look-pattern passes can have
-_SMALL_COL = 26
 
 
 def xml_unescape(text: str) -> str:
@@ -181,120 +168,19 @@ class SheetScan:
 
 # --- pass 1: bounds -----------------------------------------------------------------------
 
-def _row_blocks(pkg: "safety.Package", part: str, sheet: str, chunks=None):
-    """The part's bytes in pieces that end at a ``</row>``, so no cell is cut in two."""
-    buf = b""
-    for chunk in (pkg.stream(part, dtd="head") if chunks is None else chunks):
-        buf += chunk
-        cut = buf.rfind(b"</row>")
-        if cut < 0:
-            if len(buf) > 64 * safety.MiB:
-                raise UntrustedFileError(f"Arket '{sheet}' har en række over 64 MiB; filen afvises")
-            continue
-        cut += 6
-        yield buf[:cut]
-        buf = buf[cut:]
-    if buf:
-        yield buf
-
-
-class _Irregular(Exception):
-    """The part needs the general reader."""
-
-
 def scan_sheet(pkg: "safety.Package", part: str, sheet: str, area_budget: int) -> SheetScan:
     """Check worksheet ``part`` of ``pkg`` against the limits (sheet name ``sheet`` for messages).
 
     Raises :class:`UntrustedFileError` when the sheet passes ``MAX_ROWS``
     rows or its cell grid (highest row x highest column) passes
-    ``area_budget``; the pass stops as soon as the row limit is passed, so
-    a 10^6-row sheet costs at most one pass over the first rows' bytes.
+    ``area_budget``, :class:`WorkbookError` for a cell reference no sheet
+    can have (see :func:`xlkopi.io.sheetbounds.scan_bounds`).
     """
-    scan = SheetScan(part, _pkg=pkg, _sheet=sheet)
-    kept: list[bytes] | None = []
-    size = 0
-    coarse_row = 0   # 99,999 once any cell was passed without a closer look
-    tail = b""
-    try:
-        # raw chunks, each looked at with the end of the one before, so no start tag is missed
-        for chunk in pkg.stream(part, dtd="head"):
-            block = tail + chunk
-            coarse_row = max(coarse_row, _bounds(scan, block, sheet))
-            tail = block[-_OVERLAP:]
-            if kept is not None:
-                size += len(chunk)
-                kept.append(chunk)
-                if size > KEEP_BYTES:
-                    kept = None
-        coarse_row = max(coarse_row, _bounds(scan, tail, sheet, final=True))
-    except _Irregular:
-        return _scan_openpyxl(pkg, part, sheet, area_budget)
-    scan.area = max(scan.max_row, min(coarse_row, _SMALL_ROW)) * max(scan.max_col, 1)
-    if scan.area > area_budget:
-        # the cheap bound is too loose for this sheet: look at every cell reference
-        top, right = 0, 0
-        for block in _row_blocks(pkg, part, sheet, kept):
-            refs = _REF.findall(block)
-            if refs:
-                top = max(top, max(int(r) for _c, r in refs))
-                right = max(right, max(col_index(c) for c in {c for c, _r in refs}))
-        scan.max_row, scan.max_col = max(top, scan.max_row), right
-        scan.area = scan.max_row * max(scan.max_col, 1)
-        _check_area(scan, sheet, area_budget)
-    scan._blocks = kept
-    return scan
-
-
-def _bounds(scan: SheetScan, block: bytes, sheet: str, final: bool = False) -> int:
-    """Raise the scan's highest row/column from one block; returns 99,999 if a cell was only bounded.
-
-    Unless ``final``, a tag starting in the last ``_OVERLAP`` bytes is left
-    for the next block, which starts with those bytes and sees it whole.
-    """
-    end = len(block) if final else max(0, len(block) - _OVERLAP)
-    colon = block.find(b":")   # memchr: most sheet XML has no colon past the root element
-    if colon >= 0 and _PREFIX.search(block, colon):
-        raise _Irregular
-    at = block.rfind(b'<row r="', 0, end)
-    m = _ROW_R.match(block, at) if at >= 0 else None
-    if m:
-        scan.max_row = max(scan.max_row, int(m.group(1)))
-    for m in _LOOK.finditer(block):
-        if m.start() >= end:
-            break
-        ref = _REF.match(block, m.start())
-        if ref is None:
-            raise _Irregular   # a cell without r (or r not first): positions are implicit
-        c, r = col_index(ref.group(1)), int(ref.group(2))
-        if c > scan.max_col:
-            scan.max_col = c
-        if r > scan.max_row:
-            scan.max_row = r
-        if scan.max_row > safety.MAX_ROWS:
-            break
-    _check_rows(scan, sheet)
-    if _SMALL.search(block):   # some cell was only bounded, not looked at
-        scan.max_col = max(scan.max_col, _SMALL_COL)
-        return _SMALL_ROW
-    return 0
-
-
-def _dk(n: int) -> str:
-    """A whole number with Danish thousands separators: 300.000."""
-    return format_count(n)
-
-
-def _check_rows(scan: SheetScan, sheet: str) -> None:
-    if scan.max_row > safety.MAX_ROWS:
-        raise UntrustedFileError(f"Arket '{sheet}' har mindst {_dk(scan.max_row)} rækker; xlkopi reviderer højst "
-                                 f"{_dk(safety.MAX_ROWS)} rækker pr. ark")
-
-
-def _check_area(scan: SheetScan, sheet: str, budget: int) -> None:
-    if scan.area > budget:
-        raise UntrustedFileError(
-            f"Arket '{sheet}' spænder over {_dk(scan.area)} celler (række 1 til {_dk(scan.max_row)}, "
-            f"kolonne 1 til {_dk(scan.max_col)}); xlkopi reviderer højst {_dk(safety.MAX_CELLS)} celler i alt")
+    b = scan_bounds(pkg, part, sheet, area_budget, keep=True, rows=False)   # python-calamine reads the values
+    if not b.regular:
+        return _scan_openpyxl(pkg, part, sheet, b)
+    return SheetScan(part, max_row=b.max_row, max_col=b.max_col, area=b.area, _blocks=b.blocks, _pkg=pkg,
+                     _sheet=sheet)
 
 
 # --- pass 2: formulas ---------------------------------------------------------------------
@@ -348,32 +234,31 @@ def _attr_formula(scan, letters, rownum, attrs, text, raw_cols, raw_rows, raw_te
         raw_texts.append(text)
 
 
-def _scan_openpyxl(pkg: "safety.Package", part: str, sheet: str, area_budget: int) -> SheetScan:
-    """General fallback: openpyxl's sheet parser over the same part (already size-checked)."""
+def _scan_openpyxl(pkg: "safety.Package", part: str, sheet: str, bounds: Bounds) -> SheetScan:
+    """General fallback: openpyxl's sheet parser over the same part (already bounded by the general pass)."""
     import io
 
     from openpyxl.worksheet._reader import WorkSheetParser
 
-    scan = SheetScan(part, _done=True, text_cells=None)
+    scan = SheetScan(part, max_row=bounds.max_row, max_col=bounds.max_col, area=bounds.area, _done=True,
+                     text_cells=None)
     data = pkg.read(part)   # the whole part, with the DTD check on every chunk
     parser = WorkSheetParser(io.BytesIO(data), {}, data_only=False)
     cols, rows, texts = [], [], []
-    for idx, row in parser.parse():
-        scan.max_row = max(scan.max_row, idx)
-        _check_rows(scan, sheet)
-        for cell in row:
-            value = cell.get("value")
-            r, c = cell["row"], cell["column"]
-            scan.max_row = max(scan.max_row, r)
-            scan.max_col = max(scan.max_col, c)
-            if cell.get("data_type") == "f" and isinstance(value, str):
-                cols.append(c), rows.append(r), texts.append(value)
-            elif cell.get("data_type") == "f" and value is not None and hasattr(value, "text"):
-                cols.append(c), rows.append(r), texts.append(value.text)
-                scan.arrays.add((r, c))
-            elif cell.get("data_type") == "e":
-                scan.errors[(r, c)] = str(value)
-        scan.area = scan.max_row * max(scan.max_col, 1)
-        _check_area(scan, sheet, area_budget)
+    try:
+        for _idx, row in parser.parse():
+            for cell in row:
+                value = cell.get("value")
+                r, c = cell["row"], cell["column"]
+                if cell.get("data_type") == "f" and isinstance(value, str):
+                    cols.append(c), rows.append(r), texts.append(value)
+                elif cell.get("data_type") == "f" and value is not None and hasattr(value, "text"):
+                    cols.append(c), rows.append(r), texts.append(value.text)
+                    scan.arrays.add((r, c))
+                elif cell.get("data_type") == "e":
+                    scan.errors[(r, c)] = str(value)
+    except Exception as exc:  # noqa: BLE001 - ParseError, ValueError ...: the part is damaged
+        raise WorkbookError(f"Arket '{sheet}' (delen '{part}') kan ikke læses; filen er beskadiget "
+                            f"({type(exc).__name__}: {str(exc)[:200]})") from None
     scan.plain_cols, scan.plain_rows, scan.plain_texts = cols, rows, texts
     return scan
