@@ -142,47 +142,57 @@ class ColumnMap:
         return cls(sheets, columns)
 
 
-def _check_zip(path: Path) -> None:
-    try:
-        with zipfile.ZipFile(path) as zf:
-            total = 0
-            for info in zf.infolist():
-                total += info.file_size
-                if info.file_size > 100_000_000 or (info.compress_size and info.file_size > 1_000_000
-                                                   and info.file_size / info.compress_size > 200):
-                    raise UntrustedFileError(f"Registret '{path.name}' afvises: delen '{info.filename}' er "
-                                             "mistænkeligt stor (zip-bombe?)")
-            if total > 500_000_000:
-                raise UntrustedFileError(f"Registret '{path.name}' afvises: det fylder over 500 MB udpakket")
-    except zipfile.BadZipFile:
-        raise WorkbookError(f"Registret '{path.name}' er ikke en gyldig Excel-fil (ødelagt zip)") from None
+def _check_zip(source):
+    """The safety layer every workbook reader shares (:func:`xlkopi.io.package.check_workbook`).
+
+    The container (size, parts, ratio, unpacked total, encryption, DTDs,
+    unique part names) and every sheet's grid bound: python-calamine
+    allocates the grid from A1 to the last cell, so one stray cell at
+    XFD1048576 would abort the process. Returns the checked workbook,
+    whose bytes are the ones to parse.
+    """
+    from ..io.package import check_workbook
+
+    return check_workbook(source, noun="Registret")
 
 
 def _excel_sheets(path: Path) -> dict[str, list[list[Any]]]:
-    """Every sheet of an Excel workbook as rows of values (absolute positions kept)."""
-    try:
-        head = path.read_bytes()[:8]
-    except OSError as exc:
-        raise WorkbookError(f"Registret '{path}' kan ikke læses: {exc.strerror}") from None
-    if not head:
-        raise WorkbookError(f"Registret '{path.name}' er en tom fil")
+    """Every sheet of an Excel workbook as rows of values (absolute positions kept).
+
+    The file is read once (:func:`xlkopi.io.package.read_once`: a FIFO, a
+    device or an oversize file is refused before a byte is read), checked
+    by :func:`_check_zip`, and python-calamine parses those same bytes.
+    """
+    import io
+
+    from ..io.package import read_once
+
+    source = read_once(path, noun="Registret")
+    head = source.data[:8]
     suffix = path.suffix.lower()
-    if head.startswith(b"PK"):
-        _check_zip(path)
-    elif head.startswith(b"\xd0\xcf\x11\xe0") and suffix in (".xlsx", ".xlsm"):
-        raise UntrustedFileError(f"Registret '{path.name}' er krypteret (adgangskodebeskyttet); gem det uden "
-                                 "adgangskode")
-    elif not head.startswith(b"\xd0\xcf\x11\xe0"):
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        if suffix in (".xlsx", ".xlsm"):
+            raise UntrustedFileError(f"Registret '{path.name}' er krypteret (adgangskodebeskyttet); gem det uden "
+                                     "adgangskode")
+        raise UntrustedFileError(f"Registret '{path.name}' er i det gamle .xls-format eller krypteret; gem det som "
+                                 ".xlsx uden adgangskode (et .xls-ark kan ikke kontrolleres, før det læses)")
+    if not head.startswith(b"PK"):
         if suffix in (".xlsx", ".xlsm", ".xls", ".ods", ".xlsb"):
             raise WorkbookError(f"Registret '{path.name}' er ikke en Excel-fil, selv om navnet slutter på {suffix}")
         raise WorkbookError(f"Registret '{path.name}' er hverken en Excel-fil (.xlsx) eller en mappe med CSV-filer")
+    checked = _check_zip(source)
     from python_calamine import CalamineWorkbook
 
     try:
-        wb = CalamineWorkbook.from_path(str(path))
-        return {name: wb.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in wb.sheet_names}
-    except Exception as exc:  # calamine raises its own error types
-        raise WorkbookError(f"Registret '{path.name}' kan ikke læses som Excel-fil: {exc}") from None
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(checked.data))
+        try:
+            return {name: wb.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in wb.sheet_names}
+        finally:
+            wb.close()
+    except BaseException as exc:  # calamine raises its own error types, and pyo3's PanicException
+        if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
+            raise
+        raise WorkbookError(f"Registret '{path.name}' kan ikke læses som Excel-fil: {str(exc)[:300]}") from None
 
 
 def _csv_sheets(folder: Path) -> dict[str, list[list[Any]]]:
