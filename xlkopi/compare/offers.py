@@ -469,24 +469,37 @@ def _rows_of(ws) -> tuple[list[tuple[int, list]], frozenset]:
 
 
 def read_workbook(path: str | Path) -> OfferSet:
-    """Read an offers workbook (sheets ``Tilbud`` and ``Behov``)."""
+    """Read an offers workbook (sheets ``Tilbud`` and ``Behov``).
+
+    The file is read once and checked by the safety layer every workbook
+    reader shares (:func:`xlkopi.io.package.check_workbook`: size, zip
+    limits, DTDs, unique part names, every sheet's grid bound) before
+    openpyxl parses those same bytes. Each sheet's ``<dimension>`` is
+    ignored (``reset_dimensions``): openpyxl would otherwise pad every row
+    to whatever width the file claims.
+    """
     from openpyxl import load_workbook
 
+    from ..io.package import check_workbook
+
     path = Path(path)
+    checked = check_workbook(path, noun="Tilbudsfilen")
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except FileNotFoundError:
-        raise WorkbookError(f"Filen '{path}' findes ikke") from None
+        wb = load_workbook(checked.filelike(), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a bad file
-        raise WorkbookError(f"'{path.name}' kan ikke læses som en Excel-projektmappe (.xlsx): {exc}") from None
+        raise WorkbookError(f"'{path.name}' kan ikke læses som en Excel-projektmappe (.xlsx): {str(exc)[:300]}") from None
     try:
         names = {_key(n): n for n in wb.sheetnames}
         for wanted in (OFFERS_SHEET, NEEDS_SHEET):
             if _key(wanted) not in names:
                 raise FieldError(wanted, None, None, f"mangler i '{path.name}' (arkene hedder: {', '.join(wb.sheetnames)})")
-        needs_rows, _ = _sheet_rows(wb[names[_key(NEEDS_SHEET)]])
+        needs_ws, offers_ws = wb[names[_key(NEEDS_SHEET)]], wb[names[_key(OFFERS_SHEET)]]
+        for ws in (needs_ws, offers_ws):
+            if hasattr(ws, "reset_dimensions"):
+                ws.reset_dimensions()
+        needs_rows, _ = _sheet_rows(needs_ws)
         needs = _needs_from_rows(needs_rows, NEEDS_SHEET)
-        offer_rows, percent = _sheet_rows(wb[names[_key(OFFERS_SHEET)]])
+        offer_rows, percent = _sheet_rows(offers_ws)
         return _offers_from_rows(offer_rows, OFFERS_SHEET, str(path), needs, percent)
     finally:
         wb.close()
