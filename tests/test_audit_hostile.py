@@ -251,3 +251,69 @@ def test_duplicate_part_names_are_refused(tmp_path, capsys):
         audit_workbook(dup)
     assert main(["audit", str(dup)]) == 2
     assert "to gange" in capsys.readouterr().out
+
+
+# --- 7. long formulas: bounded work ----------------------------------------------------------
+
+def _long_formulas(tmp_path: Path, n: int, refs: int, seed: int = 1, name: str = "lange.xlsx") -> Path:
+    """``n`` formulas in column A, each the sum of ``refs`` scattered references: no two alike."""
+    import random
+
+    from openpyxl.utils import get_column_letter
+
+    rnd = random.Random(seed)
+    rows = []
+    for r in range(1, n + 1):
+        body = "+".join(f"{get_column_letter(rnd.randint(2, 60))}{rnd.randint(1, 20_000)}" for _ in range(refs))
+        rows.append(f'<row r="{r + 1}"><c r="A{r + 1}"><f>{body}</f><v>0</v></c></row>')
+    return _with_rows(tmp_path, "".join(rows), name)
+
+
+def test_long_formulas_cost_bounded_time_and_say_what_was_skipped(tmp_path):
+    # 2,000 formulas of 1,000 references (12 million characters): 65 s before the budget, 3-5 s now
+    path = _long_formulas(tmp_path, 2_000, 1_000)
+    t0 = time.perf_counter()
+    result = audit_workbook(path)
+    seconds = time.perf_counter() - t0
+    assert seconds < 30, seconds
+    (limited,) = [f for f in result.findings if f.rule == "begraenset"]
+    assert limited.severity == "info" and limited.sheet == "Ark"
+    assert "ikke sammenlignet med nabocellerne" in limited.message and "10.000.000 tegn" in limited.message
+    assert result.exit_code == 0     # nothing invented about the formulas that were skipped
+
+
+def test_formulas_past_the_budget_are_left_alone_but_checked_for_errors(tmp_path, monkeypatch):
+    from xlkopi.audit import formulas
+
+    # a column of equal relative formulas with one odd one out: found with budget, not guessed at without
+    rows = "".join(f'<row r="{r}"><c r="B{r}"><f>A{r}*2</f><v>0</v></c></row>' for r in range(2, 12))
+    rows = rows.replace("<f>A6*2</f>", "<f>A7*2</f>")
+    rows += '<row r="12"><c r="B12"><f>#REF!*2</f><v>0</v></c></row>'
+    path = _with_rows(tmp_path, rows)
+    found = {(f.rule, f.cell) for f in audit_workbook(path).findings}
+    assert ("inkonsistent_formel", "B6") in found and ("fejlvaerdi", "B12") in found
+    monkeypatch.setattr(formulas, "FORMULA_BUDGET", 4)   # less than one formula
+    result = audit_workbook(path)
+    found = {(f.rule, f.cell) for f in result.findings}
+    assert ("inkonsistent_formel", "B6") not in found          # its form is unknown: no guess
+    assert ("fejlvaerdi", "B12") in found                       # #REF! is read from every formula
+    assert any(f.rule == "begraenset" for f in result.findings)
+
+
+@pytest.mark.parametrize("group_min", [1, 8])
+def test_the_array_path_gives_exactly_the_per_cell_forms(monkeypatch, group_min):
+    import random
+
+    from xlkopi.audit import formulas
+
+    monkeypatch.setattr(formulas, "GROUP_MIN", group_min)
+    rnd = random.Random(7)
+    cols, rows, texts = [], [], []
+    for col in (2, 3, 30):
+        for r in range(1, 400):
+            a, b = rnd.choice([(r - 1, r + 5), (r, r), (9, 10), (r * 3, 7)])
+            texts.append(rnd.choice([f"=A{a}+$B${b}*1.5", f"=SUM(A{a}:A{b})-C{r}", f'=A{a}&"B{b}"', f"=XFE{a}+A{b}"]))
+            cols.append(col)
+            rows.append(r)
+    ids, forms = formulas.form_ids(cols, rows, texts)
+    assert [forms[i] for i in ids.tolist()] == [formulas.relative_form(t, r, c) for c, r, t in zip(cols, rows, texts)]

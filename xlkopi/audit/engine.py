@@ -92,11 +92,12 @@ def _audit(path, recalc: bool, timeout: float) -> AuditResult:
     t0 = time.perf_counter()
     path = Path(path)
     form_checks: dict[str, formula_rules.FormChecks] = {}
+    budget = formula_rules.Budget()   # one for the workbook: long formulas cost seconds, not minutes
 
     def forms(sheet) -> None:   # runs while python-calamine reads the values
         scan = sheet.scan
         table = formula_rules.FormTable(scan.plain_cols, scan.plain_rows, scan.plain_texts,
-                                        scan.shared, scan.shared_master)
+                                        scan.shared, scan.shared_master, budget=budget)
         form_checks[sheet.name] = formula_rules.FormChecks(sheet.name, table, scan.errors)
 
     source = read_once(path)   # read once: the hash, the checks and every parser see these bytes
@@ -166,6 +167,15 @@ def _audit(path, recalc: bool, timeout: float) -> AuditResult:
 
     # fingerprint of an xlkopi-generated workbook
     stored = data.custom_props.get(PROPERTY)
+    # shared-formula children are translated from their master one by one (openpyxl's Translator)
+    cost = sum(len(s.scan.shared_master[si][2]) for s in data.sheets if s.scan is not None
+               for si in s.scan.shared.values() if si in s.scan.shared_master) if stored else 0
+    if stored and not budget.take(cost * formula_rules.TOKEN_WEIGHT):
+        findings.append(Finding(None, None, "begraenset", INFO,
+                                "Fingeraftrykket (xlkopi_fingerprint) er ikke efterprøvet: de delte formler er for "
+                                "mange eller for lange til grænsen for formelgennemgang",
+                                "fingeraftryk efterprøvet", "ikke efterprøvet"))
+        stored = None
     if stored:
         entries = []
         for sheet in data.sheets:

@@ -29,11 +29,11 @@ openpyxl's ``Translator``.
 from __future__ import annotations
 
 import re
-
-import numpy as np
 from collections import defaultdict
 
-from ..core.vocabulary import format_token, shown
+import numpy as np
+
+from ..core.vocabulary import format_count, format_token, shown
 from ..io.a1 import col_index, col_letters
 from .findings import ADVARSEL, FEJL, INFO, Finding
 
@@ -70,18 +70,32 @@ def relative_form(formula: str, row: int, col: int) -> str:
     return _rel(formula, row, col)
 
 
-def _rel(text: str, row: int, col: int) -> str:
-    def sub(m):
-        cabs, letters, rabs, digits = m.groups()
-        c = col_index(letters)
-        if c > 16384:
-            return m.group(0)
-        r = int(digits)
-        rs = f"R{r}" if rabs else f"R[{r - row}]"
-        cs = f"C{c}" if cabs else f"C[{c - col}]"
-        return rs + cs
+_COLS: dict[str, int] = {}   # column letters -> number, filled as met (at most 18,278 entries)
 
-    return _REF.sub(sub, text)
+
+def _col(letters: str) -> int:
+    c = _COLS.get(letters)
+    if c is None:
+        c = _COLS[letters] = col_index(letters)
+    return c
+
+
+def _rel(text: str, row: int, col: int) -> str:
+    # one C-level split gives every reference's four parts; the loop only formats them
+    parts = _REF.split(text)
+    if len(parts) == 1:
+        return text
+    cols = _COLS
+    for i in range(1, len(parts), 5):
+        cabs, letters, rabs, digits = parts[i], parts[i + 1], parts[i + 2], parts[i + 3]
+        c = cols.get(letters) or _col(letters)
+        if c > 16384:
+            parts[i] = cabs + letters + rabs + digits
+        else:
+            parts[i] = (f"R{int(digits)}" if rabs else f"R[{int(digits) - row}]") + \
+                (f"C{c}" if cabs else f"C[{c - col}]")
+        parts[i + 1] = parts[i + 2] = parts[i + 3] = ""
+    return "".join(parts)
 
 
 _MARK = str.maketrans("0123456789", "\x01" * 10)   # every digit as \x01, which no formula holds
@@ -120,7 +134,7 @@ def _template(pieces: list[str], col: int):
     for a, b in segments:
         for m in _REF.finditer(canon[a:b]):
             cabs, letters, rabs, _digits = m.groups()
-            c = col_index(letters)
+            c = _col(letters)
             if c > 16384:
                 continue
             i = run_at[a + m.start(4)]
@@ -143,7 +157,45 @@ def _render(literals, slots, values, widths) -> str:
     return "".join(out)
 
 
-def form_ids(cols, rows, texts):
+GROUP_MIN = 8
+"""Groups (same column and shape) smaller than this take the per-cell path: the array path's fixed cost
+per group is that of about eight cells."""
+FORMULA_BUDGET = 10_000_000
+"""Characters of formula text one workbook may cost the formula rules (:class:`Budget`): two to three seconds
+(about 0.2 µs a character in the per-cell relative form, 1.5 µs in openpyxl's tokenizer)."""
+TOKEN_WEIGHT = 6
+"""What one character costs in openpyxl's tokenizer or Translator, in units of the relative-form engine."""
+
+
+class Budget:
+    """How much formula text is still analysed in this workbook; shared by all its sheets.
+
+    Every path is charged by the characters it handles: the per-cell
+    relative form by the formula's length, the array path by the shape's
+    length per distinct form, the tokenizer (hard-coded numbers) and the
+    Translator (expected formulas) by :data:`TOKEN_WEIGHT` per character.
+    What does not fit is skipped and told as a ``begraenset`` info finding,
+    so a 30 MB file of long formulas costs seconds, not minutes.
+    """
+
+    def __init__(self, units: int | None = None):
+        self.total = FORMULA_BUDGET if units is None else units
+        self.left = self.total
+
+    def take(self, units: int) -> bool:
+        """Pay for ``units``; False (and nothing more from then on) when they do not fit."""
+        if units > self.left:
+            self.left = -1   # once short, stay short: the skipped part is one tail, not scattered cells
+            return False
+        self.left -= units
+        return True
+
+    @property
+    def short(self) -> bool:
+        return self.left < 0
+
+
+def form_ids(cols, rows, texts, budget: Budget | None = None):
     """The relative form of every formula, as ``(ids, forms)``: ``forms[ids[j]] == relative_form(texts[j], rows[j], cols[j])``.
 
     Formulas in a column usually differ only in their row numbers, so the
@@ -153,8 +205,11 @@ def form_ids(cols, rows, texts):
     for the whole group at once from a byte matrix (row references minus
     the cell's row, absolute rows and other numbers as written), and only
     distinct number vectors are rendered. No Python code runs per cell.
-    Groups with a digit run longer than a row number go through
-    :func:`relative_form` itself.
+    Small groups and groups with a digit run longer than a row number go
+    through :func:`relative_form` itself.
+
+    With a ``budget``, a formula it cannot pay for gets a negative id of
+    its own (-1 - j): an unknown form, which the rules leave alone.
     """
     from itertools import count
     from operator import itemgetter
@@ -170,13 +225,20 @@ def form_ids(cols, rows, texts):
             forms.append(form)
         return i
 
+    def per_cell(js) -> None:
+        for j in js:
+            t = texts[j]
+            if budget is None or budget.take(len(t)):
+                ids[j] = fid(relative_form(t, int(rows[j]), int(cols[j])))
+            else:
+                ids[j] = -1 - j
+
     ids = np.empty(n, dtype=np.int64)
     if n == 0:
         return ids, forms
     joined = "\x00".join(texts)
     if "\x01" in joined or joined.count("\x00") != n - 1:   # unusual characters: one cell at a time
-        for j, (r, c, t) in enumerate(zip(rows, cols, texts)):
-            ids[j] = fid(relative_form(t, r, c))
+        per_cell(range(n))
         return ids, forms
     shapes = joined.translate(_MARK).split("\x00")
     keymap: dict = defaultdict(count().__next__)
@@ -186,30 +248,44 @@ def form_ids(cols, rows, texts):
     rows_a = np.asarray(rows, dtype=np.int64)
     for (col, shape), a, b in zip(keymap, [0, *cuts], [*cuts, n]):
         idx = order[a:b]
-        pieces = _RUNS.split(shape)
-        if len(pieces) == 1:    # no digits, so no references: the text is its own form
-            ids[idx] = fid(shape)
+        if "\x01" not in shape:    # no digits, so no references: the text is its own form
+            if budget is None or budget.take(len(shape)):
+                ids[idx] = fid(shape)
+            else:
+                ids[idx] = -1 - idx
             continue
+        if len(idx) < GROUP_MIN:
+            per_cell(idx.tolist())
+            continue
+        pieces = _RUNS.split(shape)
         widths = [len(run) for run in _RUNS.findall(shape)]
-        group = [texts[idx[0]]] if len(idx) == 1 else itemgetter(*idx.tolist())(texts)
+        group = itemgetter(*idx.tolist())(texts)
         raw = "".join(group).encode("utf-8")
         bshape = shape.encode("utf-8")
         if max(widths) > 7 or len(raw) != len(bshape) * len(idx):
-            for j in idx.tolist():
-                ids[j] = fid(relative_form(texts[j], int(rows_a[j]), col))
+            per_cell(idx.tolist())
+            continue
+        if budget is not None and not budget.take(len(shape)):
+            ids[idx] = -1 - idx
             continue
         literals, slots = _template(pieces, col)
         matrix = np.frombuffer(raw, dtype=np.uint8).reshape(len(idx), len(bshape))
-        keys = np.empty((len(idx), len(slots)), dtype=np.int64)
-        for i, (m, slot) in enumerate(zip(_RUNS_B.finditer(bshape), slots)):
-            s, e = m.span()
-            powers = 10 ** np.arange(e - s - 1, -1, -1, dtype=np.int64)
-            v = (matrix[:, s:e].astype(np.int64) - 48) @ powers
-            keys[:, i] = v - rows_a[idx] if slot is not None and slot[0] == "rel" else v
+        # every digit run's value in one pass: digits x place values, summed per run
+        at = np.flatnonzero(np.frombuffer(bshape, dtype=np.uint8) == 1)
+        w = np.asarray(widths, dtype=np.int64)
+        run_end = np.repeat(np.cumsum(w), w)                       # end of each digit's run, counted in digits
+        place = 10 ** (run_end - 1 - np.arange(len(at), dtype=np.int64))
+        keys = np.add.reduceat((matrix[:, at].astype(np.int64) - 48) * place, np.r_[0, np.cumsum(w)[:-1]], axis=1)
+        rel = np.fromiter((slot is not None and slot[0] == "rel" for slot in slots), dtype=bool, count=len(slots))
+        if rel.any():
+            keys[:, rel] -= rows_a[idx][:, None]
         if (keys == keys[0]).all():   # the usual case: the whole group shares one form
             ids[idx] = fid(_render(literals, slots, keys[0], widths))
             continue
         uniq, inv = np.unique(keys, axis=0, return_inverse=True)
+        if budget is not None and not budget.take(len(shape) * len(uniq)):
+            ids[idx] = -1 - idx
+            continue
         local = np.array([fid(_render(literals, slots, u, widths)) for u in uniq], dtype=np.int64)
         ids[idx] = local[inv.reshape(-1)]
     return ids, forms
@@ -230,38 +306,48 @@ class FormTable:
     master's form); ``forms[id]`` is the form's R1C1 text.
     """
 
-    def __init__(self, cols, rows, texts, shared=None, shared_master=None, lookup=None):
+    def __init__(self, cols, rows, texts, shared=None, shared_master=None, lookup=None, budget: Budget | None = None):
         shared, shared_master = shared or {}, shared_master or {}
         self.texts = texts
         self.n_plain = len(texts)
         self.shared, self.shared_master = shared, shared_master
-        ids, self.forms = form_ids(cols, rows, texts)
+        self.budget = budget
+        ids, self.forms = form_ids(cols, rows, texts, budget)
         masters = {(mr, mc) for mr, mc, _t in shared_master.values()}
         index = {f: i for i, f in enumerate(self.forms)}
         children, child_ids = [], []
         master_ids = {}
         for si, (mr, mc, mtext) in shared_master.items():
+            if budget is not None and not budget.take(len(mtext)):
+                continue   # its children get no form: unknown, like a plain formula past the budget
             form = relative_form(mtext, mr, mc)
             if form not in index:
                 index[form] = len(self.forms)
                 self.forms.append(form)
             master_ids[si] = index[form]
+        unknown_child = -1 - len(ids)
         for cell, si in shared.items():
-            if cell not in masters and si in master_ids:
-                children.append(cell)
+            if cell in masters or si not in shared_master:
+                continue
+            children.append(cell)
+            if si in master_ids:
                 child_ids.append(master_ids[si])
+            else:
+                child_ids.append(unknown_child)
+                unknown_child -= 1
         self.rows = np.concatenate([np.asarray(rows, dtype=np.int64),
                                     np.array([r for r, _c in children], dtype=np.int64)])
         self.cols = np.concatenate([np.asarray(cols, dtype=np.int64),
                                     np.array([c for _r, c in children], dtype=np.int64)])
         self.ids = np.concatenate([ids, np.array(child_ids, dtype=np.int64)])
+        self.unknown = int((self.ids < 0).sum())   # formulas past the budget: no form, left alone by the rules
         self._lookup = lookup
 
     @classmethod
-    def from_dict(cls, formulas: dict, shared=None, shared_master=None) -> "FormTable":
+    def from_dict(cls, formulas: dict, shared=None, shared_master=None, budget: Budget | None = None) -> "FormTable":
         cells = list(formulas)
         return cls([c for _r, c in cells], [r for r, _c in cells], list(formulas.values()), shared, shared_master,
-                   lookup=formulas)
+                   lookup=formulas, budget=budget)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -276,14 +362,31 @@ class FormTable:
             si = self.shared.get(cell)
             if si is not None and si in self.shared_master:
                 mr, mc, mtext = self.shared_master[si]
-                return _expected_formula(mtext, (mr, mc), cell)   # the master's formula, moved to this cell
+                # the master's formula, moved to this cell (the master's own text past the budget)
+                return _expected_formula(mtext, (mr, mc), cell, self.budget, mtext)
         return text
+
+    def unknown_texts(self):
+        """``(cell, text)`` of every formula past the budget (shared children: their master's text)."""
+        if not self.unknown:
+            return
+        for j in np.flatnonzero(self.ids < 0).tolist():
+            cell = (int(self.rows[j]), int(self.cols[j]))
+            if j < self.n_plain:
+                yield cell, self.texts[j]
+            else:
+                si = self.shared.get(cell)
+                yield cell, self.shared_master[si][2] if si in self.shared_master else ""
 
     def per_form(self):
         """Per form: ``(form, first cell, range text, first cell's formula text)``."""
         if not len(self.ids):
             return
         order = np.lexsort((self.cols, self.rows, self.ids))
+        if self.unknown:
+            order = order[self.ids[order] >= 0]   # forms past the budget are unknown: nothing to check per form
+            if not len(order):
+                return
         ids, rows, cols = self.ids[order], self.rows[order], self.cols[order]
         starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
         ends = np.r_[starts[1:], len(ids)]
@@ -314,6 +417,7 @@ def _range(cells: list[tuple[int, int]]) -> str:
 
 
 _R1C1_PART = re.compile(r"R\[-?[0-9]+\]|C\[-?[0-9]+\]|R[0-9]+|C[0-9]+")
+_DIGIT = re.compile(r"\d")
 
 
 def may_hold_numbers(form: str) -> bool:
@@ -325,7 +429,7 @@ def may_hold_numbers(form: str) -> bool:
     >>> may_hold_numbers("=R[-1]C[0]-R[0]C[2]"), may_hold_numbers("=R[0]C[-1]*0.5")
     (False, True)
     """
-    return any(ch.isdigit() for ch in _R1C1_PART.sub("", form))
+    return _DIGIT.search(_R1C1_PART.sub("", form)) is not None
 
 
 def hardcoded_numbers(formula: str) -> list[str]:
@@ -447,11 +551,16 @@ class FormChecks:
     equal forms down the columns and along the rows. The engine builds it
     while python-calamine is still reading the values. :meth:`finish` adds
     what needs the values: inconsistent formulas and constants between two
-    runs, and numbers stored as text.
+    runs, and numbers stored as text. The table's :class:`Budget` (if any)
+    pays for the tokenizer and the Translator too; what it could not pay
+    for is told in one ``begraenset`` info finding.
     """
 
     def __init__(self, sheet: str, table: FormTable, errors: dict):
         self.sheet, self.table = sheet, table
+        budget = table.budget
+        self.untokenized = 0     # forms not looked at for hard-coded numbers (budget)
+        self.untranslated = 0    # expected formulas not computed (budget)
         found: list[Finding] = []
         # error values, as cached in the sheet XML
         for (r, c), err in sorted(errors.items()):
@@ -459,25 +568,45 @@ class FormChecks:
                                  f"Cellen {_cell(r, c)} viser fejlværdien {err}", "en værdi", err))
         # per distinct relative form: #REF!, hard-coded numbers, external references
         for form, _first, where, text in table.per_form():
-            if "#REF!" in text.upper():
-                found.append(Finding(sheet, where, "fejlvaerdi", FEJL,
-                                     f"Formlen i {where} henviser til en slettet celle (#REF!): {text}",
-                                     "en gyldig reference", text))
-            if _EXTERNAL.search(_STRING.sub('""', text)):
-                found.append(Finding(sheet, where, "ekstern_reference", ADVARSEL,
-                                     f"Formlen i {where} henter værdier fra en anden projektmappe: {text}",
-                                     "kun referencer i denne projektmappe", text))
-            nums = hardcoded_numbers(text) if may_hold_numbers(form) else []
+            self._per_text(found, where, text)
+            if not may_hold_numbers(form):
+                continue
+            if budget is not None and not budget.take(len(text) * TOKEN_WEIGHT):
+                self.untokenized += 1
+                continue
+            nums = hardcoded_numbers(text)
             if nums:
                 shown = ", ".join(format_token(n) for n in dict.fromkeys(nums))
                 found.append(Finding(sheet, where, "hardkodet_tal", ADVARSEL,
                                      f"Formlen i {where} indeholder det hårdkodede tal {shown}: {text}; "
                                      "læg antagelser i en navngiven inputcelle",
                                      "tal i inputceller", shown))
+        # formulas past the budget: the checks that cost no more than reading them, cell by cell
+        for (r, c), text in table.unknown_texts():
+            self._per_text(found, _cell(r, c), text)
         self.findings = found
         # uniform runs down columns and along rows, on arrays of (row, col, form id)
         self.down = _run_lines(table.rows, table.cols, table.ids)
         self.along = _run_lines(table.cols, table.rows, table.ids)
+
+    def _per_text(self, found: list, where: str, text: str) -> None:
+        sheet = self.sheet
+        if "#REF!" in text.upper():
+            found.append(Finding(sheet, where, "fejlvaerdi", FEJL,
+                                 f"Formlen i {where} henviser til en slettet celle (#REF!): {text}",
+                                 "en gyldig reference", text))
+        if _EXTERNAL.search(_STRING.sub('""', text)):
+            found.append(Finding(sheet, where, "ekstern_reference", ADVARSEL,
+                                 f"Formlen i {where} henter værdier fra en anden projektmappe: {text}",
+                                 "kun referencer i denne projektmappe", text))
+
+    def expected(self, src_text: str, src: tuple[int, int], dst: tuple[int, int]) -> str:
+        """``src_text`` moved from ``src`` to ``dst`` (openpyxl's Translator), within the budget."""
+        got = _expected_formula(src_text, src, dst, self.table.budget, None)
+        if got is None:
+            self.untranslated += 1
+            return NOT_COMPUTED
+        return got
 
     def finish(self, rows: list, text_cells: list | None = None) -> list[Finding]:
         """All findings, with the value checks on ``rows`` (python-calamine's, row 1 first)."""
@@ -491,8 +620,11 @@ class FormChecks:
             return ""
 
         findings = list(self.findings)
-        findings.extend(_runs(sheet, self.down, table.text_at, value, vertical=True))
-        findings.extend(_runs(sheet, self.along, table.text_at, value, vertical=False))
+        counts: dict[str, int] = defaultdict(int)
+        findings.extend(_runs(sheet, self.down, table.text_at, value, vertical=True, expected=self.expected,
+                              counts=counts))
+        findings.extend(_runs(sheet, self.along, table.text_at, value, vertical=False, expected=self.expected,
+                              counts=counts))
         # numbers stored as text
         for r, c in (_text_cells(rows) if text_cells is None else sorted(text_cells)):
             v = value(r, c)
@@ -500,12 +632,39 @@ class FormChecks:
                 findings.append(Finding(sheet, _cell(r, c), "tal_som_tekst", ADVARSEL,
                                         f"Cellen {_cell(r, c)} indeholder tallet '{v}' som tekst; det tæller "
                                         "ikke med i beregninger", "et tal", repr(v)))
-        return _capped(findings, sheet)
+        limited = self.limited()
+        return _capped(findings, sheet) + ([limited] if limited else [])
+
+    def limited(self) -> Finding | None:
+        """The ``begraenset`` info finding: what the budget left out in this sheet (None: nothing)."""
+        parts = []
+        if self.table.unknown:
+            parts.append(f"{format_count(self.table.unknown)} formler er ikke sammenlignet med nabocellerne "
+                         "(inkonsistente formler, konstanter i formelblokke) og ikke undersøgt for hårdkodede tal")
+        if self.untokenized:
+            parts.append(f"{format_count(self.untokenized)} forskellige formler er ikke undersøgt for hårdkodede tal")
+        if self.untranslated:
+            parts.append(f"{format_count(self.untranslated)} forventede formler er ikke beregnet")
+        if not parts:
+            return None
+        total = self.table.budget.total if self.table.budget is not None else 0
+        return Finding(self.sheet, None, "begraenset", INFO,
+                       "Formelgennemgangen i arket er begrænset: " + "; ".join(parts)
+                       + f". xlkopi gennemgår højst {format_count(total)} tegn formeltekst pr. projektmappe "
+                         "(lange formler tæller mest); fejlværdier og eksterne referencer er kontrolleret i alle "
+                         "formler", "alle formler gennemgået", "begrænset")
 
 
-def _expected_formula(src_text: str, src: tuple[int, int], dst: tuple[int, int]) -> str:
+NOT_COMPUTED = "(ikke beregnet: grænsen for formelgennemgang er nået)"
+
+
+def _expected_formula(src_text: str, src: tuple[int, int], dst: tuple[int, int], budget: Budget | None = None,
+                      short=...) -> str | None:
+    """``src_text`` translated from ``src`` to ``dst``; ``short`` (None: return None) when the budget is spent."""
     from openpyxl.formula.translate import Translator
 
+    if budget is not None and not budget.take(len(src_text) * TOKEN_WEIGHT):
+        return NOT_COMPUTED if short is ... else short
     try:
         return Translator(src_text, _cell(*src)).translate_formula(_cell(*dst))
     except Exception:
@@ -543,24 +702,38 @@ def _run_lines(pos, line, ids):
     return out
 
 
-def _runs(sheet, lines: dict, text_at, value, vertical: bool) -> list[Finding]:
-    """Inconsistent formulas and interrupting constants along columns (or rows), from :func:`_run_lines`."""
+def _runs(sheet, lines: dict, text_at, value, vertical: bool, expected=None, counts=None) -> list[Finding]:
+    """Inconsistent formulas and interrupting constants along columns (or rows), from :func:`_run_lines`.
+
+    A run of an unknown form (negative id: past the budget) is never called
+    inconsistent. Past :data:`MAX_PER_RULE` findings of a rule (``counts``,
+    shared by the calls for one sheet) the expected formula is not
+    computed: :func:`_capped` only counts those findings.
+    """
+    if expected is None:
+        def expected(src_text, src, cell):
+            return _expected_formula(src_text, src, cell)
+    counts = defaultdict(int) if counts is None else counts
+    side = "over og under" if vertical else "til venstre og højre"
     out = []
     for line, runs in lines.items():
         for i in range(1, len(runs) - 1):
             prev, cur, nxt = runs[i - 1], runs[i], runs[i + 1]
-            if prev[2] != nxt[2] or (prev[1] - prev[0] + 1) + (nxt[1] - nxt[0] + 1) < 3:
+            if prev[2] != nxt[2] or cur[2] < 0 or (prev[1] - prev[0] + 1) + (nxt[1] - nxt[0] + 1) < 3:
                 continue
             gap_before = cur[0] - prev[1] - 1
             gap_after = nxt[0] - cur[1] - 1
             if gap_before == 0 and gap_after == 0 and cur[1] - cur[0] < 2:
                 for pos in range(cur[0], cur[1] + 1):
                     cell = (pos, line) if vertical else (line, pos)
+                    counts["inkonsistent_formel"] += 1
+                    if counts["inkonsistent_formel"] > MAX_PER_RULE:
+                        out.append(Finding(sheet, _cell(*cell), "inkonsistent_formel", ADVARSEL, ""))
+                        continue
                     src = (prev[1], line) if vertical else (line, prev[1])
                     src_text = text_at(src) or ""
                     got = text_at(cell) or ""
-                    exp = _expected_formula(src_text, src, cell)
-                    side = "over og under" if vertical else "til venstre og højre"
+                    exp = expected(src_text, src, cell)
                     out.append(Finding(sheet, _cell(*cell), "inkonsistent_formel", ADVARSEL,
                                        f"Formlen i {_cell(*cell)} afviger fra formlerne {side}: forventet {exp}, "
                                        f"fundet {got}", exp, got))
@@ -575,10 +748,13 @@ def _runs(sheet, lines: dict, text_at, value, vertical: bool) -> list[Finding]:
                 v = value(*cell)
                 if not _is_constant(v):
                     continue
+                counts["konstant_i_formelblok"] += 1
+                if counts["konstant_i_formelblok"] > MAX_PER_RULE:
+                    out.append(Finding(sheet, _cell(*cell), "konstant_i_formelblok", ADVARSEL, ""))
+                    continue
                 src = (a[1], line) if vertical else (line, a[1])
                 src_text = text_at(src) or ""
-                exp = _expected_formula(src_text, src, cell)
-                side = "over og under" if vertical else "til venstre og højre"
+                exp = expected(src_text, src, cell)
                 out.append(Finding(sheet, _cell(*cell), "konstant_i_formelblok", ADVARSEL,
                                    f"Cellen {_cell(*cell)} indeholder konstanten {_show(v)}, men cellerne {side} har "
                                    f"samme formel; forventet {exp}", exp, _show(v)))
