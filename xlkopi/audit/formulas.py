@@ -163,6 +163,7 @@ per group is that of about eight cells."""
 FORMULA_BUDGET = 10_000_000
 """Characters of formula text one workbook may cost the formula rules (:class:`Budget`): two to three seconds
 (about 0.2 µs a character in the per-cell relative form, 1.5 µs in openpyxl's tokenizer)."""
+_ROWS_AT_ONCE = 4096
 TOKEN_WEIGHT = 6
 """What one character costs in openpyxl's tokenizer or Translator, in units of the relative-form engine."""
 
@@ -275,7 +276,11 @@ def form_ids(cols, rows, texts, budget: Budget | None = None):
         w = np.asarray(widths, dtype=np.int64)
         run_end = np.repeat(np.cumsum(w), w)                       # end of each digit's run, counted in digits
         place = 10 ** (run_end - 1 - np.arange(len(at), dtype=np.int64))
-        keys = np.add.reduceat((matrix[:, at].astype(np.int64) - 48) * place, np.r_[0, np.cumsum(w)[:-1]], axis=1)
+        starts = np.r_[0, np.cumsum(w)[:-1]]
+        keys = np.empty((len(idx), len(widths)), dtype=np.int64)
+        for lo in range(0, len(idx), _ROWS_AT_ONCE):   # in slices: the int64 temporaries stay small
+            part = (matrix[lo:lo + _ROWS_AT_ONCE, at].astype(np.int64) - 48) * place
+            keys[lo:lo + _ROWS_AT_ONCE] = np.add.reduceat(part, starts, axis=1)
         rel = np.fromiter((slot is not None and slot[0] == "rel" for slot in slots), dtype=bool, count=len(slots))
         if rel.any():
             keys[:, rel] -= rows_a[idx][:, None]
