@@ -223,7 +223,8 @@ def _recalc(data: WorkbookData, timeout: float) -> list[Finding]:
         tmp = Path(tmp)
         copy = tmp / "kopi" / ("revision" + data.path.suffix.lower())
         copy.parent.mkdir()
-        copy.write_bytes(data.source.data)   # the audited bytes, not whatever the path holds now
+        # the audited bytes, not whatever the path holds now (data built without them: the path)
+        copy.write_bytes(data.source.data if data.source is not None else Path(data.path).read_bytes())
         try:
             new = recalculate(copy, tmp / "genberegnet", timeout=timeout)
         except WorkbookError as exc:
