@@ -164,6 +164,7 @@ FORMULA_BUDGET = 10_000_000
 """Characters of formula text one workbook may cost the formula rules (:class:`Budget`): two to three seconds
 (about 0.2 µs a character in the per-cell relative form, 1.5 µs in openpyxl's tokenizer)."""
 _ROWS_AT_ONCE = 4096
+_FEW_SLOTS = 16   # up to this many numbers in a shape, one numpy pass per number is faster
 TOKEN_WEIGHT = 6
 """What one character costs in openpyxl's tokenizer or Translator, in units of the relative-form engine."""
 
@@ -271,19 +272,27 @@ def form_ids(cols, rows, texts, budget: Budget | None = None):
             continue
         literals, slots = _template(pieces, col)
         matrix = np.frombuffer(raw, dtype=np.uint8).reshape(len(idx), len(bshape))
-        # every digit run's value in one pass: digits x place values, summed per run
-        at = np.flatnonzero(np.frombuffer(bshape, dtype=np.uint8) == 1)
-        w = np.asarray(widths, dtype=np.int64)
-        run_end = np.repeat(np.cumsum(w), w)                       # end of each digit's run, counted in digits
-        place = 10 ** (run_end - 1 - np.arange(len(at), dtype=np.int64))
-        starts = np.r_[0, np.cumsum(w)[:-1]]
-        keys = np.empty((len(idx), len(widths)), dtype=np.int64)
-        for lo in range(0, len(idx), _ROWS_AT_ONCE):   # in slices: the int64 temporaries stay small
-            part = (matrix[lo:lo + _ROWS_AT_ONCE, at].astype(np.int64) - 48) * place
-            keys[lo:lo + _ROWS_AT_ONCE] = np.add.reduceat(part, starts, axis=1)
-        rel = np.fromiter((slot is not None and slot[0] == "rel" for slot in slots), dtype=bool, count=len(slots))
-        if rel.any():
-            keys[:, rel] -= rows_a[idx][:, None]
+        if len(slots) <= _FEW_SLOTS:   # a few numbers (the usual formula): one column slice per number
+            keys = np.empty((len(idx), len(slots)), dtype=np.int64)
+            for i, (m, slot) in enumerate(zip(_RUNS_B.finditer(bshape), slots)):
+                s, e = m.span()
+                powers = 10 ** np.arange(e - s - 1, -1, -1, dtype=np.int64)
+                v = (matrix[:, s:e].astype(np.int64) - 48) @ powers
+                keys[:, i] = v - rows_a[idx] if slot is not None and slot[0] == "rel" else v
+        else:                          # many: every digit run in one pass, digits x place values summed per run
+            at = np.flatnonzero(np.frombuffer(bshape, dtype=np.uint8) == 1)
+            w = np.asarray(widths, dtype=np.int64)
+            run_end = np.repeat(np.cumsum(w), w)                   # end of each digit's run, counted in digits
+            place = 10 ** (run_end - 1 - np.arange(len(at), dtype=np.int64))
+            starts = np.r_[0, np.cumsum(w)[:-1]]
+            keys = np.empty((len(idx), len(widths)), dtype=np.int64)
+            for lo in range(0, len(idx), _ROWS_AT_ONCE):   # in slices: the int64 temporaries stay small
+                part = (matrix[lo:lo + _ROWS_AT_ONCE, at].astype(np.int64) - 48) * place
+                keys[lo:lo + _ROWS_AT_ONCE] = np.add.reduceat(part, starts, axis=1)
+            rel = np.fromiter((slot is not None and slot[0] == "rel" for slot in slots), dtype=bool,
+                              count=len(slots))
+            if rel.any():
+                keys[:, rel] -= rows_a[idx][:, None]
         if (keys == keys[0]).all():   # the usual case: the whole group shares one form
             ids[idx] = fid(_render(literals, slots, keys[0], widths))
             continue

@@ -139,8 +139,12 @@ def _read(pkg: safety.Package, want_values: bool, on_formulas=None) -> WorkbookD
         if part not in scanned:
             budget -= scan_bounds(pkg, part, label, budget, keep=False, rows=False).area
     data = WorkbookData(pkg.path, sheets, names, custom, list(pkg.macros), list(pkg.external_links), pkg.source)
+    # python-calamine copies the bytes through Python read() calls, each needing the GIL: opened here,
+    # before this thread starts on the formulas, it does not wait for the GIL 19 times; it then parses
+    # the sheets in the worker thread with the GIL released.
+    book = open_values(data) if want_values else None
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="xlkopi-calamine") as pool:
-        values = pool.submit(read_values, data) if want_values else None
+        values = pool.submit(read_values, data, None, book) if want_values else None
         for sheet in sheets:
             if sheet.scan is not None:
                 sheet.scan.read_formulas()
@@ -163,8 +167,8 @@ def _calamine_failed(exc: BaseException) -> bool:
     return isinstance(exc, Exception) or type(exc).__name__ == "PanicException"
 
 
-def read_values(data: WorkbookData, path: Path | None = None) -> None:
-    """Fill each sheet's ``rows`` with python-calamine (cached values only), from the checked bytes."""
+def open_values(data: WorkbookData, path: Path | None = None):
+    """python-calamine's workbook over the checked bytes (``path``: another file, the recalculated copy)."""
     import io
 
     import python_calamine as pc
@@ -172,13 +176,17 @@ def read_values(data: WorkbookData, path: Path | None = None) -> None:
     name = Path(path or data.path).name
     try:
         if path is None and data.source is not None:
-            wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data.source.data))
-        else:
-            wb = pc.CalamineWorkbook.from_path(str(path or data.path))
+            return pc.CalamineWorkbook.from_filelike(io.BytesIO(data.source.data))
+        return pc.CalamineWorkbook.from_path(str(path or data.path))
     except BaseException as exc:  # calamine raises its own error classes and PanicException
         if not _calamine_failed(exc):
             raise
         raise WorkbookError(f"Projektmappen '{name}' kan ikke læses ({type(exc).__name__}: {str(exc)[:300]})") from None
+
+
+def read_values(data: WorkbookData, path: Path | None = None, book=None) -> None:
+    """Fill each sheet's ``rows`` with python-calamine (cached values only), from the checked bytes."""
+    wb = book if book is not None else open_values(data, path)
     try:
         available = set(wb.sheet_names)
         for sheet in data.sheets:
