@@ -16,6 +16,7 @@ extra time up to the time calamine takes.
 from __future__ import annotations
 
 import gc
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -139,12 +140,14 @@ def _read(pkg: safety.Package, want_values: bool, on_formulas=None) -> WorkbookD
         if part not in scanned:
             budget -= scan_bounds(pkg, part, label, budget, keep=False, rows=False).area
     data = WorkbookData(pkg.path, sheets, names, custom, list(pkg.macros), list(pkg.external_links), pkg.source)
-    # python-calamine copies the bytes through Python read() calls, each needing the GIL: opened here,
-    # before this thread starts on the formulas, it does not wait for the GIL 19 times; it then parses
-    # the sheets in the worker thread with the GIL released.
-    book = open_values(data) if want_values else None
+    # python-calamine copies the bytes through Python read() calls (about 20), each needing the GIL: this
+    # thread waits (GIL released) until the worker has opened the workbook, so those calls do not queue
+    # behind the formula pass; then the worker parses the sheets with the GIL released.
+    opened = threading.Event()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="xlkopi-calamine") as pool:
-        values = pool.submit(read_values, data, None, book) if want_values else None
+        values = pool.submit(read_values, data, None, None, opened) if want_values else None
+        if values is not None:
+            opened.wait()
         for sheet in sheets:
             if sheet.scan is not None:
                 sheet.scan.read_formulas()
@@ -184,9 +187,16 @@ def open_values(data: WorkbookData, path: Path | None = None):
         raise WorkbookError(f"Projektmappen '{name}' kan ikke læses ({type(exc).__name__}: {str(exc)[:300]})") from None
 
 
-def read_values(data: WorkbookData, path: Path | None = None, book=None) -> None:
-    """Fill each sheet's ``rows`` with python-calamine (cached values only), from the checked bytes."""
-    wb = book if book is not None else open_values(data, path)
+def read_values(data: WorkbookData, path: Path | None = None, book=None, opened=None) -> None:
+    """Fill each sheet's ``rows`` with python-calamine (cached values only), from the checked bytes.
+
+    ``opened`` (a :class:`threading.Event`) is set once the workbook is open, or failed to open.
+    """
+    try:
+        wb = book if book is not None else open_values(data, path)
+    finally:
+        if opened is not None:
+            opened.set()
     try:
         available = set(wb.sheet_names)
         for sheet in data.sheets:
