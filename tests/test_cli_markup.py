@@ -98,3 +98,14 @@ def test_schedule_prints_the_file_name_verbatim(tmp_path, capsys):
     target = tmp_path / "forløb [/x] :smile:.xlsx"
     assert main(["schedule", "--pris", "100.000", "--rente", "5 %", "--løbetid", "5", "-o", str(target)]) == 0
     assert str(target) in " ".join(capsys.readouterr().out.split()).replace(" \n", "")
+
+
+def test_a_control_character_in_a_supplier_name_rejects_that_row_only(tmp_path, capsys):
+    """Found by the fuzz harness: openpyxl refused to write the comparison (IllegalCharacterError)."""
+    rows = [{**BASE, "supplier": "Rigtig"}, {**BASE, "supplier": "Skjult\x01tegn"}, {**BASE, "supplier": "OK",
+                                                                                      "machine": "a\x1bb"}]
+    code = main(["compare", str(_offers(tmp_path, rows)), "--behov", str(_needs(tmp_path)), "-o",
+                 str(tmp_path / "S.xlsx")])
+    out = capsys.readouterr().out
+    assert code == 1 and (tmp_path / "S.xlsx").exists()
+    assert out.count("kontroltegn") == 2 and "række 3" in out and "række 4" in out

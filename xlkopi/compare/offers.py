@@ -22,6 +22,7 @@ rows are still read.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -187,6 +188,7 @@ _KIND_WORDS = {
     "allin": ("all-in", "all in", "allin", "all-in kontrakt", "all-in-kontrakt"),
 }
 _KIND_ALIASES = {fold(word): kind for kind, words in _KIND_WORDS.items() for word in words}
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 QUANTITIES: dict[str, Quantity] = {
     "price": PRICE, "rate": RATE, "leasingsats": LEASINGSATS, "years": TERM, "residual": AMOUNT,
@@ -278,6 +280,11 @@ def parse_offer(raw, row: int | None, sheet: str = OFFERS_SHEET) -> Offer:
     supplier = _text(cells.get("supplier"))
     if not supplier:
         raise FieldError(*at("supplier"), "mangler")
+    for attr in ("supplier", "machine"):
+        if _CONTROL.search(_text(cells.get(attr))):
+            # A spreadsheet cell cannot hold them (Excel refuses the file), and nobody types them.
+            raise FieldError(*at(attr), f"indeholder kontroltegn (fik {shown(cells.get(attr))}); skriv teksten "
+                                        "uden linjeskift og usynlige tegn")
     kind_raw = cells.get("kind")
     if _blank(kind_raw):
         raise FieldError(*at("kind"), "mangler (" + ", ".join(KIND_LABELS.values()) + ")")
