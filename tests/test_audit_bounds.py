@@ -13,6 +13,7 @@ from xlkopi.audit import audit_workbook, safety
 from xlkopi.audit.reader import read_workbook
 from xlkopi.cli import main
 from xlkopi.errors import UntrustedFileError, WorkbookError
+from xlkopi.io import package
 
 HEAD = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
@@ -64,12 +65,12 @@ def test_dangerous_reference_across_a_chunk_boundary_is_seen(tmp_path):
     rows = "".join(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c></row>' for r in range(1, 20_000))
     before = HEAD + rows + '<row r="20000"><c r="A20000" t="inlineStr"><is><t>'
     after = '</t></is></c></row><row r="20001">'
-    pad = "x" * (safety.CHUNK - 5 - len(before) - len(after))
+    pad = "x" * (package.CHUNK - 5 - len(before) - len(after))
     path = _with_sheet(tmp_path, rows + '<row r="20000"><c r="A20000" t="inlineStr"><is><t>' + pad + after
                        + '<c r="XFD20001"><v>1</v></c></row>')
     raw = zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")
     at = raw.index(b'<c r="XFD')
-    assert at == safety.CHUNK - 5         # the tag really straddles the boundary
+    assert at == package.CHUNK - 5         # the tag really straddles the boundary
     with pytest.raises(UntrustedFileError, match="spænder over"):
         audit_workbook(path)
 
@@ -163,7 +164,7 @@ def test_parts_read_as_zipfile_reads_them(tmp_path, monkeypatch, inflate):
     import zlib
 
     if inflate == "zlib":
-        monkeypatch.setattr(safety, "_deflate", zlib)
+        monkeypatch.setattr(package, "_deflate", zlib)
     src = write_xlsx(tmp_path / "src.xlsx", [Sheet("Ark", {f"A{r}": r * 1.5 for r in range(1, 3000)})])
     stored = tmp_path / "stored.xlsx"
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(stored, "w", zipfile.ZIP_STORED) as zout:
@@ -181,9 +182,9 @@ def test_parts_read_in_small_pieces_are_whole(tmp_path, monkeypatch, inflate):
     import zlib
 
     if inflate == "zlib":
-        monkeypatch.setattr(safety, "_deflate", zlib)
-    monkeypatch.setattr(safety, "CHUNK", 700)
-    monkeypatch.setattr(safety, "RAW_CHUNK", 300)
+        monkeypatch.setattr(package, "_deflate", zlib)
+    monkeypatch.setattr(package, "CHUNK", 700)
+    monkeypatch.setattr(package, "RAW_CHUNK", 300)
     src = write_xlsx(tmp_path / "src.xlsx", [Sheet("Ark", {f"A{r}": r * 1.5 for r in range(1, 3000)})])
     with zipfile.ZipFile(src) as z:
         expected = {n: z.read(n) for n in z.namelist() if n.endswith((".xml", ".rels"))}

@@ -26,7 +26,6 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
