@@ -139,3 +139,44 @@ def test_a_path_under_a_file_is_a_danish_error(tmp_path):
     (tmp_path / "fil").write_bytes(b"")
     with pytest.raises(WriteError, match="en del af stien er en fil"):
         write_bytes_atomic(tmp_path / "fil" / "ud.xlsx", b"x")
+
+
+def test_a_batch_flushes_once_and_renames_at_the_end(tmp_path, monkeypatch):
+    from xlkopi.io import atomic
+
+    syncs = []
+    monkeypatch.setattr(atomic.os, "sync", lambda: syncs.append("sync"), raising=False)
+    fsyncs = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(atomic.os, "fsync", lambda fd: (fsyncs.append(stat.S_ISDIR(os.fstat(fd).st_mode)),
+                                                        real_fsync(fd)))
+    with atomic.batch():
+        for k in range(5):
+            write_bytes_atomic(tmp_path / f"f{k}.eml", b"x" * k)
+        with atomic_path(tmp_path / "o.xlsx") as tmp:
+            tmp.write_bytes(b"wb")
+        assert not any(p.suffix in (".eml", ".xlsx") for p in tmp_path.iterdir())  # nothing renamed yet
+    assert syncs == ["sync"] and fsyncs == [True]   # one flush, one folder sync, no fsync per file
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["f0.eml", "f1.eml", "f2.eml", "f3.eml", "f4.eml", "o.xlsx"]
+
+
+def test_a_failed_batch_leaves_no_file(tmp_path):
+    from xlkopi.io import atomic
+
+    with pytest.raises(RuntimeError):
+        with atomic.batch():
+            write_bytes_atomic(tmp_path / "a.eml", b"x")
+            raise RuntimeError("boom")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_appearing_during_a_batch_is_kept_and_the_others_written(tmp_path):
+    from xlkopi.io import atomic
+
+    with pytest.raises(OutputExistsError):
+        with atomic.batch():
+            write_bytes_atomic(tmp_path / "a.eml", b"ours")
+            write_bytes_atomic(tmp_path / "b.eml", b"ours")
+            (tmp_path / "a.eml").write_bytes(b"theirs")
+    assert (tmp_path / "a.eml").read_bytes() == b"theirs" and (tmp_path / "b.eml").read_bytes() == b"ours"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.eml", "b.eml"]

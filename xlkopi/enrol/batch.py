@@ -20,7 +20,7 @@ from typing import Callable
 
 from ..core.vocabulary import clean_text
 from ..errors import ArgumentError, WorkbookError, XlkopiError
-from ..io.atomic import OutputExistsError, check_not_input, write_bytes_atomic
+from ..io.atomic import OutputExistsError, batch, check_not_input, write_bytes_atomic
 from .eml import body_for, build_eml, subject_for
 from .names import unique_stem
 from .overview import overview_bytes
@@ -180,35 +180,42 @@ def run(register: str | Path, out_dir: str | Path, *, template: str | Path | Non
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise WorkbookError(f"Mappen '{out_dir}' kan ikke oprettes: {exc.strerror}") from None
-    used: set[str] = {OVERVIEW_NAME.casefold()}
-    results = []
-    for p in planned:
-        res = Result(p.number, p.institution_name, p.agreement_name,
-                     p.agreement.phase if p.agreement else None, p.status, p.reason, p.source, list(p.warnings))
-        results.append(res)
-        if p.status == GENERATED:
-            try:
-                _generate(p, res, templates, recipient, out_dir, used, force, inputs)
-            except XlkopiError as exc:
-                res.status, res.reason = FAILED, str(exc)
-            except OSError as exc:  # disk full, no permission, a folder in the way ...
-                res.status, res.reason = FAILED, _os_message(exc)
-            except Exception as exc:  # noqa: BLE001 - one enrolment never stops the batch
-                res.status, res.reason = FAILED, _unexpected_message(exc)
-                if not res.file_states:  # nothing written: no file to point to
-                    res.workbook_name = res.eml_name = ""
-        if progress:
-            progress(res)
-    overview = out_dir / OVERVIEW_NAME
-    report = Report(results, reg.all_findings(), out_dir, overview, "")
+    report: Report | None = None
     try:
-        report.overview_state = write_if_changed(overview, overview_bytes(results, report.findings), force, inputs)
-    except XlkopiError as exc:
-        report.overview_problem = str(exc)
-    except OSError as exc:
-        report.overview_problem = _os_message(exc)
-    except Exception as exc:  # noqa: BLE001 - the report of the enrolments already made is still returned
-        report.overview_problem = _unexpected_message(exc)
+        with batch():   # every file flushed in one go, renamed when all are written
+            used: set[str] = {OVERVIEW_NAME.casefold()}
+            results = []
+            for p in planned:
+                res = Result(p.number, p.institution_name, p.agreement_name,
+                             p.agreement.phase if p.agreement else None, p.status, p.reason, p.source, list(p.warnings))
+                results.append(res)
+                if p.status == GENERATED:
+                    try:
+                        _generate(p, res, templates, recipient, out_dir, used, force, inputs)
+                    except XlkopiError as exc:
+                        res.status, res.reason = FAILED, str(exc)
+                    except OSError as exc:  # disk full, no permission, a folder in the way ...
+                        res.status, res.reason = FAILED, _os_message(exc)
+                    except Exception as exc:  # noqa: BLE001 - one enrolment never stops the batch
+                        res.status, res.reason = FAILED, _unexpected_message(exc)
+                        if not res.file_states:  # nothing written: no file to point to
+                            res.workbook_name = res.eml_name = ""
+                if progress:
+                    progress(res)
+            overview = out_dir / OVERVIEW_NAME
+            report = Report(results, reg.all_findings(), out_dir, overview, "")
+            try:
+                report.overview_state = write_if_changed(overview, overview_bytes(results, report.findings), force, inputs)
+            except XlkopiError as exc:
+                report.overview_problem = str(exc)
+            except OSError as exc:
+                report.overview_problem = _os_message(exc)
+            except Exception as exc:  # noqa: BLE001 - the report of the enrolments already made is still returned
+                report.overview_problem = _unexpected_message(exc)
+    except XlkopiError as exc:   # the final flush or a rename failed: say so, with the report
+        if report is None:
+            raise
+        report.overview_problem = f"Filerne kunne ikke alle gemmes: {exc}"
     return report
 
 

@@ -5,7 +5,8 @@ new one under the final name, never an empty or half-written one: the data
 is flushed to disk (``fsync``) before the rename and the folder entry after
 it. A temporary file left by a killed run carries the writer's process id
 in its name and is removed by the next write into the folder once that
-process is gone. Every failure is a :class:`WriteError` with a Danish
+process is gone. :func:`batch` gives many files the same guarantee for one
+flush (the enrolment generator writes thousands). Every failure is a :class:`WriteError` with a Danish
 message naming the target (never the temporary file), and an input file of
 the command is never a target (:func:`check_not_input`).
 """
@@ -18,6 +19,7 @@ import re
 import secrets
 import time
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from ..errors import WorkbookError
@@ -94,6 +96,72 @@ def _alive(pid: int) -> bool:
 
 
 _cleaned: set[str] = set()
+_batch: ContextVar[list | None] = ContextVar("xlkopi_atomic_batch", default=None)
+
+
+@contextmanager
+def batch():
+    """Write many files durably for the price of one flush: renames and syncs happen when the block ends.
+
+    Inside the block every atomic write goes to its temporary file only; at
+    the end one ``os.sync()`` (where the platform has it; otherwise an
+    ``fsync`` per file) flushes them all, then each is renamed over its
+    target and each folder is synced once. A file system's journal commits
+    once instead of twice per file, which on ext4 is the whole cost of a
+    batch of small files. If the block raises, the temporary files are
+    removed and no target is touched.
+    """
+    pending: list = []
+    token = _batch.set(pending)
+    try:
+        yield
+    except BaseException:
+        for tmp, _target, _overwrite in pending:
+            _unlink(tmp)
+        raise
+    finally:
+        _batch.reset(token)
+    _commit(pending)
+
+
+def _unlink(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def _commit(pending: list) -> None:
+    if not pending:
+        return
+    first: Exception | None = None
+    try:
+        if hasattr(os, "sync"):
+            os.sync()
+        else:  # pragma: no cover - Windows
+            for tmp, _target, _overwrite in pending:
+                _fsync_path(tmp)
+    except OSError as exc:
+        for tmp, _target, _overwrite in pending:
+            _unlink(tmp)
+        raise WriteError(pending[0][1], exc) from None
+    folders = set()
+    for tmp, target, overwrite in pending:
+        try:
+            if not overwrite and os.path.lexists(target):  # appeared while the batch ran
+                raise OutputExistsError(target)
+            os.replace(tmp, target)
+            folders.add(target.parent)
+        except (OSError, WorkbookError) as exc:
+            _unlink(tmp)
+            first = first or (exc if isinstance(exc, WorkbookError) else WriteError(target, exc))
+    for folder in folders:
+        try:
+            sync_directory(folder)
+        except OSError as exc:
+            first = first or WriteError(folder, exc)
+    if first is not None:
+        raise first
 
 
 def clean_stale_temps(folder: str | os.PathLike) -> list[str]:
@@ -158,10 +226,15 @@ def _temp_beside(target: Path, overwrite: bool):
         raise OutputExistsError(target)
     tmp = None
     done = False
+    pending = _batch.get()
     try:
         clean_stale_temps(target.parent)
         fd, tmp = _create_temp(target)
         yield fd, tmp
+        if pending is not None:   # batch(): flushed and renamed when the batch ends
+            pending.append((tmp, target, overwrite))
+            done = True
+            return
         if not overwrite and os.path.lexists(target):  # appeared while we wrote
             raise OutputExistsError(target)
         os.replace(tmp, target)
@@ -197,7 +270,8 @@ def atomic_path(target: str | os.PathLike, *, overwrite: bool = False):
     with _temp_beside(Path(target), overwrite) as (fd, tmp):
         os.close(fd)
         yield tmp
-        _fsync_path(tmp)
+        if _batch.get() is None:
+            _fsync_path(tmp)
 
 
 def write_bytes_atomic(target: str | os.PathLike, data: bytes, *, overwrite: bool = False) -> Path:
@@ -207,7 +281,8 @@ def write_bytes_atomic(target: str | os.PathLike, data: bytes, *, overwrite: boo
         with open(fd, "wb", closefd=True) as fh:
             fh.write(data)
             fh.flush()
-            os.fsync(fh.fileno())
+            if _batch.get() is None:
+                os.fsync(fh.fileno())
     return target
 
 
