@@ -22,7 +22,7 @@ import functools
 import sys
 from typing import Any, Callable
 
-from .core.vocabulary import shown
+from .core.vocabulary import read, shown
 from .errors import ArgumentError
 
 DANISH: dict[str, str] = {
@@ -133,8 +133,6 @@ def value(parser: argparse.ArgumentParser, *flags: str, reader: Callable[[str, s
 
 def quantity(q) -> Callable[[str, str], Any]:
     """A reader for a :class:`~xlkopi.core.vocabulary.Quantity`."""
-    from .core.vocabulary import read
-
     return lambda text, flag: read(q, text, flag)
 
 

@@ -68,14 +68,10 @@ SEVERITY = {code: ADVARSEL for code in ("restvaerdi", "finansiel_loebetid", "ope
 """The issue's red flags are advarsel; the guide's other notes (fees, utilisation) are info."""
 
 
-def _label_key(text: str) -> str:
-    return fold(text)
-
-
 _LABELS: dict[str, str] = {}
 for _field, (_labels, _) in FIELDS.items():
     for _l in _labels:
-        _LABELS.setdefault(_label_key(_l), _field)
+        _LABELS.setdefault(fold(_l), _field)
 LABELS = tuple(sorted(_LABELS))
 """Every label recognised, as the vocabulary folds it (case, spacing, punctuation and a trailing colon ignored)."""
 
@@ -88,7 +84,7 @@ def label_field(text) -> str | None:
     """
     if not isinstance(text, str) or len(text) > 60:
         return None
-    key = _label_key(text)
+    key = fold(text)
     if key in _LABELS:
         return _LABELS[key]
     return _LABELS.get(split_unit(text)[0])

@@ -22,13 +22,13 @@ rows are still read.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 from ..core.vocabulary import (
-    AMOUNT, COUNT, HORIZON, HOURS, LEASINGSATS, MONTHS, PER_PRINT, PRICE, RATE, SHARE, SIGNED_SHARE, TERM, TIMING,
+    AMOUNT, CONTROL_CHARS, COUNT, HORIZON, HOURS, LEASINGSATS, MONTHS, PER_PRINT, PRICE, RATE, SHARE, SIGNED_SHARE,
+    TERM, TIMING,
     Quantity, clean_text, fold, is_blank, parse_date, parse_yes_no, read, read_periods_per_year, shown, split_unit,
 )
 from ..errors import ArgumentError, FieldError, WorkbookError
@@ -188,7 +188,6 @@ _KIND_WORDS = {
     "allin": ("all-in", "all in", "allin", "all-in kontrakt", "all-in-kontrakt"),
 }
 _KIND_ALIASES = {fold(word): kind for kind, words in _KIND_WORDS.items() for word in words}
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 QUANTITIES: dict[str, Quantity] = {
     "price": PRICE, "rate": RATE, "leasingsats": LEASINGSATS, "years": TERM, "residual": AMOUNT,
@@ -212,10 +211,6 @@ _NEED_KEYS = {_key(label): attr for attr, label in NEEDS}
 _NEED_KEYS.update({_key(attr): attr for attr, _ in NEEDS})
 
 
-def _blank(value) -> bool:
-    return is_blank(value)
-
-
 @dataclass(frozen=True)
 class _Cells:
     """One row's raw values by attribute, with the units its headers name and its percent-formatted cells."""
@@ -235,7 +230,7 @@ def _cells(raw) -> _Cells:
 def _read(cells: _Cells, attr: str, where: tuple) -> Decimal | None:
     """A numeric field in its canonical unit (None when blank); a FieldError naming the field otherwise."""
     value = cells.get(attr)
-    if _blank(value):
+    if is_blank(value):
         return None
     try:
         return read(QUANTITIES[attr], value, where[2], unit=cells.units.get(attr), percent_cell=attr in cells.percent)
@@ -259,7 +254,7 @@ def _flag(cells: _Cells, attr: str, where: tuple, extra=None) -> bool | None:
 
 
 def _text(value) -> str:
-    if _blank(value):
+    if is_blank(value):
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
@@ -281,12 +276,12 @@ def parse_offer(raw, row: int | None, sheet: str = OFFERS_SHEET) -> Offer:
     if not supplier:
         raise FieldError(*at("supplier"), "mangler")
     for attr in ("supplier", "machine"):
-        if _CONTROL.search(_text(cells.get(attr))):
+        if CONTROL_CHARS.search(_text(cells.get(attr))):
             # A spreadsheet cell cannot hold them (Excel refuses the file), and nobody types them.
             raise FieldError(*at(attr), f"indeholder kontroltegn (fik {shown(cells.get(attr))}); skriv teksten "
                                         "uden linjeskift og usynlige tegn")
     kind_raw = cells.get("kind")
-    if _blank(kind_raw):
+    if is_blank(kind_raw):
         raise FieldError(*at("kind"), "mangler (" + ", ".join(KIND_LABELS.values()) + ")")
     kind = _KIND_ALIASES.get(fold(kind_raw))
     if kind is None:
@@ -327,7 +322,7 @@ def parse_offer(raw, row: int | None, sheet: str = OFFERS_SHEET) -> Offer:
             raise FieldError(*at("years"), "mangler")
         ppy_raw = cells.get("periods_per_year")
         try:
-            ppy = 4 if _blank(ppy_raw) else read_periods_per_year(ppy_raw, FIELD_LABEL["periods_per_year"])
+            ppy = 4 if is_blank(ppy_raw) else read_periods_per_year(ppy_raw, FIELD_LABEL["periods_per_year"])
         except ArgumentError as err:
             raise FieldError.from_argument(err, *at("periods_per_year")) from None
         if years * ppy != (years * ppy).to_integral_value():
@@ -357,7 +352,7 @@ def parse_needs(raw: dict[str, tuple[object, int]], sheet: str = NEEDS_SHEET,
 
     def num(attr, required=True):
         value, where = get(attr)
-        if _blank(value):
+        if is_blank(value):
             if required:
                 raise FieldError(*where, "mangler")
             return None
@@ -375,7 +370,7 @@ def parse_needs(raw: dict[str, tuple[object, int]], sheet: str = NEEDS_SHEET,
         raise FieldError(*where, f"må højst være {MAX_HORIZON} år (fik {shown(value)})")
     out["discount_rate"] = num("discount_rate")
     value, where = get("start")
-    if _blank(value):
+    if is_blank(value):
         raise FieldError(*where, "mangler")
     try:
         out["start"] = parse_date(value, NEED_LABEL["start"])
@@ -394,7 +389,7 @@ def _offers_from_rows(rows: list[tuple[int, list]], sheet: str, source: str, nee
     units: dict[str, str | None] = {}
     notes: list[FieldError] = []
     for j, name in enumerate(header):
-        if _blank(name):
+        if is_blank(name):
             continue
         key, unit = split_unit(name)
         attr = _HEADER_KEYS.get(key)
@@ -411,7 +406,7 @@ def _offers_from_rows(rows: list[tuple[int, list]], sheet: str, source: str, nee
     offers, errors = [], []
     for row, values in rows[1:]:
         raw = {attr: (values[j] if j < len(values) else None) for j, attr in columns.items()}
-        if all(_blank(v) for v in raw.values()):
+        if all(is_blank(v) for v in raw.values()):
             continue
         pct = frozenset(attr for j, attr in columns.items() if (row, j) in percent_cells)
         try:
@@ -437,7 +432,7 @@ def _needs_from_rows(rows: list[tuple[int, list]], sheet: str) -> Needs:
     raw = {}
     units: dict[str, str | None] = {}
     for row, values in rows:
-        if not values or _blank(values[0]):
+        if not values or is_blank(values[0]):
             continue
         key, unit = split_unit(values[0])
         attr = _NEED_KEYS.get(key)
@@ -468,7 +463,7 @@ def _rows_of(ws) -> tuple[list[tuple[int, list]], frozenset]:
         for j, c in enumerate(cells):
             if isinstance(values[j], (int, float)) and "%" in (getattr(c, "number_format", None) or ""):
                 percent.add((i, j))
-        while values and _blank(values[-1]):
+        while values and is_blank(values[-1]):
             values.pop()
         if values:
             rows.append((i, values))

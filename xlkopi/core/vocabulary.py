@@ -88,9 +88,9 @@ from ..errors import ArgumentError
 
 __all__ = [
     "Quantity", "PRICE", "AMOUNT", "PER_PRINT", "RATE", "SIGNED_SHARE", "SHARE", "LEASINGSATS", "TERM",
-    "HORIZON", "MONTHS", "COUNT", "HOURS", "PHASE", "ANY_NUMBER", "ANY_AMOUNT", "ANY_RATE",
-    "parse_number", "read", "read_periods_per_year", "parse_date", "parse_yes_no", "read_choice",
-    "TIMING", "PHASE_STATUS", "fold", "name_key", "split_unit", "unit_of", "clean_text", "is_blank",
+    "HORIZON", "MONTHS", "COUNT", "HOURS", "PHASE", "ANY_AMOUNT", "ANY_RATE",
+    "parse_number", "read", "read_periods_per_year", "parse_date", "parse_yes_no",
+    "TIMING", "PHASE_STATUS", "CONTROL_CHARS", "fold", "name_key", "split_unit", "unit_of", "clean_text", "is_blank",
     "format_number", "format_token", "format_amount", "format_percent", "format_date", "format_count", "shown",
 ]
 
@@ -109,9 +109,17 @@ def clean_text(value) -> str:
     >>> clean_text("\u200b 180\u00a0000 kr \u202e")
     '180 000 kr'
     """
-    text = unicodedata.normalize("NFKC", str(value)).translate(_SPACES)
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
-    return re.sub(r" {2,}", " ", text).strip()
+    text = str(value)
+    if text.isascii():  # ASCII is NFKC already and holds no format characters: the common case, kept cheap
+        text = text.replace("\t", " ")
+    else:
+        text = unicodedata.normalize("NFKC", text).translate(_SPACES)
+        text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    return re.sub(r" {2,}", " ", text).strip() if "  " in text else text.strip()
+
+
+CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+"""Control characters and line separators (C0, DEL, C1, U+2028/2029): never part of a name anybody typed."""
 
 
 def is_blank(value) -> bool:
@@ -207,6 +215,8 @@ _ENGLISH = re.compile(r"[1-9]\d{0,2}(?:,\d{3})+")  # 175,000: decimals (Danish) 
 _PREFIX = re.compile(r"(?i)^(kr\.?|dkk)\s*")
 _SUFFIX = re.compile(r"(?i)\s*(t\.?\s?kr\.?|tkr\.?|kr\.?|dkk|kroner|,-|%|pct\.?|procent|øre|mdr\.?|md\.|mnd\.?"
                      r"|måneder|måned|år)$")
+_SCALE = {"%": Decimal("0.01"), "øre": Decimal("0.01"), "tkr": Decimal(1000)}
+"""What a number in each unit is multiplied by to give the canonical unit (a fraction, kr)."""
 MAX_MAGNITUDE = Decimal("1e13")
 _TOO_LARGE = "er urealistisk stort (skal være et endeligt tal under 10.000.000.000.000)"
 
@@ -272,7 +282,7 @@ def _read_text(text: str, argument: str, original, q: Quantity | None) -> _Readi
         raise _not_a_number(argument, original) from None
     machine = Decimal(t) if _AMBIGUOUS.fullmatch(t) else None
     english = Decimal(t.replace(",", "")) if _ENGLISH.fullmatch(t) else None
-    scale = {"%": Decimal("0.01"), "øre": Decimal("0.01"), "tkr": Decimal(1000)}.get(unit or "", Decimal(1))
+    scale = _SCALE.get(unit or "", Decimal(1))
     value = sign * value * scale
     if machine is not None:
         machine = sign * machine * scale
@@ -386,8 +396,6 @@ HOURS = Quantity("et antal timer", "timer", Decimal(0), Decimal(720), whole=True
 """Responstid: 0 to 720 whole hours."""
 PHASE = Quantity("et fasenummer", "", Decimal(1), Decimal(99), whole=True)
 """A tender phase of the state procurement programme: 1 to 99."""
-ANY_NUMBER = Quantity("et tal", "", None, None)
-"""Any finite number (no unit, no range)."""
 ANY_AMOUNT = Quantity("et beløb", "kr", None, None, units=_MONEY_UNITS)
 """Any amount in kr (the core's own arguments: no plausibility range)."""
 ANY_RATE = Quantity("en rentesats", "%", None, None, units=frozenset({"%"}))
@@ -404,13 +412,6 @@ def _show(q: Quantity, d: Decimal) -> str:
     if q.unit == "":
         return format_number(d)
     return f"{format_number(d)} {q.unit}"
-
-
-def _range_text(q: Quantity) -> str:
-    if q.low is not None and q.high is not None:
-        low = "over " + _show(q, q.low) if q.low_open else "fra " + _show(q, q.low)
-        return f"{low} til {_show(q, q.high)}"
-    return ""
 
 
 def _convert(q: Quantity, d: Decimal, unit: str | None, argument: str, original) -> Decimal:
@@ -462,20 +463,19 @@ def read(q: Quantity, value, argument: str = "værdi", *, unit: str | None = Non
                             + (f" i {_UNIT_NAMES[q.unit]}" if q.unit in _UNIT_NAMES else "")
                             + f", ikke i {_UNIT_NAMES.get(r.unit, r.unit)}", value)
     if r.unit is None and unit is not None and not (percent_cell and unit == "%"):
-        header = unit
-        d = _convert(q, r.value * {"%": Decimal("0.01"), "øre": Decimal("0.01"),
-                                   "tkr": Decimal(1000)}.get(header, Decimal(1)), header, argument, value)
-        machine = None if r.machine is None else _convert(
-            q, r.machine * {"%": Decimal("0.01"), "øre": Decimal("0.01"), "tkr": Decimal(1000)}.get(header, Decimal(1)),
-            header, argument, value)
+        given, scale = unit, _SCALE.get(unit, Decimal(1))   # a bare number in a column whose header names a unit
     else:
-        d = _convert(q, r.value, r.unit, argument, value)
-        machine = None if r.machine is None else _convert(q, r.machine, r.unit, argument, value)
+        given, scale = r.unit, Decimal(1)                   # the value's own unit, already applied
+
+    def canonical(x: Decimal | None) -> Decimal | None:
+        return None if x is None else _convert(q, x * scale, given, argument, value)
+
+    d = canonical(r.value)
+    assert d is not None
+    machine = canonical(r.machine)
     if abs(d) > MAX_MAGNITUDE:
         raise ArgumentError(argument, _TOO_LARGE, value)
-    english = None
-    if r.english is not None and q.unit == "kr" and (r.unit or unit) in (None, "kr"):
-        english = _convert(q, r.english, r.unit, argument, value)
+    english = canonical(r.english) if q.unit == "kr" and (r.unit or unit) in (None, "kr") else None
     if english is not None and q.contains(english) and q.contains(d):
         # Three decimals are no way to write kroner: 175,000 is 175 kr only if nobody meant 175.000 kr.
         raise ArgumentError(
@@ -488,7 +488,7 @@ def read(q: Quantity, value, argument: str = "værdi", *, unit: str | None = Non
             argument, f"kan læses som {_show(q, d)} (punktum som tusindtalsseparator) eller {_show(q, machine)} "
                       f"(punktum som decimaltegn); {_show(q, d)} er urealistisk for {q.noun} "
                       f"({_bound_text(q, d)}), så skriv {format_number(machine)} hvis det er det, der menes", value)
-    if q.low is not None and d < q.low or (q.low_open and d == q.low):
+    if q.low is not None and (d < q.low or (q.low_open and d == q.low)):
         if q.low == 0 and q.low_open:
             raise ArgumentError(argument, "skal være større end 0", value)
         if q.low == 0:
@@ -505,9 +505,8 @@ def read(q: Quantity, value, argument: str = "værdi", *, unit: str | None = Non
 def _bound_text(q: Quantity, d: Decimal) -> str:
     if q.high is not None and d > q.high:
         return f"højst {_show(q, q.high)}"
-    if q.low is not None:
-        return ("over " if q.low_open else "mindst ") + _show(q, q.low)
-    return _range_text(q)  # pragma: no cover
+    assert q.low is not None   # an unbounded quantity refuses nothing
+    return ("over " if q.low_open else "mindst ") + _show(q, q.low)
 
 
 def _other_unit_hint(q: Quantity, d: Decimal, unit: str | None) -> str | None:
@@ -546,7 +545,7 @@ def read_periods_per_year(value, argument: str = "periods_per_year") -> int:
     return int(d)
 
 
-# ----------------------------------------------------------------------------- yes/no and choices
+# ----------------------------------------------------------------------------- yes/no
 
 _YES_NO = {"ja": True, "j": True, "sand": True, "true": True, "yes": True, "x": True, "1": True,
            "nej": False, "n": False, "falsk": False, "false": False, "no": False, "0": False}
@@ -583,14 +582,6 @@ def parse_yes_no(value, argument: str = "ja/nej", extra: dict[str, bool] | None 
     words = " eller ".join(w for w in (["ja", "nej"] if not extra else [
         next(k for k, v in extra.items() if v), next(k for k, v in extra.items() if not v)]))
     raise ArgumentError(argument, f"skal være {words.replace('aa', 'å')}", value)
-
-
-def read_choice(value, table: dict[str, str], argument: str, shown_choices: str) -> str:
-    """One of a table's codes from the text a user wrote (matched by :func:`fold`)."""
-    code = table.get(fold(value)) if isinstance(value, str) else None
-    if code is None:
-        raise ArgumentError(argument, f"er ukendt; brug en af: {shown_choices}", value)
-    return code
 
 
 # ----------------------------------------------------------------------------- dates

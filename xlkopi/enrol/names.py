@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from ..core.vocabulary import clean_text
+from ..core.vocabulary import CONTROL_CHARS, clean_text
 
 # Reserved device names on Windows, also with an extension ("CON.xlsx").
 _RESERVED = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$",
@@ -19,7 +19,6 @@ _RESERVED = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$",
              *(f"COM{c}" for c in "¹²³"), *(f"LPT{c}" for c in "¹²³")}
 _BAD = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f-\x9f]')
 # Line breaks and control characters (C0, DEL, C1, the Unicode line and paragraph separators).
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 
 # NAME_MAX is 255 *bytes* on Linux and macOS (255 UTF-16 units on NTFS, never fewer than UTF-8 bytes);
 # the whole name (stem, " (2)" and suffix) stays below it with room for the lock files office programs
@@ -37,14 +36,7 @@ def one_line(text) -> str:
     >>> one_line("Kopi \\u202egpj.exe\\r\\nBcc: x@example.com\\u200b")
     'Kopi gpj.exe Bcc: x@example.com'
     """
-    text = str(text)
-    if _CONTROL.search(text):
-        text = _CONTROL.sub(" ", text)
-    if not text.isascii():  # ASCII is NFKC already and has no format characters
-        text = clean_text(text)
-    if "  " in text:
-        text = re.sub(r" {2,}", " ", text)
-    return text.strip()
+    return clean_text(CONTROL_CHARS.sub(" ", str(text)))
 
 
 def _cut(text: str, max_chars: int, max_bytes: int) -> str:

@@ -94,11 +94,6 @@ SHEETS: tuple[SheetSpec, ...] = (
     )),
 )
 
-def _key(header: Any) -> str:
-    """Header matching key: the vocabulary's fold (case, spaces, punctuation and æ/ø/å spellings ignored)."""
-    return fold(header)
-
-
 def _text(value: Any) -> str:
     """A cell value as text: whole floats without ``.0``, dates in ISO form, booleans as ja/nej."""
     if value is None:
@@ -213,7 +208,7 @@ def _csv_sheets(folder: Path) -> dict[str, list[list[Any]]]:
 def _find_sheet(book: dict[str, list[list[Any]]], spec: SheetSpec, cmap: ColumnMap) -> str | None:
     wanted = cmap.sheets.get(spec.name, spec.name)
     for name in book:
-        if _key(name) == _key(wanted):
+        if fold(name) == fold(wanted):
             return name
     return None
 
@@ -224,10 +219,10 @@ def _header(rows: list[list[Any]], spec: SheetSpec, sheet: str, cmap: ColumnMap)
     aliases = {}
     for col in spec.columns:
         names = (user[col.headers[0]],) if col.headers[0] in user else col.headers
-        aliases[col.attr] = [_key(n) for n in names]
+        aliases[col.attr] = [fold(n) for n in names]
     best: tuple[int, dict[str, int]] | None = None
     for i, row in enumerate(rows[:30]):  # the header is the row matching most columns (titles may precede it)
-        keys = [_key(v) for v in row]
+        keys = [fold(v) for v in row]
         found = {}
         for col in spec.columns:
             for alias in aliases[col.attr]:

@@ -12,7 +12,21 @@ import re
 from stdnum import ean as _ean
 from stdnum.dk import cvr as _cvr
 
+from ..core.vocabulary import CONTROL_CHARS, format_number
 from ..errors import InputError
+from .model import (
+    ERROR,
+    MAX_CELL_CHARS,
+    WARNING,
+    Agreement,
+    Finding,
+    Institution,
+    Location,
+    Membership,
+    Register,
+    Request,
+    cell_length,
+)
 
 PUBLIC_EAN_PREFIX = "5798"
 
@@ -25,7 +39,6 @@ _EMAIL = re.compile(
 _FORMULA_START = ("=", "+", "-", "@")
 # Line breaks and other control characters: C0, DEL, C1 (with NEL, U+0085) and the Unicode line and
 # paragraph separators, which Excel and mail programs also show as a new line.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def compact_digits(value: str) -> str:
@@ -128,7 +141,7 @@ def email_problem(value: str) -> str | None:
     "E-mailadressen 'indkob@aarhus' er ikke gyldig"
     """
     text = str(value)
-    if _CONTROL.search(text) or len(text) > 254 or not _EMAIL.match(text):
+    if CONTROL_CHARS.search(text) or len(text) > 254 or not _EMAIL.match(text):
         return f"E-mailadressen {text!r} er ikke gyldig"
     try:
         encoded = ascii_email(text)
@@ -141,7 +154,7 @@ def email_problem(value: str) -> str | None:
 
 def single_line_problem(value: str) -> str | None:
     """Names and addresses used in e-mail headers and file names must be one line."""
-    if _CONTROL.search(str(value)):
+    if CONTROL_CHARS.search(str(value)):
         return "må ikke indeholde linjeskift eller andre kontroltegn"
     return None
 
@@ -165,20 +178,6 @@ def p_number_problem(value: str) -> str | None:
 # They append Findings to the records (pure: no I/O), so the overview can
 # name the sheet, row and field of every problem.
 
-from ..core.vocabulary import format_number  # noqa: E402
-from .model import (  # noqa: E402
-    ERROR,
-    MAX_CELL_CHARS,
-    WARNING,
-    Agreement,
-    Finding,
-    Institution,
-    Location,
-    Membership,
-    Register,
-    Request,
-    cell_length,
-)
 
 
 def _add(rec, level: str, field: str | None, message: str) -> None:
