@@ -136,30 +136,18 @@ class ColumnMap:
         return cls(sheets, columns)
 
 
-def _check_zip(source):
-    """The safety layer every workbook reader shares (:func:`xlkopi.io.package.check_workbook`).
-
-    The container (size, parts, ratio, unpacked total, encryption, DTDs,
-    unique part names) and every sheet's grid bound: python-calamine
-    allocates the grid from A1 to the last cell, so one stray cell at
-    XFD1048576 would abort the process. Returns the checked workbook,
-    whose bytes are the ones to parse.
-    """
-    from ..io.package import check_workbook
-
-    return check_workbook(source, noun="Registret")
-
-
 def _excel_sheets(path: Path) -> dict[str, list[list[Any]]]:
     """Every sheet of an Excel workbook as rows of values (absolute positions kept).
 
     The file is read once (:func:`xlkopi.io.package.read_once`: a FIFO, a
-    device or an oversize file is refused before a byte is read), checked
-    by :func:`_check_zip`, and python-calamine parses those same bytes.
+    device or an oversize file is refused before a byte is read) and
+    checked by the safety layer every workbook reader shares
+    (:func:`xlkopi.io.package.check_workbook`: the container and every
+    sheet's grid bound, since python-calamine allocates the grid from A1 to
+    the last cell and one stray cell at XFD1048576 would abort the
+    process); python-calamine parses those same bytes.
     """
-    import io
-
-    from ..io.package import read_once
+    from ..io.package import check_workbook, read_once
 
     source = read_once(path, noun="Registret")
     head = source.data[:8]
@@ -174,11 +162,11 @@ def _excel_sheets(path: Path) -> dict[str, list[list[Any]]]:
         if suffix in (".xlsx", ".xlsm", ".xls", ".ods", ".xlsb"):
             raise WorkbookError(f"Registret '{path.name}' er ikke en Excel-fil, selv om navnet slutter på {suffix}")
         raise WorkbookError(f"Registret '{path.name}' er hverken en Excel-fil (.xlsx) eller en mappe med CSV-filer")
-    checked = _check_zip(source)
+    checked = check_workbook(source, noun="Registret")
     from python_calamine import CalamineWorkbook
 
     try:
-        wb = CalamineWorkbook.from_filelike(io.BytesIO(checked.data))
+        wb = CalamineWorkbook.from_filelike(checked.filelike())
         try:
             return {name: wb.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in wb.sheet_names}
         finally:
