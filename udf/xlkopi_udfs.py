@@ -64,13 +64,11 @@ from xlkopi.core.rates import apr as _apr
 from xlkopi.core.rates import base_rate as _base_rate
 from xlkopi.core.rates import leasing_rate as _leasing_rate
 from xlkopi.core.schedule import lease_schedule as _lease_schedule
-from xlkopi.core.terms import MAX_PERIODS
 from xlkopi.core.vocabulary import (
     AMOUNT, COUNT, LEASINGSATS, PER_PRINT, PRICE, RATE, SHARE, TERM, TIMING, parse_yes_no, read,
     read_periods_per_year,
 )
 from xlkopi.errors import ArgumentError, XlkopiError
-from xlkopi.money import to_decimal
 
 __all__ = ["LEASE_SCHEDULE", "LEASE_PAYMENT", "BUYOUT", "CLICK_PRICE", "LEASE_RATE", "BASE_RATE",
            "APR", "ALLIN_COST", "FUNCTIONS"]
@@ -421,13 +419,7 @@ def LEASE_RATE(price, annual_rate, years, periods_per_year=4, residual=0, in_adv
 @_worksheet_function()
 def BASE_RATE(leasingsats, years, periods_per_year=4, residual_share=0, in_advance=True):
     """Basisrente: den nominelle årlige rente bag en leasingsats, sammenlignelig med et banklåns rente."""
-    try:
-        too_long = to_decimal(years, "years") > MAX_PERIODS  # at least one term a year
-    except ArgumentError:  # not a number: the core names it
-        too_long = False
-    if too_long:
-        raise ArgumentError("years", f"giver mere end {MAX_PERIODS} terminer", years)
-    ppy = periods_per_year
+    ppy = periods_per_year   # years was checked against TERM's range (at most 15) by the wrapper
     if isinstance(ppy, bool):
         raise ArgumentError("periods_per_year", "skal være 1, 2, 4 eller 12", ppy)
     if isinstance(ppy, float) and ppy.is_integer():
