@@ -388,9 +388,9 @@ def compare(offer_set: OfferSet) -> Comparison:
         else:
             rejected.append(problem)
     results = _computed(offers, needs, rejected)
-    if len(results) < len(offers):  # the layout's years follow the offers that could be computed
-        results = _computed([r.offer for r in results], needs, [])
     year_rows = _year_rows([r.offer for r in results], needs)
+    if year_rows != _year_rows(offers, needs):  # a rejected offer had the longest term: lay out without it
+        results = _computed([r.offer for r in results], needs, [])
     for r in results:
         # RANK(x; range; 1): one more than the number of strictly smaller values.
         r.rank = 1 + sum(1 for other in results if other.present_value < r.present_value)
