@@ -53,3 +53,18 @@ def test_enrol_never_overwrites_its_register_even_with_force(tmp_path, capsys):
     text = capsys.readouterr().out
     assert code == 1 and "inddatafil" in " ".join(text.split())
     assert _digest(register) == before
+
+
+def test_audit_refuses_a_report_that_is_its_workbook_by_another_path(tmp_path, capsys):
+    import os
+    from pathlib import Path
+
+    source = Path(__file__).resolve().parent.parent / "xlkopi" / "data" / "audit" / "Leasingtilbud_eksempel.xlsx"
+    book = tmp_path / "a.xlsx"
+    book.write_bytes(source.read_bytes())
+    os.link(book, tmp_path / "b.xlsx")
+    before = _digest(book)
+    for out in (tmp_path / "b.xlsx", tmp_path / "." / "a.xlsx"):
+        assert main(["audit", str(book), "-o", str(out), "--force"]) == 2
+        assert "må ikke overskrive den reviderede fil" in capsys.readouterr().out
+    assert _digest(book) == before

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import XlkopiError
-from ..io.atomic import OutputExistsError
+from ..errors import WorkbookError, XlkopiError
+from ..io.atomic import OutputExistsError, check_not_input
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "data" / "audit" / "Leasingtilbud_eksempel.xlsx"
 SHOWN = 25
@@ -101,7 +101,9 @@ def run_audit(workbook, output, recalc: bool, force: bool, console) -> int:
         if out.exists() and not force:
             console.print(_error("Fejl:", OutputExistsError(out)))
             return 2
-        if out.resolve() == Path(workbook).resolve():
+        try:
+            check_not_input(out, workbook)   # the same file by any path, a hard link too
+        except WorkbookError:
             console.print(_error("Fejl:", "Rapporten må ikke overskrive den reviderede fil"))
             return 2
     try:
