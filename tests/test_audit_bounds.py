@@ -189,6 +189,11 @@ def test_parts_read_in_small_pieces_are_whole(tmp_path, monkeypatch, inflate):
     with zipfile.ZipFile(src) as z:
         expected = {n: z.read(n) for n in z.namelist() if n.endswith((".xml", ".rels"))}
     assert _all_parts(src) == expected
+    stored = tmp_path / "stored.xlsx"   # stored members in small pieces too
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(stored, "w", zipfile.ZIP_STORED) as zout:
+        for info in zin.infolist():
+            zout.writestr(info.filename, zin.read(info.filename))
+    assert _all_parts(stored) == expected
 
 
 def _patch_crc(path: Path, member: str) -> None:

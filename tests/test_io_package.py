@@ -149,34 +149,6 @@ def test_a_file_that_grows_past_the_limit_while_read_is_refused(tmp_path, monkey
         read_once(path, max_bytes=path.stat().st_size + 10)
 
 
-# --- the inflater, from memory (the tests of test_audit_bounds, on this module) -------------
-
-@pytest.mark.parametrize("inflate", ["isal", "zlib"])
-def test_parts_read_in_small_pieces_are_whole(tmp_path, monkeypatch, inflate):
-    import zlib
-
-    if inflate == "zlib":
-        monkeypatch.setattr(package, "_deflate", zlib)
-    monkeypatch.setattr(package, "CHUNK", 700)
-    monkeypatch.setattr(package, "RAW_CHUNK", 300)
-    wb = openpyxl.Workbook()
-    for r in range(1, 3000):
-        wb.active.cell(r, 1, r * 1.5)
-    src = tmp_path / "src.xlsx"
-    wb.save(src)
-    stored = _patched(src, tmp_path / "stored.xlsx")
-    with zipfile.ZipFile(stored, "a") as z:   # one member stored, not deflated
-        z.writestr(zipfile.ZipInfo("xl/stored.xml"), b"<x>" + b"y" * 5000 + b"</x>")
-    for path in (src, stored):
-        with zipfile.ZipFile(path) as z:
-            expected = {n: z.read(n) for n in z.namelist() if n.endswith((".xml", ".rels"))}
-        pkg = open_package(path)
-        try:
-            assert {n: pkg.read(n) for n in expected} == expected
-        finally:
-            pkg.close()
-
-
 # --- the container: ambiguous part names ----------------------------------------------------
 
 def test_a_duplicate_part_name_is_refused(tmp_path):
