@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 
 from ..errors import ArgumentError, ConvergenceError
+from .roots import brent
 
 
 def _check_type(when) -> int:
@@ -153,7 +154,8 @@ def npv(rate: float, values) -> float:
 
 
 def solve_rate(f, lower: float = -0.999999, upper: float = 1.0, *, argument: str = "rate") -> float:
-    """The root of a function of a rate, bracketed first and then refined by Brent's method.
+    """The root of a function of a rate, bracketed first and then refined by Brent's method
+    (:func:`xlkopi.core.roots.brent`, pure Python, so the worksheet functions run in Pyodide).
 
     ``f`` must change sign somewhere in ``(lower, ∞)``; the bracket's upper
     end is widened geometrically up to 10^6 (100,000,000 %). Never returns
@@ -161,8 +163,6 @@ def solve_rate(f, lower: float = -0.999999, upper: float = 1.0, *, argument: str
     :class:`~xlkopi.errors.ConvergenceError` (numpy-financial's ``rate()``
     can silently return such values, its issue #126).
     """
-    from scipy.optimize import brentq
-
     lo, hi = lower, upper
     if lo < 0.0 < hi and f(0.0) == 0:
         return 0.0  # interest-free offers are common; Brent would stop a rounding error short of 0
@@ -179,7 +179,7 @@ def solve_rate(f, lower: float = -0.999999, upper: float = 1.0, *, argument: str
         return lo
     if f_hi == 0:
         return hi
-    root = brentq(f, lo, hi, xtol=1e-15, rtol=1e-15, maxiter=200)
+    root = brent(f, lo, hi, xtol=1e-15, rtol=1e-15, maxiter=200)
     if not math.isfinite(root) or root <= -1:
         raise ConvergenceError(f"Ingen rente over -100 % løser ligningen for '{argument}'")
     return root
