@@ -23,18 +23,15 @@ import asyncio
 import os
 import sys
 import timeit
-from pathlib import Path
 
 os.environ["XLWINGS_ON_SERVER"] = "true"
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "udf"))
 
 import xlwings  # noqa: E402
 import xlwings.server as server  # noqa: E402
 
-import xlkopi_udfs  # noqa: E402
+import xlkopi.udfs as xlkopi_udfs  # noqa: E402
 from xlkopi.core.schedule import lease_schedule  # noqa: E402
 
 # 60 periods: 5 years monthly, in advance, with a residual (the guide's example made monthly)

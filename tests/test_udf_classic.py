@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import importlib.util
 import json
 import subprocess
 import sys
@@ -35,14 +34,14 @@ sys.modules["win32com"].client = sys.modules["win32com.client"]
 import xlwings
 from xlwings import udfs
 xlwings.func, xlwings.arg, xlwings.ret = udfs.xlfunc, udfs.xlarg, udfs.xlret
-sys.path.insert(0, sys.argv[1])
-import xlkopi_udfs as module
+import importlib
+module = importlib.import_module("xlkopi.udfs")   # by its dotted name, as xlwings' UDF MODULES does
 
 class Workbook:
     Name = "Leasing.xlsm"
 
 vba = io.StringIO()
-udfs.generate_vba_wrapper("xlkopi_udfs", module, vba, Workbook())
+udfs.generate_vba_wrapper("xlkopi.udfs", module, vba, Workbook())
 meta = {}
 for name, f in vars(module).items():
     if hasattr(f, "__xlfunc__"):
@@ -57,7 +56,7 @@ print(json.dumps({"meta": meta, "vba": vba.getvalue()}))
 
 @pytest.fixture(scope="module")
 def classic():
-    out = subprocess.run([sys.executable, "-c", CLASSIC, str(UDF_DIR)], capture_output=True, text=True,
+    out = subprocess.run([sys.executable, "-c", CLASSIC], capture_output=True, text=True,
                          check=True, env=_python_env())
     return json.loads(out.stdout)
 
@@ -72,10 +71,8 @@ def _python_env():
 @pytest.fixture(scope="module")
 def udf():
     """The module as a plain import (xw.func is a no-op here unless another test set it up)."""
-    spec = importlib.util.spec_from_file_location("xlkopi_udfs_classic_test", UDF_DIR / "xlkopi_udfs.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    import xlkopi.udfs
+    return xlkopi.udfs
 
 
 def test_classic_registration_metadata(classic):
@@ -102,7 +99,7 @@ def test_classic_vba_wrappers_have_the_fixed_signatures(classic):
     assert ("Function BUYOUT(price, annual_rate, years, periods_per_year, residual, start_date, buyout_date, "
             "Optional kind, Optional in_advance, Optional discount_rate, Optional service_per_period)") in vba
     assert "Function CLICK_PRICE(annual_lease_payment, annual_min_volume, service_price_per_print)" in vba
-    assert 'LEASE_PAYMENT = XLPy.CallUDF("xlkopi_udfs", "LEASE_PAYMENT"' in vba
+    assert 'LEASE_PAYMENT = XLPy.CallUDF("xlkopi.udfs", "LEASE_PAYMENT"' in vba
     for name in ("LEASE_RATE", "BASE_RATE", "APR", "ALLIN_COST"):
         assert f"Function {name}(" in vba
 
@@ -139,10 +136,8 @@ def test_classic_error_cell_and_blank_optional(udf):
 def test_xlwings_conf_configures_the_udf_module():
     rows = list(csv.reader((ROOT / "xlwings.conf").read_text(encoding="utf-8").splitlines()))
     conf = {key: value for key, value in rows}
-    assert conf["UDF MODULES"] == "xlkopi_udfs"
-    # the add-in expands %VARIABLES% (WScript ExpandEnvironmentStrings); XLKOPI_HOME is the checkout
-    path = conf["PYTHONPATH"].replace("%XLKOPI_HOME%", str(ROOT)).replace("\\", "/")
-    assert (Path(path) / (conf["UDF MODULES"] + ".py")).is_file()
+    assert conf == {"UDF MODULES": "xlkopi.udfs"}   # a dotted module of the installed package: no PYTHONPATH
+    assert (ROOT / "xlkopi" / "udfs.py").is_file()
     # the keys are the add-in's (upper case, as its reader expects)
     assert all(key == key.upper() for key in conf)
 
@@ -152,10 +147,13 @@ def test_module_needs_no_compiled_packages():
     code = ("import sys\n"
             "for name in ('numpy', 'pandas', 'scipy', 'openpyxl', 'numpy_financial', 'python_calamine'):\n"
             "    sys.modules[name] = None\n"
-            f"sys.path.insert(0, {str(UDF_DIR)!r})\n"
-            "import xlkopi_udfs\n"
-            "print(xlkopi_udfs.LEASE_PAYMENT(100000, 0.051, 5))\n")
+            "import xlkopi.udfs as u\n"
+            "print(u.LEASE_PAYMENT(100000, 0.051, 5), round(u.BASE_RATE(0.0562449, 5), 5), round(u.APR(100000, 0.051, 5), 6))\n"
+            "print(sorted(m for m, v in sys.modules.items() if v is not None and m.split('.')[0] in ('numpy', 'scipy', 'pandas', 'openpyxl')))\n")
     # (xlwings imports numpy and pandas only when they are there, so blocking them is fair)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=_python_env())
     assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == "5624.49"  # the guide's payment
+    first, second = out.stdout.strip().splitlines()
+    # the guide's payment and rate back from its leasingsats; ÅOP of quarterly 5,1 % in advance ≈ (1 + 0,051/4)^4 - 1
+    assert first == "5624.49 0.051 0.051984", first
+    assert second == "[]"

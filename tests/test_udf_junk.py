@@ -8,7 +8,6 @@ the Office.js call path.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import inspect
 import math
 from decimal import Decimal
@@ -20,9 +19,7 @@ from hypothesis import strategies as st
 
 ROOT = Path(__file__).resolve().parents[1]
 
-spec = importlib.util.spec_from_file_location("xlkopi_udfs_junk_test", ROOT / "udf" / "xlkopi_udfs.py")
-udf = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(udf)
+import xlkopi.udfs as udf  # noqa: E402
 
 GUIDE_START = dt.datetime(2006, 1, 1)
 

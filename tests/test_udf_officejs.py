@@ -31,14 +31,12 @@ from xlkopi.core.schedule import lease_schedule
 from xlkopi.dates import to_serial
 
 ROOT = Path(__file__).resolve().parents[1]
-UDF_DIR = ROOT / "udf"
 
 # The Office.js side: a fresh interpreter with the environment Excel's runtimes have.
 SERVER = r"""
 import asyncio, json, sys
-sys.path.insert(0, sys.argv[1])
 import xlwings, xlwings.server as server
-import xlkopi_udfs as module
+import xlkopi.udfs as module
 loop = asyncio.new_event_loop()
 print(json.dumps({"ready": True, "version": xlwings.__version__,
                   "func_is_server_func": xlwings.func is server.func}), flush=True)
@@ -49,12 +47,22 @@ for line in sys.stdin:
     else:
         try:
             out = {"result": loop.run_until_complete(server.custom_functions_call(req["data"], module))}
+        except xlwings.XlwingsError as e:
+            # xlwings Server answers HTTP 400 with this text, xlwings Lite reports it as the call's error; the
+            # xlwings client then throws CustomFunctions.Error(invalidValue, text): #VALUE! with the text.
+            out = {"excel_error": "#VALUE!", "message": str(e)}
         except BaseException as e:  # reported to the test, which fails on it
             out = {"exception": f"{type(e).__name__}: {e}"}
     print(json.dumps(out), flush=True)
 """
 
 MISSING = object()  # an omitted optional argument (Office.js sends null)
+
+
+class ExcelError(str):
+    """The #VALUE! error value a cell shows, carrying its tooltip text (CustomFunctions.Error's message)."""
+
+    code = "#VALUE!"
 
 FUNCTION_NAMES = {"LEASE_SCHEDULE", "LEASE_PAYMENT", "BUYOUT", "CLICK_PRICE", "LEASE_RATE", "BASE_RATE",
                   "APR", "ALLIN_COST"}
@@ -89,11 +97,11 @@ class OfficeJsClient:
 
     def __init__(self):
         env = dict(os.environ, XLWINGS_ON_SERVER="true", XLWINGS_LICENSE_KEY="noncommercial")
-        self.proc = subprocess.Popen([sys.executable, "-c", SERVER, str(UDF_DIR)], stdin=subprocess.PIPE,
+        self.proc = subprocess.Popen([sys.executable, "-c", SERVER], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, text=True, env=env, cwd=str(ROOT))
         self.hello = json.loads(self.proc.stdout.readline())
         self.meta = self._ask({"op": "meta"})["meta"]
-        self.params = {f["name"]: f["parameters"] for f in self.meta["functions"]}
+        self.params = {f["id"]: f["parameters"] for f in self.meta["functions"]}
 
     def _ask(self, request):
         self.proc.stdin.write(json.dumps(request) + "\n")
@@ -116,6 +124,8 @@ class OfficeJsClient:
         }
         reply = self._ask({"op": "call", "data": data})
         assert "exception" not in reply, f"{func} raised through custom_functions_call: {reply['exception']}"
+        if "excel_error" in reply:
+            return [[ExcelError(reply["message"])]]
         return reply["result"]
 
     def call(self, func, *values, **kw):
@@ -157,11 +167,12 @@ def test_the_office_js_decorators_are_the_ones_in_use(excel):
 
 
 def test_metadata_names_and_argument_orders(excel):
-    names = {f["name"] for f in excel.meta["functions"]}
-    assert names == FUNCTION_NAMES
+    assert {f["id"] for f in excel.meta["functions"]} == FUNCTION_NAMES
+    # the namespace: =XLKOPI.LEASE_SCHEDULE(...), no clash with another add-in's APR or BUYOUT
+    assert {f["name"] for f in excel.meta["functions"]} == {f"XLKOPI.{n}" for n in FUNCTION_NAMES}
     for f in excel.meta["functions"]:
         got = [(p["name"], bool(p.get("optional"))) for p in f["parameters"]]
-        assert got == SIGNATURES[f["name"]], f["name"]
+        assert got == SIGNATURES[f["id"]], f["id"]
         assert f["result"] == {"dimensionality": "matrix", "type": "any"}
 
 
@@ -177,7 +188,7 @@ def test_every_function_and_argument_has_a_danish_description(excel):
     all_text = " ".join(f["description"] + " ".join(p["description"] for p in f["parameters"])
                         for f in excel.meta["functions"])
     assert danish & set(all_text)
-    by_name = {f["name"]: f for f in excel.meta["functions"]}
+    by_name = {f["id"]: f for f in excel.meta["functions"]}
     assert "Betalingsplan" in by_name["LEASE_SCHEDULE"]["description"]
     assert "Restforpligtelse" in by_name["LEASE_SCHEDULE"]["description"]
     assert "forud" in {p["name"]: p for p in by_name["LEASE_SCHEDULE"]["parameters"]}["in_advance"]["description"]
@@ -341,7 +352,7 @@ def test_allin_cost_total_and_detail(excel):
 ])
 def test_bad_input_answers_with_a_danish_message(excel, func, args, expected):
     message = scalar(excel.call(func, *args))
-    assert isinstance(message, str) and message.startswith(expected), message
+    assert isinstance(message, ExcelError) and message.startswith(expected), message
     assert "Traceback" not in message
 
 
@@ -392,7 +403,8 @@ def _check_answer(func, result, argument=None):
     """A value, a table, or a Danish message naming the function (and the argument, when given)."""
     assert isinstance(result, list) and result and all(isinstance(r, list) for r in result), result
     first = result[0][0]
-    if isinstance(first, str) and first.startswith(f"{func}:"):
+    if isinstance(first, ExcelError):
+        assert first.startswith(f"{func}:"), first
         assert len(result) == 1 and len(result[0]) == 1
         assert "Traceback" not in first and "Uventet fejl" not in first, first
         if argument is not None and "Argumentet" in first:

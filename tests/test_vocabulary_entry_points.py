@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import importlib.util
 from decimal import Decimal
 from pathlib import Path
 
@@ -33,17 +32,7 @@ from xlkopi.cliparse import parse
 from xlkopi.compare.offers import COLUMNS, NEEDS, read_offers
 from xlkopi.core.vocabulary import AMOUNT, PER_PRINT, PRICE, RATE, TERM, read
 
-UDF_PATH = Path(__file__).resolve().parent.parent / "udf" / "xlkopi_udfs.py"
-
-
-def _udf():
-    spec = importlib.util.spec_from_file_location("xlkopi_udfs_vocab", UDF_PATH)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-udf = _udf()
+import xlkopi.udfs as udf  # noqa: E402
 
 REFUSED = "refused"
 

@@ -1,14 +1,21 @@
-"""xlkopi's Excel worksheet functions (xlwings custom functions).
+"""xlkopi's Excel worksheet functions (xlwings custom functions), importable as ``xlkopi.udfs``.
 
-One module for every xlwings runtime:
+One module for every xlwings runtime, inside the installed package, so no
+runtime needs a source checkout, ``PYTHONPATH`` or ``XLKOPI_HOME``:
 
-* Windows Excel with the classic xlwings add-in (``xlwings.conf``:
-  ``UDF MODULES = xlkopi_udfs``, ``PYTHONPATH`` pointing to this folder);
+* Windows Excel with the classic xlwings add-in: ``xlwings.conf`` says
+  ``"UDF MODULES","xlkopi.udfs"`` (xlwings imports it by its dotted name);
   ``xw.func`` is then ``xlwings.udfs.xlfunc`` and *Import Functions* writes
-  a VBA wrapper per function.
+  a VBA wrapper per function. ``xlkopi excel klassisk`` writes that config.
 * The Office.js runtimes, xlwings Lite and xlwings Server
   (``XLWINGS_ON_SERVER=true``): ``xw.func`` is ``xlwings.server.func`` and
-  the functions are registered from ``custom_functions_meta``.
+  the functions are registered from ``custom_functions_meta`` under the
+  namespace ``XLKOPI`` (``=XLKOPI.LEASE_SCHEDULE(...)``), set by this
+  module's ``__xlwings_func_namespace__``.
+
+The import chain is the standard library, xlwings and ``xlkopi.core``: no
+compiled package, so the functions run in Pyodide (xlwings Lite) as they
+are (``tests/test_udf_pyodide.py`` runs them there).
 
 Both decorator families take the function description from the docstring
 and an argument's description from ``@xw.arg(name, doc=...)``; that is why
@@ -28,12 +35,20 @@ Conventions of every function here
   empty cells as ``None``, error cells as ``"#N/A"``-style strings
   (``err_to_str=True``), ranges as nested lists. An empty cell in an
   optional argument means the default.
-* Bad input never raises: the function returns one Danish message string,
-  ``"<FUNKTION>: Argumentet '<navn>' ..."``, which the cell shows in every
-  runtime (a raised error would show a Python traceback in classic Excel and
-  a bare ``#VALUE!`` in Office.js, its text only in a hover tooltip). The
-  message never starts with ``#``, which xlwings' Office.js converter would
-  otherwise turn into an Excel error value.
+* Bad input never shows a traceback. What the cell shows depends on the
+  runtime, chosen with a portfolio total in mind (``docs/excel.md``):
+
+  - Office.js runtimes: a real error value, ``#VALUE!``, whose tooltip is the
+    Danish message (the function raises :class:`xlwings.XlwingsError`, which
+    xlwings Server answers with HTTP 400 and xlwings Lite reports as an
+    error, and the xlwings client turns into ``CustomFunctions.Error``). An
+    error value propagates, so ``=SUM(...)`` over a column with one bad
+    cell is ``#VALUE!`` instead of a total that silently lacks that row.
+  - Classic Excel and direct Python calls: the Danish message string,
+    ``"<FUNKTION>: Argumentet '<navn>' ..."``, in the cell (the classic
+    add-in has no way to return an error value carrying a message; a raised
+    error would show a Python traceback). ``SUM`` skips text, so totals there
+    need the check the docs give.
 * Amounts are floats of the core's exact øre amounts (two decimals); rates
   and shares are unrounded floats; dates are ``datetime`` objects, which
   xlwings hands to Excel as date serials (Office.js: a date-formatted
@@ -44,6 +59,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import importlib.util
 import inspect
 import math
 import os
@@ -51,11 +67,6 @@ import sys
 from decimal import Decimal
 
 import xlwings as xw
-
-try:
-    import xlkopi  # noqa: F401
-except ImportError:  # pragma: no cover - running from a source checkout without installing
-    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from xlkopi.core.buyout import buyout as _buyout
 from xlkopi.core.clickprice import allin_cost as _allin_cost
@@ -65,7 +76,17 @@ from xlkopi.core.rates import base_rate as _base_rate
 from xlkopi.core.rates import leasing_rate as _leasing_rate
 from xlkopi.core.schedule import lease_schedule as _lease_schedule
 from xlkopi.core.vocabulary import (
-    AMOUNT, COUNT, LEASINGSATS, PER_PRINT, PRICE, RATE, SHARE, TERM, TIMING, parse_yes_no, read,
+    AMOUNT,
+    COUNT,
+    LEASINGSATS,
+    PER_PRINT,
+    PRICE,
+    RATE,
+    SHARE,
+    TERM,
+    TIMING,
+    parse_yes_no,
+    read,
     read_periods_per_year,
 )
 from xlkopi.errors import ArgumentError, XlkopiError
@@ -74,6 +95,31 @@ __all__ = ["LEASE_SCHEDULE", "LEASE_PAYMENT", "BUYOUT", "CLICK_PRICE", "LEASE_RA
            "APR", "ALLIN_COST", "FUNCTIONS"]
 
 CATEGORY = "xlkopi"  # the classic add-in's function-wizard category (Office.js ignores it)
+
+# The Office.js runtimes' namespace: =XLKOPI.LEASE_SCHEDULE(...). xlwings reads it from the defining module;
+# a namespace in an xlwings Server manifest would be prepended, so the scaffold leaves that one empty.
+__xlwings_func_namespace__ = "XLKOPI"
+
+# The same test xlwings makes to choose its decorators (xlwings/__init__.py): on Office.js a bad argument
+# becomes an error value, elsewhere a message string.
+OFFICE_JS = os.environ.get("XLWINGS_ON_SERVER") == "true"
+
+
+def _mark_pyodide_missing() -> None:
+    """Let xlwings' per-argument ``from pyodide.ffi import JsNull`` fail at once outside Pyodide.
+
+    xlwings' Office.js call path tries that import for every argument of every call; on CPython
+    (xlwings Server) each failing import searches the whole ``sys.path`` again, about 90 µs, most
+    of a call's cost. A ``None`` entry in ``sys.modules`` is Python's own "known to be missing"
+    marker (the import system raises ImportError for it without searching), so the same import
+    fails in about 13 µs. xlwings is not changed, and nothing is marked where pyodide exists.
+    """
+    if sys.platform != "emscripten" and "pyodide" not in sys.modules and importlib.util.find_spec("pyodide") is None:
+        sys.modules["pyodide"] = None  # type: ignore[assignment]
+
+
+if OFFICE_JS:
+    _mark_pyodide_missing()
 
 # Excel's error values as xlwings hands them over with err_to_str=True.
 _EXCEL_ERRORS = frozenset({
@@ -309,7 +355,10 @@ def _worksheet_function(blank_defaults: dict | None = None, ranges: tuple = ()):
                     values.append(v)
                 return body(*values)
             except Exception as err:  # noqa: BLE001 - a worksheet cell must never see a traceback
-                return _message(name, err)
+                message = _message(name, err)
+                if OFFICE_JS:
+                    raise xw.XlwingsError(message) from None
+                return message
 
         return wrapper
 
