@@ -21,23 +21,50 @@ from . import __version__
 from .cliparse import DanishArgumentParser, parse
 from .errors import XlkopiError
 
-# Order matters for ``xlkopi demo``: later demos may use earlier outputs.
-FEATURE_MODULES = (
-    "xlkopi.lease_cli",
-    "xlkopi.enrol.cli",
-    "xlkopi.compare.cli",
-    "xlkopi.audit.cli",
-)
+# Feature module -> its subcommands. Order matters for ``xlkopi demo``: later demos may use earlier outputs.
+FEATURE_MODULES = {
+    "xlkopi.lease_cli": ("schedule",),
+    "xlkopi.enrol.cli": ("enrol",),
+    "xlkopi.compare.cli": ("compare",),
+    "xlkopi.audit.cli": ("audit",),
+    "xlkopi.addin.cli": ("excel",),
+}
+
+TOOLS_HINT = 'pip install "xlkopi[tools]"'
+
+
+class MissingTools:
+    """A feature whose third-party packages are not installed (the base wheel is the worksheet functions only)."""
+
+    def __init__(self, commands: tuple[str, ...], module: str):
+        self.commands, self.module = commands, module
+
+    def message(self, command: str) -> str:
+        return (f"Kommandoen '{command}' kræver tilvalget xlkopi[tools] (modulet {self.module} mangler); "
+                f"installér det med: {TOOLS_HINT}")
+
+    def register(self, sub) -> None:
+        for command in self.commands:
+            p = sub.add_parser(command, help=f"(kræver {TOOLS_HINT})", add_help=False)
+            p.add_argument("rest", nargs="*", help="")
+            p.set_defaults(func=lambda args, c=command: self._refuse(c))
+
+    def _refuse(self, command: str) -> int:
+        print(f"Fejl: {self.message(command)}", file=sys.stderr)
+        return 2
 
 
 def _features():
-    for name in FEATURE_MODULES:
+    for name, commands in FEATURE_MODULES.items():
         try:
             yield importlib.import_module(name)
         except ModuleNotFoundError as exc:
-            if exc.name and name.startswith(exc.name):
+            missing = exc.name or ""
+            if name.startswith(missing):
                 continue  # feature not built yet
-            raise
+            if missing.split(".")[0] == "xlkopi":
+                raise
+            yield MissingTools(commands, missing)
 
 
 def _console():
@@ -53,6 +80,9 @@ def _run_demo(args) -> int:
     out = Path(args.out)
     worst = 0
     for feature in _features():
+        if isinstance(feature, MissingTools):
+            print(f"Fejl: {feature.message('demo')}", file=sys.stderr)
+            return 2
         if hasattr(feature, "demo"):
             worst = max(worst, feature.demo(out, console, args.force))
     console.print()
@@ -93,6 +123,11 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except XlkopiError as exc:
         print(f"Fejl: {exc}", file=sys.stderr)
+        return 2
+    except ModuleNotFoundError as exc:
+        if (exc.name or "xlkopi").split(".")[0] == "xlkopi":
+            raise
+        print(f"Fejl: modulet {exc.name} mangler; installér xlkopi's værktøjer med: {TOOLS_HINT}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("Afbrudt.", file=sys.stderr)
