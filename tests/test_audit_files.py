@@ -275,6 +275,7 @@ def test_recalc_reports_stale_values_and_unverifiable(soffice, tmp_path):
         "B2": F("=A2*2", 300),                     # stale: LibreOffice gives 400
         "C1": F("=LEASE_PAYMENT(100000,0.051,5)", 5624.49),   # xlkopi function: not verifiable
         "C2": F("=_xludf.CLICK_PRICE(1,2,3)", 0.5),
+        "C3": F("=_xldudf_XLKOPI_LEASE_PAYMENT(100000,0.051,5)", 5624.49),   # as Excel stores =XLKOPI.…
         "D1": F("=A1+A2"),                          # no cached value
     })])
     before = _state(path)
@@ -284,6 +285,7 @@ def test_recalc_reports_stale_values_and_unverifiable(soffice, tmp_path):
     assert ("B1", "foraeldet_vaerdi", "fejl") not in got
     assert ("C1", "kan_ikke_efterproeves", "info") in got
     assert ("C2", "kan_ikke_efterproeves", "info") in got
+    assert ("C3", "kan_ikke_efterproeves", "info") in got
     assert ("D1", "ingen_gemt_vaerdi", "info") in got
     stale = next(f for f in result.findings if f.rule == "foraeldet_vaerdi")
     assert stale.expected == "400" and stale.found == "300"   # A2*2 = 400 (LibreOffice recalculation)

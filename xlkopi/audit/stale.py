@@ -19,6 +19,20 @@ from .formulas import _EXTERNAL, _cell
 XLKOPI_FUNCTIONS = ("LEASE_SCHEDULE", "LEASE_PAYMENT", "BUYOUT", "CLICK_PRICE", "LEASE_RATE", "BASE_RATE", "APR",
                     "ALLIN_COST")
 """xlkopi's own worksheet functions (xlwings add-in); LibreOffice does not know them."""
+
+# How a file spells them: classic Excel writes LEASE_PAYMENT (or _xludf.LEASE_PAYMENT when the add-in is not
+# loaded); the Office.js runtimes' XLKOPI.LEASE_PAYMENT is stored as _xldudf_XLKOPI_LEASE_PAYMENT (Excel's
+# prefix for JavaScript custom functions, the namespace's dot as an underscore).
+_OURS = re.compile(r"(?:_XLUDF\.|_XLDUDF_)?(?:XLKOPI[._])?(" + "|".join(XLKOPI_FUNCTIONS) + r")")
+
+
+def is_xlkopi_function(name: str) -> bool:
+    """Whether a function name in a formula is one of xlkopi's worksheet functions, in any runtime's spelling.
+
+    >>> [is_xlkopi_function(n) for n in ("LEASE_PAYMENT", "XLKOPI.BUYOUT", "_XLDUDF_XLKOPI_APR", "PMT")]
+    [True, True, True, False]
+    """
+    return _OURS.fullmatch(name.upper()) is not None
 VOLATILE = ("TODAY", "NOW", "RAND", "RANDBETWEEN", "RANDARRAY", "IDAG", "NU", "SLUMP", "SLUMPMELLEM", "INDIRECT",
             "OFFSET", "INFO", "CELL")
 _FUNC = re.compile(r"([A-Za-z_][A-Za-z0-9_.]*)\(")
@@ -98,7 +112,7 @@ def compare(sheet: str, formulas: dict, cached_rows: list, recalc_rows: list,
             continue
         if same(cached, new):
             continue
-        ours = [f for f in funcs if f in XLKOPI_FUNCTIONS or f.startswith("_XLUDF.")]
+        ours = [f for f in funcs if is_xlkopi_function(f) or f.startswith(("_XLUDF.", "_XLDUDF_"))]
         if ours or (isinstance(new, str) and new.startswith(("#NAME?", "Err:5")) and not _is_error(cached)):
             unknown.append(((r, c), ", ".join(sorted(ours)) or "en funktion LibreOffice ikke kender"))
             continue
