@@ -154,8 +154,9 @@ def main() -> None:
     def line(label: str, seconds: float) -> None:
         print(f"  {label:<52} {seconds * 1000:9.1f} ms  {seconds / N * 1e6:8.1f} µs/kald  ({seconds / base:5.1f}x)")
 
-    print(f"LEASE_PAYMENT ×{N:,} (100.000 kr, 5,1 %, 5 år, kvartalsvis, restværdi 5.000), bedste af flere:"
-          .replace(",", "."))
+    count = f"{N:_}".replace("_", ".")
+    print(f"LEASE_PAYMENT ×{count} (100.000 kr, 5,1 %, 5 år, kvartalsvis, restværdi 5.000); CPython: bedste af 5, "
+          "Pyodide: én kørsel, Server: bedste af 3 (ny forbindelse pr. kald)")
     line("direkte kald (klassisk sti; baseline)", base)
     line("Office.js-stien i CPython (som leveret)", t["officejs"])
     line("Office.js-stien i CPython, uden pyodide-markering", t["officejs_unmarked"])
