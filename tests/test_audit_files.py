@@ -52,7 +52,7 @@ def test_every_planted_fault_found_at_its_cell(source, tmp_path):
 def test_xlkopi_lease_workbook_is_clean(tmp_path):
     """xlkopi's own schedules, written by its lease workbook writer, give no fejl or advarsel."""
     from xlkopi.core.schedule import lease_schedule
-    from xlkopi.io.lease_workbook import write_lease_workbook
+    from xlkopi.schedule.workbook import write_lease_workbook
 
     sheets = [(f"Plan {i}", lease_schedule(100000, 0.051, 5, 4, rv, "2006-01-01", in_advance=adv), "Ydelsesplan")
               for i, (rv, adv) in enumerate([(0, True), (5000, True), (0, False), (5000, False)], start=1)]

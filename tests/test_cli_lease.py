@@ -35,7 +35,7 @@ def test_schedule_command_bad_input_is_a_danish_message(capsys):
 def test_lease_demo_writes_the_guides_tables(tmp_path, capsys):
     from rich.console import Console
 
-    from xlkopi.lease_cli import demo
+    from xlkopi.schedule.cli import demo
 
     assert demo(tmp_path, Console(file=open(tmp_path / "log.txt", "w")), False) == 0
     wb = openpyxl.load_workbook(tmp_path / "leasing" / "Leasingeksempel.xlsx")

@@ -86,3 +86,17 @@ def test_core_works_with_xlwings_unavailable():
             "print(lease_schedule(100000, 0.051, 5, 4).payment)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "5624.49"  # the guide's payment (DOMAIN.md rule 1)
+
+
+def test_building_the_parser_imports_no_feature_dependency():
+    """``xlkopi --help`` and every subcommand's parser load no third-party package (issue: start-up time)."""
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "from xlkopi.cli import build_parser\n"
+            "build_parser()\n"
+            "heavy = ('openpyxl', 'numpy', 'python_calamine', 'rich', 'defusedxml', 'stdnum', 'xlwings')\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -4,7 +4,7 @@ One workbook holds 240 seeded random contracts (price, rate incl. 0 %,
 term, 1/2/4/12 periods a year, residual 0-10 %, forud/bagud, start dates
 incl. month ends) whose schedules, buyout prices, leasingsats, basisrente
 and ÅOP are native spreadsheet formulas written by
-:mod:`xlkopi.io.schedule_formulas` (PMT, ROUND, EDATE, SUMIF, COUNTIF,
+:mod:`xlkopi.schedule.formulas` (PMT, ROUND, EDATE, SUMIF, COUNTIF,
 INDEX, RATE, IRR). LibreOffice recalculates it once, headless, with a
 private profile that forces recalculation on load; every recalculated cell
 must equal xlkopi's core to the øre (amounts), to the day (dates) and
@@ -32,7 +32,7 @@ from xlkopi.core.rates import apr, base_rate, leasing_rate
 from xlkopi.core.schedule import lease_schedule
 from xlkopi.errors import ArgumentError
 from xlkopi.io.libreoffice import recalculate
-from xlkopi.io.schedule_formulas import (write_buyout_formulas, write_lease_schedule,
+from xlkopi.schedule.formulas import (write_buyout_formulas, write_lease_schedule,
                                          write_rate_formulas)
 
 pytestmark = pytest.mark.libreoffice

@@ -23,7 +23,7 @@ from .errors import XlkopiError
 
 # Feature module -> its subcommands. Order matters for ``xlkopi demo``: later demos may use earlier outputs.
 FEATURE_MODULES = {
-    "xlkopi.lease_cli": ("schedule",),
+    "xlkopi.schedule.cli": ("schedule",),
     "xlkopi.enrol.cli": ("enrol",),
     "xlkopi.compare.cli": ("compare",),
     "xlkopi.audit.cli": ("audit",),

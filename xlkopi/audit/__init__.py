@@ -14,7 +14,20 @@ a Danish message with expected and found values):
 * :mod:`.report`   the Revision workbook; :mod:`.cli` the command.
 """
 
-from .engine import AuditResult, audit_workbook
-from .findings import ADVARSEL, FEJL, INFO, Finding
+from __future__ import annotations
+
+import importlib
+from typing import Any
 
 __all__ = ["audit_workbook", "AuditResult", "Finding", "FEJL", "ADVARSEL", "INFO"]
+
+# Imported on first use (PEP 562), so that ``xlkopi audit --help`` and the other commands do not load
+# numpy and calamine through this package.
+_LAZY = {"audit_workbook": ".engine", "AuditResult": ".engine", "Finding": ".findings", "FEJL": ".findings",
+         "ADVARSEL": ".findings", "INFO": ".findings"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,17 +1,13 @@
-"""``xlkopi compare``: the contract-comparison workbook from an offers file."""
+"""``xlkopi compare``: the contract-comparison workbook from an offers file.
+
+The reader, the model, the workbook writer and rich are imported when the command runs.
+"""
 
 from __future__ import annotations
 
 import argparse
 from importlib import resources
 from pathlib import Path
-
-from rich.text import Text
-
-from ..core.vocabulary import format_amount
-from ..io.atomic import check_not_input
-from ..errors import WorkbookError
-from ..terminal import say, styled
 
 EXAMPLE = "Tilbud_eksempel.xlsx"
 
@@ -29,6 +25,11 @@ def run(offers: Path, output: Path, *, pdf: bool = False, force: bool = False, n
     (they are reported; the others are compared). Raises
     :class:`~xlkopi.errors.XlkopiError` when nothing can be compared.
     """
+    from rich.text import Text
+
+    from ..errors import WorkbookError
+    from ..io.atomic import check_not_input
+    from ..terminal import say, styled
     from .model import compare
     from .offers import read_offers
     from .workbook import write_workbook
@@ -79,6 +80,7 @@ def run(offers: Path, output: Path, *, pdf: bool = False, force: bool = False, n
 
 def _print_ranking(console, comp) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title=Text(f"Tilbud over {comp.needs.horizon} år (rang efter nutidsværdi)"))
     for head, justify in (("Rang", "right"), ("Tilbud", "left"), ("Form", "left"), ("I alt", "right"),
@@ -91,6 +93,8 @@ def _print_ranking(console, comp) -> None:
 
 
 def _kr(d) -> str:
+    from ..core.vocabulary import format_amount
+
     return format_amount(d)
 
 

@@ -4,34 +4,22 @@ A thin front end over :func:`xlkopi.enrol.batch.run`: parses the
 arguments, shows a progress bar and a summary table, returns the exit code
 (0 every requested enrolment generated or validly skipped, 1 any failed,
 2 the inputs could not be read).
+
+The generator (openpyxl, calamine, the template compiler) and rich are imported when the command runs,
+not when the parser is built.
 """
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rich.text import Text
-
-from ..errors import XlkopiError
-from ..terminal import say, styled
-from .batch import (
-    FAILED,
-    GENERATED,
-    OVERWRITTEN,
-    SKIPPED,
-    UNCHANGED,
-    WRITTEN,
-    Report,
-    data_path,
-    run,
-)
-from .model import INFO
+if TYPE_CHECKING:
+    from .batch import Report
 
 EXAMPLE_REGISTER = "eksempel_register.xlsx"
 MAX_TABLE_ROWS = 40
-
-_STATUS_STYLE = {GENERATED: "green", SKIPPED: "yellow", FAILED: "bold red"}
 
 
 def register(subparsers) -> None:
@@ -82,6 +70,10 @@ def run_with_progress(console, register: Path, out: Path, **options) -> int:
         TimeElapsedColumn,
     )
 
+    from ..errors import XlkopiError
+    from ..terminal import say
+    from .batch import run
+
     progress = Progress(TextColumn("[bold]Tilmeldinger"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                         console=console, transient=True)
     task = progress.add_task("tilmeldinger", total=None)
@@ -99,6 +91,13 @@ def run_with_progress(console, register: Path, out: Path, **options) -> int:
 def show_report(console, report: Report) -> None:
     """The summary table and the counts (Danish)."""
     from rich.table import Table
+    from rich.text import Text
+
+    from ..terminal import say, styled
+    from .batch import FAILED, GENERATED, OVERWRITTEN, SKIPPED, UNCHANGED, WRITTEN
+    from .model import INFO
+
+    status_style = {GENERATED: "green", SKIPPED: "yellow", FAILED: "bold red"}
 
     table = Table(title="Tilmeldinger", show_lines=False, expand=True)
     table.add_column("Nr.", no_wrap=True, justify="right")
@@ -114,7 +113,7 @@ def show_report(console, report: Report) -> None:
         note = Text(r.reason if r.status != GENERATED else r.workbook_name)
         if r.warnings:
             note.append("\n" + "\n".join(f"Advarsel: {w}" for w in r.warnings), style="yellow")
-        table.add_row(str(r.number), Text(r.institution), Text(r.agreement), styled(r.status, _STATUS_STYLE[r.status]),
+        table.add_row(str(r.number), Text(r.institution), Text(r.agreement), styled(r.status, status_style[r.status]),
                       note)
     console.print(table)
     for f in report.findings:
@@ -131,5 +130,8 @@ def show_report(console, report: Report) -> None:
 
 def demo(out_dir: Path, console, force: bool) -> int:
     """Run the bundled fictitious example register into ``out_dir/tilmelding``."""
+    from ..terminal import styled
+    from .batch import data_path
+
     console.rule(styled("Tilmelding for frivillige kunder (eksempeldata)", "bold"))
     return run_with_progress(console, data_path(EXAMPLE_REGISTER), Path(out_dir) / "tilmelding", force=force)

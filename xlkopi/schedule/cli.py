@@ -1,16 +1,17 @@
-"""``xlkopi schedule``: a lease's schedule and buyout prices in the terminal and a workbook."""
+"""``xlkopi schedule``: a lease's schedule and buyout prices in the terminal and a workbook.
+
+Only the parser's needs are imported at the top (the vocabulary, for the flags); the engine, rich and
+openpyxl are imported when the command runs, so that ``xlkopi --help`` stays an argparse-sized process.
+"""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rich.text import Text
-
-from .cliparse import quantity, value
-from .core.buyout_table import buyout_table
-from .core.schedule import HEADER, Schedule, lease_schedule
-from .core.vocabulary import (
+from ..cliparse import quantity, value
+from ..core.vocabulary import (
     AMOUNT,
     PRICE,
     RATE,
@@ -20,7 +21,9 @@ from .core.vocabulary import (
     parse_date,
     read_periods_per_year,
 )
-from .io.lease_workbook import write_lease_workbook
+
+if TYPE_CHECKING:
+    from ..core.schedule import Schedule
 
 
 def _fmt(value) -> str:
@@ -29,6 +32,8 @@ def _fmt(value) -> str:
 
 def render_schedule(console, schedule: Schedule, title: str) -> None:
     from rich.table import Table
+
+    from ..core.schedule import HEADER
 
     table = Table(title=title, title_justify="left")
     for name in HEADER:
@@ -56,7 +61,11 @@ def render_buyouts(console, rows, title: str) -> None:
 
 
 def _run(args) -> int:
-    from .terminal import console as make_console
+    from rich.text import Text
+
+    from ..core.buyout_table import buyout_table
+    from ..core.schedule import lease_schedule
+    from ..terminal import console as make_console
 
     console = make_console()
     schedule = lease_schedule(args.price, args.rate, args.years, args.periods, args.residual, args.start,
@@ -66,6 +75,8 @@ def _run(args) -> int:
     if rows:
         render_buyouts(console, rows, "Indfrielsespriser")
     if args.output:
+        from .workbook import write_lease_workbook  # openpyxl only when a workbook is asked for
+
         path = write_lease_workbook(args.output, [("Leasingforløb", schedule, "Leasingforløb")],
                                     [("Indfrielse", rows, "Indfrielsespriser")] if rows else [],
                                     overwrite=args.force)
@@ -103,7 +114,12 @@ def register(sub) -> None:
 
 def demo(out_dir: Path, console, force: bool) -> int:
     """The guide's example lease: Tabel 1 and 2 and a buyout table, shown and written."""
-    from .terminal import styled
+    from rich.text import Text
+
+    from ..core.buyout_table import buyout_table
+    from ..core.schedule import lease_schedule
+    from ..terminal import styled
+    from .workbook import write_lease_workbook
 
     out = Path(out_dir) / "leasing"
     price, rate, start = 100000, "0.051", "2006-01-01"
@@ -118,6 +134,8 @@ def demo(out_dir: Path, console, force: bool) -> int:
     path = write_lease_workbook(out / "Leasingeksempel.xlsx",
                                 [("Tabel 1", t1, "Tabel 1: uden restværdi"),
                                  ("Tabel 2", t2, "Tabel 2: med restværdi 5 %")],
-                                [("Indfrielse", rows, "Indfrielsespriser (Tabel 2, lejeaftale med service 1.500 kr pr. kvartal)")], overwrite=force)
+                                [("Indfrielse", rows,
+                                  "Indfrielsespriser (Tabel 2, lejeaftale med service 1.500 kr pr. kvartal)")],
+                                overwrite=force)
     console.print(Text(f"Skrevet: {path}"))
     return 0

@@ -11,8 +11,8 @@ from openpyxl.utils import get_column_letter
 
 from ..core.buyout_table import BuyoutRow
 from ..core.schedule import HEADER, Schedule
-from .atomic import save_workbook_atomic
-from .fingerprint import stamp
+from ..io.atomic import save_workbook_atomic
+from ..io.fingerprint import stamp
 
 KR = '#,##0.00 "kr"'
 DATE = "dd-mm-yyyy"
