@@ -26,6 +26,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from golden_view import workbook_view
 from xlkopi.enrol.batch import data_path, default_template, run
 from xlkopi.enrol.template import FIELDS, Template
 
@@ -42,21 +43,6 @@ def generated(tmp_path_factory) -> Path:
         shutil.rmtree(GOLDEN, ignore_errors=True)
         shutil.copytree(out, GOLDEN)
     return out
-
-
-def workbook_view(source) -> dict:
-    """What a user sees in a workbook, independent of how it was zipped and saved."""
-    wb = openpyxl.load_workbook(source)
-    view = {"sheets": wb.sheetnames, "names": sorted((n, d.attr_text) for n, d in wb.defined_names.items())}
-    for ws in wb.worksheets:
-        view[ws.title] = {
-            "cells": {c.coordinate: (c.value, c.data_type) for row in ws.iter_rows() for c in row
-                      if c.value is not None},
-            "merged": sorted(str(r) for r in ws.merged_cells.ranges),
-            "tables": sorted((t.name, t.ref) for t in ws.tables.values()),
-            "protected": bool(ws.protection.sheet),
-        }
-    return view
 
 
 def eml_view(raw: bytes) -> dict:
