@@ -30,7 +30,8 @@ def register(subparsers) -> None:
                    help="Skriv fundene til denne projektmappe (ark 'Fund' og 'Oversigt')")
     p.add_argument("--recalc", "--genberegn", dest="recalc", action="store_true",
                    help="Genberegn en kopi i LibreOffice og rapportér forældede gemte værdier")
-    p.add_argument("--force", "--overskriv", dest="force", action="store_true", help="Overskriv en eksisterende rapport")
+    p.add_argument("--force", "--overskriv", dest="force", action="store_true",
+                   help="Overskriv en eksisterende rapport")
     p.set_defaults(func=_run)
 
 

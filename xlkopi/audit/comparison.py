@@ -37,7 +37,7 @@ def comparison_flags(resolved: list[tuple[str, object, str, str]]) -> tuple[list
     values = {name: value for name, value, _sheet, _cell in resolved}
     if not readback.is_comparison(values):
         return None
-    from ..compare.model import check_offer, compare   # the lease engine: imported only when needed
+    from ..compare.model import check_offer, compare  # the lease engine: imported only when needed
     from ..compare.offers import OfferSet
 
     where = {name: (sheet, cell) for name, _value, sheet, cell in resolved}

@@ -139,7 +139,7 @@ def _audit(path, recalc: bool, timeout: float) -> AuditResult:
         tables, lease_findings = lease.audit_lease_tables(sheet.name, sheet.rows, known)
         result.tables += len(tables)
         findings.extend(lease_findings)
-        skip = set()
+        skip: set[int] = set()
         for t in tables:
             # the label search looks at the first rows only (terms.offers_from_labels' max_rows)
             skip.update(range(t.header_row, min(t.last_row + 2, terms.LABEL_ROWS + 1)))
@@ -151,7 +151,7 @@ def _audit(path, recalc: bool, timeout: float) -> AuditResult:
     # red flags: an xlkopi comparison recomputed, other defined names, labelled cells otherwise
     resolved = resolve_names(data)
     recomputed = comparison.comparison_flags(resolved)
-    done = set()
+    done: set[str] = set()
     if recomputed is not None:
         found, done = recomputed
         findings.extend(found)
@@ -162,8 +162,8 @@ def _audit(path, recalc: bool, timeout: float) -> AuditResult:
         for sheet in data.sheets:
             if sheet.scan is None:
                 continue
-            found = terms.offers_from_labels(sheet.name, sheet.rows, table_rows.get(sheet.name))
-            findings.extend(terms.flag_findings(found, f"etiketter i arket '{sheet.name}'"))
+            labelled = terms.offers_from_labels(sheet.name, sheet.rows, table_rows.get(sheet.name))
+            findings.extend(terms.flag_findings(labelled, f"etiketter i arket '{sheet.name}'"))
 
     # fingerprint of an xlkopi-generated workbook
     stored = data.custom_props.get(PROPERTY)
@@ -215,12 +215,11 @@ def _recalc(data: WorkbookData, timeout: float) -> list[Finding]:
     if find_soffice() is None:
         return [Finding(None, None, "kan_ikke_efterproeves", INFO,
                         "LibreOffice er ikke installeret; --recalc er sprunget over", "LibreOffice", "mangler")]
-    if data.macros:
-        # LibreOffice runs with macros disabled in its private profile, but there is no need to open it at all.
-        pass
+    # A workbook with macros is recalculated too: LibreOffice's private profile has macros disabled
+    # (io/libreoffice.py), so nothing in it runs.
     out: list[Finding] = []
-    with tempfile.TemporaryDirectory(prefix="xlkopi-audit-") as tmp:
-        tmp = Path(tmp)
+    with tempfile.TemporaryDirectory(prefix="xlkopi-audit-") as tmp_name:
+        tmp = Path(tmp_name)
         copy = tmp / "kopi" / ("revision" + data.path.suffix.lower())
         copy.parent.mkdir()
         # the audited bytes, not whatever the path holds now (data built without them: the path)
@@ -240,6 +239,7 @@ def _recalc(data: WorkbookData, timeout: float) -> list[Finding]:
         if sheet.scan is None or sheet.name not in recalculated:
             continue
         other = recalculated[sheet.name]
+        assert other.scan is not None   # recalculated holds only scanned sheets
         formulas = {}
         for (r, c) in sheet.scan.formula_cells():
             formulas[(r, c)] = sheet.scan.formula_at(r, c) or ""

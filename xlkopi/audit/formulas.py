@@ -122,7 +122,7 @@ def _template(pieces: list[str], col: int):
         pos += len(p) + 1
         starts.append(pos)
     run_at = {p: i for i, p in enumerate(starts)}
-    slots = [None] * len(starts)
+    slots: list[tuple[str, str] | None] = [None] * len(starts)
     cut = [0] * len(pieces)   # characters to drop from the end of each literal piece
     segments = []
     at = 0
@@ -140,13 +140,13 @@ def _template(pieces: list[str], col: int):
             i = run_at[a + m.start(4)]
             slots[i] = ("abs" if rabs else "rel", f"C{c}" if cabs else f"C[{c - col}]")
             cut[i] = m.start(4) - m.start()
-    literals = [p[:len(p) - k] if k else p for p, k in zip(pieces, cut)]
+    literals = [p[:len(p) - k] if k else p for p, k in zip(pieces, cut, strict=True)]
     return literals, slots
 
 
 def _render(literals, slots, values, widths) -> str:
     out = [literals[0]]
-    for lit, slot, v, w in zip(literals[1:], slots, values, widths):
+    for lit, slot, v, w in zip(literals[1:], slots, values, widths, strict=True):
         if slot is None:
             out.append(str(int(v)).zfill(w))   # a number, not a row: exactly as written
         elif slot[0] == "rel":
@@ -198,7 +198,8 @@ class Budget:
 
 
 def form_ids(cols, rows, texts, budget: Budget | None = None):
-    """The relative form of every formula, as ``(ids, forms)``: ``forms[ids[j]] == relative_form(texts[j], rows[j], cols[j])``.
+    """The relative form of every formula, as ``(ids, forms)``:
+    ``forms[ids[j]] == relative_form(texts[j], rows[j], cols[j])``.
 
     Formulas in a column usually differ only in their row numbers, so the
     cells are grouped by column and *shape* (the text with every digit
@@ -244,11 +245,11 @@ def form_ids(cols, rows, texts, budget: Budget | None = None):
         return ids, forms
     shapes = joined.translate(_MARK).split("\x00")
     keymap: dict = defaultdict(count().__next__)
-    gid = np.fromiter(map(keymap.__getitem__, zip(cols, shapes)), dtype=np.int64, count=n)
+    gid = np.fromiter(map(keymap.__getitem__, zip(cols, shapes, strict=False)), dtype=np.int64, count=n)
     order = np.argsort(gid, kind="stable")
     cuts = (np.flatnonzero(np.diff(gid[order])) + 1).tolist()
     rows_a = np.asarray(rows, dtype=np.int64)
-    for (col, shape), a, b in zip(keymap, [0, *cuts], [*cuts, n]):
+    for (col, shape), a, b in zip(keymap, [0, *cuts], [*cuts, n], strict=True):
         idx = order[a:b]
         if "\x01" not in shape:    # no digits, so no references: the text is its own form
             if budget is None or budget.take(len(shape)):
@@ -274,7 +275,7 @@ def form_ids(cols, rows, texts, budget: Budget | None = None):
         matrix = np.frombuffer(raw, dtype=np.uint8).reshape(len(idx), len(bshape))
         if len(slots) <= _FEW_SLOTS:   # a few numbers (the usual formula): one column slice per number
             keys = np.empty((len(idx), len(slots)), dtype=np.int64)
-            for i, (m, slot) in enumerate(zip(_RUNS_B.finditer(bshape), slots)):
+            for i, (m, slot) in enumerate(zip(_RUNS_B.finditer(bshape), slots, strict=True)):
                 s, e = m.span()
                 powers = 10 ** np.arange(e - s - 1, -1, -1, dtype=np.int64)
                 v = (matrix[:, s:e].astype(np.int64) - 48) @ powers
@@ -309,7 +310,7 @@ def relative_forms(formulas: dict) -> dict[tuple[int, int], str]:
     """``{(row, col): relative_form(text, row, col)}`` for every formula, computed by :func:`form_ids`."""
     cells = list(formulas)
     ids, forms = form_ids([c for _r, c in cells], [r for r, _c in cells], list(formulas.values()))
-    return {cell: forms[i] for cell, i in zip(cells, ids.tolist())}
+    return {cell: forms[i] for cell, i in zip(cells, ids.tolist(), strict=True)}
 
 
 class FormTable:
@@ -369,8 +370,9 @@ class FormTable:
     def text_at(self, cell) -> str | None:
         """A cell's own formula text, or its shared master's."""
         if self._lookup is None:
-            self._lookup = dict(zip(zip(self.rows[:self.n_plain].tolist(), self.cols[:self.n_plain].tolist()),
-                                    self.texts))
+            self._lookup = dict(zip(zip(self.rows[:self.n_plain].tolist(), self.cols[:self.n_plain].tolist(),
+                                        strict=False),
+                                    self.texts, strict=False))
         text = self._lookup.get(cell)
         if text is None:
             si = self.shared.get(cell)
@@ -406,7 +408,7 @@ class FormTable:
         ends = np.r_[starts[1:], len(ids)]
         cmin = np.minimum.reduceat(cols, starts).tolist()
         cmax = np.maximum.reduceat(cols, starts).tolist()
-        for a, e, c0, c1 in zip(starts.tolist(), ends.tolist(), cmin, cmax):
+        for a, e, c0, c1 in zip(starts.tolist(), ends.tolist(), cmin, cmax, strict=True):
             first = (int(rows[a]), int(cols[a]))
             j = int(order[a])
             form = self.forms[int(ids[a])]
@@ -520,7 +522,8 @@ def _text_cells(rows: list):
 
 def _capped(findings: list[Finding], sheet: str) -> list[Finding]:
     per_rule: dict[str, int] = defaultdict(int)
-    out, dropped = [], defaultdict(int)
+    out: list[Finding] = []
+    dropped: dict[str, int] = defaultdict(int)
     for f in findings:
         per_rule[f.rule] += 1
         if per_rule[f.rule] <= MAX_PER_RULE:
@@ -529,7 +532,8 @@ def _capped(findings: list[Finding], sheet: str) -> list[Finding]:
             dropped[f.rule] += 1
     for rule, n in dropped.items():
         out.append(Finding(sheet, None, rule, INFO,
-                           f"{n} yderligere fund af samme slags i arket er ikke vist (højst {MAX_PER_RULE} pr. regel og ark)"))
+                           f"{n} yderligere fund af samme slags i arket er ikke vist "
+                           f"(højst {MAX_PER_RULE} pr. regel og ark)"))
     return out
 
 
@@ -706,7 +710,7 @@ def _run_lines(pos, line, ids):
     items = np.append(starts, n)
     sizes = items[line_ends] - items[line_starts]
     keep = np.flatnonzero((line_ends - line_starts >= 2) & (sizes >= 3))
-    out = {}
+    out: dict[int, list[list[int]]] = {}
     if len(keep) == 0:
         return out
     rs, re_, rf = P[starts].tolist(), P[ends].tolist(), G[starts].tolist()

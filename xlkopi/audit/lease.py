@@ -257,25 +257,28 @@ def check_table(table: LeaseTable, rows: list, known_residual: float | None = No
             start = 1
     # Flow cells must be numbers; a text or empty cell ends the checkable part.
     n = table.last_row - r0
-    def in_ore(stop: int):
+    def in_ore(stop: int) -> np.ndarray:
         """B, Y, A, R in øre as float arrays over rows ``0 .. stop - 1``; an opening row pays nothing."""
         flows = ([0.0] + v[1:stop] if start else v[:stop] for v in (Yv, Av, Rv))
         return np.array((Bv[:stop], *flows), dtype=float) * 100.0
 
     # fast path: every flow cell an int or float, converted by C loops; NaN/inf take the slow path
-    arrays = None
+    arrays: tuple[np.ndarray, ...] | None = None
     balance = as_floats(Bv)
     flows = [as_floats(v[start:]) for v in (Yv, Av, Rv)]
-    if balance is not None and all(f is not None and np.isfinite(f).all() for f in flows):
+    floats = [f for f in flows if f is not None]
+    if balance is not None and len(floats) == len(flows) and all(np.isfinite(f).all() for f in floats):
         head = np.zeros(start)
-        arrays = (balance * 100.0, *(np.concatenate((head, f)) * 100.0 if start else f * 100.0 for f in flows))
+        arrays = (balance * 100.0, *(np.concatenate((head, f)) * 100.0 if start else f * 100.0 for f in floats))
     for k in ([] if arrays is not None else range(start, n)):
         if not (_is_num(Yv[k]) and _is_num(Av[k]) and _is_num(Rv[k])):
-            bad = next(role for role, v in (("ydelse", Yv[k]), ("afdrag", Av[k]), ("renter", Rv[k])) if not _is_num(v))
-            findings.append(Finding(sheet, _cell(cols[bad], table.first_row + k), "tabel_fundet", INFO,
+            bad_role = next(role for role, v in (("ydelse", Yv[k]), ("afdrag", Av[k]), ("renter", Rv[k]))
+                            if not _is_num(v))
+            findings.append(Finding(sheet, _cell(cols[bad_role], table.first_row + k), "tabel_fundet", INFO,
                                     f"Ydelsesplanen i {_cell(cols['saldo'], table.header_row)} kan kun efterregnes til "
                                     f"række {table.first_row + k - 1}: cellen er ikke et tal",
-                                    "et tal", repr(Yv[k] if bad == "ydelse" else Av[k] if bad == "afdrag" else Rv[k])))
+                                    "et tal",
+                                    repr(Yv[k] if bad_role == "ydelse" else Av[k] if bad_role == "afdrag" else Rv[k])))
             n = k
             break
     if n - start < 2:
@@ -380,6 +383,7 @@ def check_table(table: LeaseTable, rows: list, known_residual: float | None = No
             off = np.abs(rr - bb * i_med) > TOL_ORE + 1e-9 * bb
         bad = rate_rows[off]
         if advance_residual:
+            assert residual_row is not None   # advance_residual implies it
             k = residual_row
             rv_interest = _round_ore(Y[k] * rate / (1 + rate))
             # either convention passes: interest on the residual discounted a period, or on the balance before
@@ -404,7 +408,8 @@ def check_table(table: LeaseTable, rows: list, known_residual: float | None = No
 
     # 5. the final balance against the residual
     kr_final = final_balance / 100
-    if residual_row is not None and known_residual is not None and abs(Y[residual_row] - known_residual * 100) > TOL_ORE:
+    if (residual_row is not None and known_residual is not None
+            and abs(Y[residual_row] - known_residual * 100) > TOL_ORE):
         findings.append(Finding(
             sheet, _cell(cols["ydelse"], row_no(residual_row)), "slutsaldo", FEJL,
             f"Restværdirækken {row_no(residual_row)} betaler {fmt_kr(Y[residual_row] / 100)}, men restværdien er "
@@ -466,7 +471,7 @@ def _check_dates(table: LeaseTable, columns: Columns, start: int, n: int, residu
     types = list(map(type, raw))   # the one pass over the cells; the rest reads only this list
     if set(types) <= {day, str, type(None)}:   # the usual column: dates, blanks and labels
         ks = list(compress(range(n), map(is_, types, repeat(day))))
-        dates = dict(zip(ks, (raw[k] for k in ks)))
+        dates = dict(zip(ks, (raw[k] for k in ks), strict=True))
     else:
         converted = [v if v.__class__ is day else (None if v == "" else _as_date(v)) for v in raw]
         ks = [k for k in range(n) if converted[k] is not None]

@@ -21,11 +21,15 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from ..errors import UntrustedFileError, WorkbookError
 from ..io import ooxml
 from . import safety
 from .sheetscan import SheetScan, scan_sheet
+
+if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element
 
 
 @dataclass
@@ -114,7 +118,8 @@ def _read(pkg: safety.Package, want_values: bool, on_formulas=None) -> WorkbookD
     if not sheets:
         raise WorkbookError(f"Projektmappen '{pkg.path.name}' har ingen ark")
     names = []
-    for el in wb_root.iter(f"{ooxml.MAIN}definedName"):
+    # workbook_sheets returns the root parse_xml (defusedxml) parsed, typed there only as object
+    for el in cast("Element", wb_root).iter(f"{ooxml.MAIN}definedName"):
         local = el.get("localSheetId")
         names.append((el.get("name", ""), (el.text or "").strip(),
                       int(local) if local and local.isdigit() and len(local) < 6 else None,

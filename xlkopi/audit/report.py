@@ -54,8 +54,8 @@ class _Writer:
     def notes(self) -> list[tuple[str, str]]:
         out = []
         if self.escaped:
-            out.append(("Styretegn", f"{format_count(self.escaped)} tekster fra filen indeholdt styretegn, som ikke kan "
-                                     "stå i en celle; de er skrevet som \\xNN (fx \\x01)"))
+            out.append(("Styretegn", f"{format_count(self.escaped)} tekster fra filen indeholdt styretegn, "
+                                     "som ikke kan stå i en celle; de er skrevet som \\xNN (fx \\x01)"))
         if self.cut:
             out.append(("Afkortet", f"{format_count(self.cut)} tekster var længere end {format_count(MAX_CELL_TEXT)} "
                                     "tegn og er afkortet (…)"))
@@ -132,7 +132,7 @@ def write_report(result: AuditResult, target, *, overwrite: bool = False) -> Pat
         ws.cell(i, 6).alignment = Alignment(wrap_text=True, vertical="top")
         _text(ws.cell(i, 7), f.expected)
         _text(ws.cell(i, 8), f.found)
-    for col, width in zip("ABCDEFGH", (6, 10, 34, 18, 30, 90, 22, 22)):
+    for col, width in zip("ABCDEFGH", (6, 10, 34, 18, 30, 90, 22, 22), strict=True):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A2"
     if len(rows):

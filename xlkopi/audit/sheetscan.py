@@ -95,7 +95,7 @@ class SheetScan:
     errors: dict = field(default_factory=dict)
     text_cells: list | None = field(default_factory=list)   # (row, col) of every text cell; None: not known
     _blocks: list | None = None
-    _pkg: object = None
+    _pkg: safety.Package | None = None
     _sheet: str = ""
     _formulas: dict | None = None
     _done: bool = False
@@ -109,6 +109,8 @@ class SheetScan:
         raw_cols: list = []
         raw_rows: list = []
         raw_texts: list = []
+        # a scan still to be read comes from scan_sheet, which sets the package (cleared below, with _done set)
+        assert self._pkg is not None
         for block in _row_blocks(self._pkg, self.part, self._sheet, self._blocks):
             _formulas_in(self, block, raw_cols, raw_rows, raw_texts)
         self._blocks = None
@@ -138,7 +140,8 @@ class SheetScan:
         """``{(row, col): "=..."}`` of every formula with its own text (built on first use)."""
         if self._formulas is None:
             self.read_formulas()
-            self._formulas = dict(zip(zip(self.plain_rows, self.plain_cols), self.plain_texts))
+            self._formulas = dict(zip(zip(self.plain_rows, self.plain_cols, strict=False), self.plain_texts,
+                                      strict=False))
         return self._formulas
 
     def formula_at(self, row: int, col: int) -> str | None:
@@ -194,7 +197,7 @@ def _formulas_in(scan: SheetScan, block: bytes, raw_cols: list, raw_rows: list, 
         others = _OTHER_F.findall(block) if n_attr else []
         if len(plain) == n_plain and len(children) + len(others) == n_attr:
             if plain:
-                cols, rows, texts = zip(*plain)
+                cols, rows, texts = zip(*plain, strict=True)
                 raw_cols.extend(cols)
                 raw_rows.extend(rows)
                 raw_texts.extend(texts)
@@ -207,6 +210,7 @@ def _formulas_in(scan: SheetScan, block: bytes, raw_cols: list, raw_rows: list, 
                 _attr_formula(scan, letters, rownum, attrs, text, raw_cols, raw_rows, raw_texts)
     typed = set(_TYPED.findall(block))   # 't' is rare in sheet XML, so this scans faster than `in` tests
     if b"s" in typed or b"inlineStr" in typed:
+        assert scan.text_cells is not None   # None only in _scan_openpyxl's scans, which are never read here
         scan.text_cells.extend((int(r), col_index(c)) for c, r in _TEXT_CELL.findall(block))
     if b"e" in typed:
         for letters, rownum, value in _ERR.findall(block):
@@ -251,9 +255,13 @@ def _scan_openpyxl(pkg: "safety.Package", part: str, sheet: str, bounds: Bounds)
                 value = cell.get("value")
                 r, c = cell["row"], cell["column"]
                 if cell.get("data_type") == "f" and isinstance(value, str):
-                    cols.append(c), rows.append(r), texts.append(value)
+                    cols.append(c)
+                    rows.append(r)
+                    texts.append(value)
                 elif cell.get("data_type") == "f" and value is not None and hasattr(value, "text"):
-                    cols.append(c), rows.append(r), texts.append(value.text)
+                    cols.append(c)
+                    rows.append(r)
+                    texts.append(value.text)
                     scan.arrays.add((r, c))
                 elif cell.get("data_type") == "e":
                     scan.errors[(r, c)] = str(value)

@@ -121,7 +121,8 @@ def compare(sheet: str, formulas: dict, cached_rows: list, recalc_rows: list,
             continue
         if funcs & set(VOLATILE):
             out.append(Finding(sheet, _cell(r, c), "kan_ikke_efterproeves", INFO,
-                               f"Cellen {_cell(r, c)} bruger en flygtig funktion ({', '.join(sorted(funcs & set(VOLATILE)))}); "
+                               f"Cellen {_cell(r, c)} bruger en flygtig funktion "
+                               f"({', '.join(sorted(funcs & set(VOLATILE)))}); "
                                "værdien ændrer sig ved hver beregning", _show(new), _show(cached)))
             continue
         out.append(Finding(sheet, _cell(r, c), "foraeldet_vaerdi", FEJL,

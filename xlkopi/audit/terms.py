@@ -24,10 +24,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from ..core.redflags import ContractTerms, RedFlag, red_flags
 from ..core.vocabulary import (
-    TERM, clean_text, fold, is_blank, parse_number, parse_yes_no, read, split_unit, unit_of,
+    TERM,
+    clean_text,
+    fold,
+    is_blank,
+    parse_number,
+    parse_yes_no,
+    read,
+    split_unit,
+    unit_of,
 )
 from ..errors import ArgumentError
 from ..io.a1 import col_letters
@@ -178,7 +187,7 @@ _KINDS = (("operation", "operationel"), ("finansiel", "finansiel"), ("leje", "le
 
 def to_terms(offer: Offer) -> ContractTerms:
     """Map an offer's raw fields to ContractTerms (unknown or unreadable fields stay None)."""
-    kw = {}
+    kw: dict[str, Any] = {}   # ContractTerms keyword -> value; each field has its own type
     for fld, (value, _sheet, _cell, label) in offer.values.items():
         if fld == "kind":
             if isinstance(value, str):
@@ -197,7 +206,8 @@ def to_terms(offer: Offer) -> ContractTerms:
                 kw[fld] = int(n) if n is not None else None
         elif fld == "financing_indexed":
             if "finansier" in label.lower() or isinstance(value, str):
-                kw[fld] = _truthy(value) if ("finansier" in label.lower() or "finansier" in str(value).lower()) else None
+                kw[fld] = (_truthy(value) if ("finansier" in label.lower() or "finansier" in str(value).lower())
+                           else None)
         elif fld == "unused_credited":
             kw[fld] = _truthy(value)
         elif fld == "minimum_volume":
@@ -263,7 +273,7 @@ def offers_from_labels(sheet: str, rows: list, skip_rows: set | None = None, max
             fld = label_field(v)
             if fld is None:
                 continue
-            right = []
+            right: list[tuple[int, object]] = []
             cc = c
             while cc < len(row) and len(right) < 20:
                 x = row[cc]
