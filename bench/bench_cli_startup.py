@@ -26,7 +26,8 @@ SCHEDULE_OWN = ("import argparse, decimal; argparse.ArgumentParser().parse_args(
                 "from xlkopi.core.schedule import lease_schedule; from xlkopi.core.buyout_table import buyout_table;"
                 "from rich.table import Table; from rich.console import Console;"
                 "s = lease_schedule(100000, '0.051', 5, 4, 0, None); t = Table();"
-                "[t.add_row(str(r.term), str(r.payment)) for r in s.rows]; Console(file=open('/dev/null', 'w')).print(t)")
+                "[t.add_row(str(r.term), str(r.payment)) for r in s.rows];"
+                " Console(file=open('/dev/null', 'w')).print(t)")
 
 
 def median_seconds(argv: list[str]) -> float:

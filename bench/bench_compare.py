@@ -21,8 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from openpyxl import Workbook  # noqa: E402
-
 from test_compare_workbook import random_offers  # noqa: E402
+
 from xlkopi.compare.model import compare  # noqa: E402
 from xlkopi.compare.workbook import build_workbook, write_workbook  # noqa: E402
 

@@ -103,7 +103,8 @@ def main():
     scalar = min(timeit.repeat(lambda: [build_schedule(t) for t in portfolio], number=1, repeat=3))
     print(f"   numpy closed form, floats (baseline) {base * 1e3:8.1f} ms")
     print(f"   xlkopi portfolio_arrays (øre-exact)  {core * 1e3:8.1f} ms  = {core / base:4.2f}x baseline")
-    print(f"   xlkopi portfolio_schedules (from LeaseTerms objects) {from_terms * 1e3:8.1f} ms  = {from_terms / base:4.2f}x baseline")
+    print(f"   xlkopi portfolio_schedules (from LeaseTerms objects) {from_terms * 1e3:8.1f} ms  "
+          f"= {from_terms / base:4.2f}x baseline")
     print(f"   xlkopi build_schedule in a loop      {scalar * 1e3:8.1f} ms  = {scalar / base:4.2f}x baseline")
 
 

@@ -120,7 +120,8 @@ _STYLES = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
            '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
            '<numFmts count="1"><numFmt numFmtId="164" formatCode="dd-mm-yyyy"/></numFmts>'
            '<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
-           '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>'
+           '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+           '<fill><patternFill patternType="gray125"/></fill></fills>'
            '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
            '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
            '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
@@ -141,7 +142,8 @@ def write_xlsx(path, sheets: list[Sheet], names: dict | None = None, custom: dic
           '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.'
           + ("ms-excel.sheet.macroEnabled.main+xml" if macros else
              "openxmlformats-officedocument.spreadsheetml.sheet.main+xml") + '"/>'
-          '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>']
+          '<Override PartName="/xl/styles.xml" '
+          'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>']
     for i, _ in enumerate(sheets, start=1):
         ct.append(f'<Override PartName="/xl/worksheets/sheet{i}.xml" '
                   'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>')
@@ -151,9 +153,13 @@ def write_xlsx(path, sheets: list[Sheet], names: dict | None = None, custom: dic
     ct.append("</Types>")
     rels = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>']
+            '<Relationship Id="rId1" '
+            'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+            'Target="xl/workbook.xml"/>']
     if custom:
-        rels.append('<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties" Target="docProps/custom.xml"/>')
+        rels.append('<Relationship Id="rId2" '
+                    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties" '
+                    'Target="docProps/custom.xml"/>')
     rels.append("</Relationships>")
     wb = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
           '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
@@ -163,11 +169,17 @@ def write_xlsx(path, sheets: list[Sheet], names: dict | None = None, custom: dic
     for i, s in enumerate(sheets, start=1):
         state = "" if s.state == "visible" else f' state="{s.state}"'
         wb.append(f'<sheet name={quoteattr(s.name)} sheetId="{i}"{state} r:id="rId{i}"/>')
-        wbrels.append(f'<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet{i}.xml"/>')
+        wbrels.append(f'<Relationship Id="rId{i}" '
+                      'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+                      f'Target="worksheets/sheet{i}.xml"/>')
     n = len(sheets)
-    wbrels.append(f'<Relationship Id="rId{n + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>')
+    wbrels.append(f'<Relationship Id="rId{n + 1}" '
+                  'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" '
+                  'Target="styles.xml"/>')
     if macros:
-        wbrels.append(f'<Relationship Id="rId{n + 2}" Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject" Target="vbaProject.bin"/>')
+        wbrels.append(f'<Relationship Id="rId{n + 2}" '
+                      'Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject" '
+                      'Target="vbaProject.bin"/>')
     wb.append("</sheets>")
     if names:
         wb.append("<definedNames>")
@@ -195,7 +207,8 @@ def write_xlsx(path, sheets: list[Sheet], names: dict | None = None, custom: dic
                        'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
                        + props + "</Properties>")
         if macros:
-            z.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + b"Attribute VB_Name = \"Modul1\"")
+            z.writestr("xl/vbaProject.bin",
+                       b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + b"Attribute VB_Name = \"Modul1\"")
         if external_link:
             z.writestr("xl/externalLinks/externalLink1.xml",
                        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -227,7 +240,8 @@ def reference_schedule(price_ore: int, annual_rate: Fraction, n: int, ppy: int, 
             annuity *= 1 + i
         exact = (price_ore - residual_ore * v) / annuity
         pay = round_half_away(exact.numerator, exact.denominator)
-    rv_int = round_half_away(residual_ore * i.numerator, i.denominator + i.numerator) if (in_advance and residual_ore) else 0
+    rv_int = (round_half_away(residual_ore * i.numerator, i.denominator + i.numerator)
+              if (in_advance and residual_ore) else 0)
     target = residual_ore - rv_int
     rows = []
     bal = price_ore

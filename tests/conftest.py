@@ -17,11 +17,11 @@ import os
 import pytest
 from hypothesis import settings
 
+from xlkopi.io.libreoffice import find_soffice
+
 settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("XLKOPI_HYPOTHESIS") == "ci":
     settings.load_profile("ci")
-
-from xlkopi.io.libreoffice import find_soffice
 
 
 def _require_libreoffice() -> bool:

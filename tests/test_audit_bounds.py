@@ -7,8 +7,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
 from audit_corpus import F, Sheet, write_xlsx
+
 from xlkopi.audit import audit_workbook, safety
 from xlkopi.audit.reader import read_workbook
 from xlkopi.cli import main
@@ -85,7 +85,8 @@ def test_prefixed_cells_go_to_the_general_reader_with_the_same_limits(tmp_path):
     result = audit_workbook(ok)
     assert result.formulas == 1
     far = _with_sheet(tmp_path, '<x:row r="1"><x:c r="A1"><x:v>1</x:v></x:c></x:row>'
-                                '<x:row r="200000"><x:c r="XFD200000"><x:v>2</x:v></x:c></x:row>', "far.xlsx", head, tail)
+                                '<x:row r="200000"><x:c r="XFD200000"><x:v>2</x:v></x:c></x:row>',
+                      "far.xlsx", head, tail)
     with pytest.raises(UntrustedFileError, match="spænder over"):
         audit_workbook(far)
 
@@ -100,7 +101,8 @@ def test_shared_formula_children_take_their_masters_form(tmp_path):
             f = "<f>A8*B9</f>"                       # one cell typed over
         else:
             f = '<f t="shared" si="0"/>'
-        rows.append(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c><c r="B{r}"><v>2</v></c><c r="C{r}">{f}<v>{2 * r}</v></c></row>')
+        rows.append(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c><c r="B{r}"><v>2</v></c>'
+                    f'<c r="C{r}">{f}<v>{2 * r}</v></c></row>')
     path = _with_sheet(tmp_path, "".join(rows))
     result = audit_workbook(path)
     assert result.formulas == 10
@@ -116,7 +118,8 @@ def test_number_stored_as_shared_string_is_found(tmp_path):
             '<row r="2"><c r="A2" t="s"><v>1</v></c><c r="B2" s="0" t="s"><v>2</v></c><c r="C2"><v>5</v></c></row>')
     path = _with_sheet(tmp_path, body, "delt.xlsx")
     sst = ('<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/'
-           'main" count="3" uniqueCount="3"><si><t>Beløb</t></si><si><t>1.234,50</t></si><si><t>12345678</t></si></sst>')
+           'main" count="3" uniqueCount="3"><si><t>Beløb</t></si><si><t>1.234,50</t></si>'
+           '<si><t>12345678</t></si></sst>')
     out = tmp_path / "delte_tekster.xlsx"
     with zipfile.ZipFile(path) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
@@ -143,7 +146,7 @@ def test_formula_pass_equals_the_dict_path(tmp_path):
     path = write_xlsx(tmp_path / "f.xlsx", [Sheet("Ark", cells)])
     scan = read_workbook(path).sheets[0].scan
     table = formulas.FormTable(scan.plain_cols, scan.plain_rows, scan.plain_texts)
-    by_cell = {(int(r), int(c)): table.forms[i] for r, c, i in zip(table.rows, table.cols, table.ids)}
+    by_cell = {(int(r), int(c)): table.forms[i] for r, c, i in zip(table.rows, table.cols, table.ids, strict=True)}
     assert by_cell == {k: formulas.relative_form(t, *k) for k, t in scan.formulas.items()}
 
 

@@ -13,8 +13,8 @@ from dataclasses import replace
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from test_compare_workbook import edge_cases, random_offers
+
 from xlkopi.audit import audit_workbook
 from xlkopi.audit.comparison import comparison_flags
 from xlkopi.audit.engine import resolve_names

@@ -10,9 +10,8 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from audit_corpus import EXAMPLE_FAULTS, E, F, Sheet, build_example, reference_schedule, schedule_block, write_xlsx
 
-from audit_corpus import (EXAMPLE_FAULTS, E, F, Sheet, build_example, reference_schedule, schedule_block,
-                          write_xlsx)
 from xlkopi.audit import audit_workbook
 from xlkopi.audit.cli import EXAMPLE
 from xlkopi.audit.findings import ADVARSEL, FEJL
@@ -246,7 +245,8 @@ def test_report_text_never_becomes_formula(tmp_path):
     from xlkopi.audit.report import write_report
 
     result = AuditResult(tmp_path / "x.xlsx", "0" * 64,
-                         [Finding("=HYPERLINK(\"http://x\")", "A1", "tal_som_tekst", ADVARSEL, "=1+1", "+2", "@SUM(A1)")])
+                         [Finding("=HYPERLINK(\"http://x\")", "A1", "tal_som_tekst", ADVARSEL,
+                                  "=1+1", "+2", "@SUM(A1)")])
     out = write_report(result, tmp_path / "r.xlsx")
     ws = load_workbook(out)["Fund"]
     for c in range(1, 9):

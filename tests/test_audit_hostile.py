@@ -316,4 +316,5 @@ def test_the_array_path_gives_exactly_the_per_cell_forms(monkeypatch, group_min)
             cols.append(col)
             rows.append(r)
     ids, forms = formulas.form_ids(cols, rows, texts)
-    assert [forms[i] for i in ids.tolist()] == [formulas.relative_form(t, r, c) for c, r, t in zip(cols, rows, texts)]
+    assert [forms[i] for i in ids.tolist()] == [formulas.relative_form(t, r, c)
+                                                for c, r, t in zip(cols, rows, texts, strict=True)]

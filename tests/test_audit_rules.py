@@ -7,10 +7,10 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
+from audit_corpus import HEADER, reference_schedule
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from audit_corpus import HEADER, reference_schedule
 from xlkopi.audit import formulas, lease, stale, terms
 from xlkopi.audit.findings import ADVARSEL, FEJL, INFO
 
@@ -109,7 +109,8 @@ def test_interest_fault_found_at_its_row():
         _reroll(s, 6)
     got = _planted(m)
     f = got[("F8", "rentesats")]
-    assert "afvigelse 10,00 kr" in f.message and f.expected == "914,16 kr"  # ROUND(71.698,57 × 5,1 %/4; 2), the convention's interest
+    # ROUND(71.698,57 × 5,1 %/4; 2), the convention's interest
+    assert "afvigelse 10,00 kr" in f.message and f.expected == "914,16 kr"
     assert not any(rule in ("ydelse_sum", "saldo_fremfoering") for _, rule in got)
     sched = [list(r) for r in reference_schedule(10_000_000, Fraction(51, 1000), 20, 4, 0, True, START)]
     m(sched)
@@ -217,7 +218,8 @@ _REF_PART = st.one_of(
               st.sampled_from(["A", "C", "AB", "XFD", "XFE", "ZZZ"]), st.sampled_from(["", "$"]),
               st.one_of(st.integers(1, 1_048_576), st.integers(10**7, 10**9))),
     st.sampled_from(["+", "-", "*", "/", "&", ":", "(", ")", ",", "!", "Ark2!", "'a b'!", "1.25", "0.01275", "2",
-                     '"A1"', '"x""5"', "ROUND(", "SUM(", "#REF!", "[1]", "_x", "E", " ", "\x00", "007", "BROW", "$CROW", "D$ROW"]))
+                     '"A1"', '"x""5"', "ROUND(", "SUM(", "#REF!", "[1]", "_x", "E", " ", "\x00", "007", "BROW",
+                     "$CROW", "D$ROW"]))
 
 
 @settings(max_examples=300, deadline=None)
@@ -236,6 +238,7 @@ def test_relative_forms_by_shape_match_the_per_cell_form(bodies, rows, col):
 
 def test_relative_forms_on_the_planted_fault_corpus(tmp_path):
     from audit_corpus import build_example
+
     from xlkopi.audit.reader import read_workbook
 
     data = read_workbook(build_example(tmp_path / "eksempel.xlsx"))
@@ -270,7 +273,7 @@ def test_formula_block_rules():
 
 
 def test_row_direction_total_row():
-    fs = {(10, c): f"=SUM({L}2:{L}9)" for c, L in zip(range(2, 7), "BCDEF")}
+    fs = {(10, c): f"=SUM({L}2:{L}9)" for c, L in zip(range(2, 7), "BCDEF", strict=True)}
     fs[(10, 4)] = "=SUM(D2:D8)"
     found = formulas.check_sheet("Ark", fs, {}, [[""] * 7 for _ in range(10)])
     assert ("D10", "inkonsistent_formel") in {(f.cell, f.rule) for f in found}

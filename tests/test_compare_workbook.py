@@ -88,7 +88,7 @@ def check(comp: Comparison, path) -> list[str]:
             years = row_years(s)
             expected = [(row.due, y, p * s.terms.months_per_period, row.payment, row.balance,
                          Decimal(0) if row.is_residual else o.invoice_fee)
-                        for row, y, p in zip(rows, years, s.period)]
+                        for row, y, p in zip(rows, years, s.period, strict=True)]
             if not s.has_residual_row:
                 expected.append((s.dates[-1] if False else None, None, None, Decimal(0), Decimal(0), Decimal(0)))
             assert len(cols["Ydelse"]) == len(expected), k

@@ -58,13 +58,15 @@ ORACLES = [
     ("ms-cumipmt-2", ss.cumipmt, (0.09 / 12, 30 * 12, 125000, 1, 1, 0), -937.5, 5),
     # LibreOffice Help, "Financial Functions Part Two", CUMIPMT: =CUMIPMT(5.5%/12;24;5000;4;6;1) = -57.54
     ("lo-cumipmt", ss.cumipmt, (0.055 / 12, 24, 5000, 4, 6, 1), -57.54, 2),
-    # LibreOffice Help, "Financial Functions Part Two", CUMIPMT_ADD: =CUMIPMT_ADD(0.0075;360;125000;13;24;0) returns -11135.23
+    # LibreOffice Help, "Financial Functions Part Two", CUMIPMT_ADD:
+    # =CUMIPMT_ADD(0.0075;360;125000;13;24;0) returns -11135.23
     ("lo-cumipmt-add", ss.cumipmt, (0.0075, 360, 125000, 13, 24, 0), -11135.23, 2),
     # Microsoft support, "CUMPRINC function": =CUMPRINC(A2/12,A3*12,A4,13,24,0) -> -934.1071234
     ("ms-cumprinc-1", ss.cumprinc, (0.09 / 12, 30 * 12, 125000, 13, 24, 0), -934.1071234, 7),
     # Microsoft support, "CUMPRINC function": =CUMPRINC(A2/12,A3*12,A4,1,1,0) -> -68.27827118
     ("ms-cumprinc-2", ss.cumprinc, (0.09 / 12, 30 * 12, 125000, 1, 1, 0), -68.27827118, 8),
-    # Microsoft Learn, "CUMPRINC function (DAX)", example 1: CUMPRINC(0.09/12, 30*12, 125000, 13, 24, 1) -> -927.153472378062
+    # Microsoft Learn, "CUMPRINC function (DAX)", example 1:
+    # CUMPRINC(0.09/12, 30*12, 125000, 13, 24, 1) -> -927.153472378062
     ("ms-cumprinc-begin", ss.cumprinc, (0.09 / 12, 30 * 12, 125000, 13, 24, 1), -927.153472378062, 12),
     # LibreOffice Help, "Financial Functions Part Two", CUMPRINC: =CUMPRINC(5.5%/12;36;15000;10;18;0) = -3669.74
     ("lo-cumprinc", ss.cumprinc, (0.055 / 12, 36, 15000, 10, 18, 0), -3669.74, 2),

@@ -110,7 +110,7 @@ def test_operational_on_a_due_date_at_the_contract_rate_is_that_rows_balance(c, 
 def test_financial_buyout_is_what_is_left_to_pay(c, data):
     s = lease_schedule(**c)
     day = data.draw(st.dates(min_value=s.terms.start, max_value=edate(s.dates[-1], 2)))
-    assert buyout_ore(s, day, "finansiel") == sum(p for p, d in zip(s.payment_ore, s.dates) if d > day)
+    assert buyout_ore(s, day, "finansiel") == sum(p for p, d in zip(s.payment_ore, s.dates, strict=True) if d > day)
 
 
 @SETTINGS

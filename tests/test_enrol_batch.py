@@ -314,9 +314,10 @@ def test_csv_folder_and_column_mapping(tmp_path):
     assert [(r.status, r.institution, r.agreement) for r in report.results] == EXPECTED
     # the same register through CSV gives the same workbook bytes as through Excel
     excel = run(EXAMPLE_REGISTER, tmp_path / "ud_excel")
-    for a, b in zip(report.results, excel.results):
+    for a, b in zip(report.results, excel.results, strict=True):
         if a.workbook_name:
-            assert (tmp_path / "ud" / a.workbook_name).read_bytes() == (tmp_path / "ud_excel" / b.workbook_name).read_bytes()
+            assert ((tmp_path / "ud" / a.workbook_name).read_bytes()
+                    == (tmp_path / "ud_excel" / b.workbook_name).read_bytes())
 
 
 def test_agency_template_via_cli(tmp_path):

@@ -25,8 +25,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
 from golden_view import workbook_view
+
 from xlkopi.enrol.batch import data_path, default_template, run
 from xlkopi.enrol.template import FIELDS, Template
 

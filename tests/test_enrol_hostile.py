@@ -56,7 +56,7 @@ def header_block(raw: bytes) -> bytes:
     return raw.split(b"\r\n\r\n", 1)[0]
 
 
-# --------------------------------------------------------------- 1. e-mail domains, one row never stops a batch
+# ---------------------------------------------------------- 1. e-mail domains, one row never stops a batch
 
 def test_idn_address_is_accepted_and_encoded_consistently():
     assert email_problem(f"indkob@{IDN}") is None
@@ -172,7 +172,7 @@ def test_the_overview_failing_is_reported_not_raised(tmp_path, monkeypatch):
     assert "uventet fejl" in report.overview_problem and report.exit_code == 1
 
 
-# --------------------------------------------------------------- 2. file names: bytes, not characters; no format characters
+# ---------------------------------------------------------- 2. file names: bytes, not characters; no format characters
 
 
 EMOJI = "\U0001F5A8\uFE0F"   # printer + variation selector (a combining-class mark, category Mn)
@@ -273,7 +273,7 @@ def test_bidi_override_in_register_names_never_reaches_file_names(tmp_path):
     assert "Tilmelding til Computeraftalen - Kopi gpj.exe Kommune.xlsx" in {r.workbook_name for r in made}
 
 
-# --------------------------------------------------------------- 3. no overview cell over Excel's 32,767 characters
+# ---------------------------------------------------------- 3. no overview cell over Excel's 32,767 characters
 
 
 def _all_cells(path: Path):
@@ -349,7 +349,7 @@ def test_csv_field_longer_than_a_cell_is_refused(tmp_path):
         assert max(cell_length(c.value) for c in _all_cells(made)) <= MAX_CELL_CHARS
 
 
-# --------------------------------------------------------------- 4. register text is never interpreted
+# ---------------------------------------------------------- 4. register text is never interpreted
 
 FORMULAS = ["=1+1", "+45 1234", "-1", "@SUM(A1)", "=cmd|' /C calc'!A0", '=HYPERLINK("http://x.invalid","klik")']
 

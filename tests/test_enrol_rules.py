@@ -12,16 +12,23 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from xlkopi.enrol.eml import header_safe, subject_for
 from xlkopi.enrol.model import Agreement, Institution, Membership
 from xlkopi.enrol.names import safe_filename
 from xlkopi.enrol.rules import (
-    ENROL, EXEMPT_AGREEMENTS, OBLIGED, SKIP, VOLUNTARY, classify_kind, decide, default_requires_enrolment,
+    ENROL,
+    EXEMPT_AGREEMENTS,
+    OBLIGED,
+    SKIP,
+    VOLUNTARY,
+    classify_kind,
+    decide,
+    default_requires_enrolment,
 )
 from xlkopi.enrol.validate import cvr_problem, ean_problem, ean_warning, email_problem
-
 
 # --------------------------------------------------------------- who enrols
 

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from xlkopi.enrol.batch import default_template
 from xlkopi.enrol.template import FIELDS, Mapping, Template, cell_xml, template_summary

@@ -182,7 +182,8 @@ def test_part_names_no_package_can_have_are_refused(tmp_path, name):
 def test_a_main_part_elsewhere_is_refused(tmp_path):
     """python-calamine finds the workbook through _rels/.rels: pointing it elsewhere would hide the sheets read."""
     def edit(name, data):
-        return data.replace(b'Target="xl/workbook.xml"', b'Target="evil/workbook.xml"') if name == "_rels/.rels" else data
+        return (data.replace(b'Target="xl/workbook.xml"', b'Target="evil/workbook.xml"')
+                if name == "_rels/.rels" else data)
 
     bad = _patched(_tiny(tmp_path / "a.xlsx"), tmp_path / "bad.xlsx", edit)
     with pytest.raises(UntrustedFileError, match="evil/workbook.xml"):

@@ -32,8 +32,7 @@ from xlkopi.core.rates import apr, base_rate, leasing_rate
 from xlkopi.core.schedule import lease_schedule
 from xlkopi.errors import ArgumentError
 from xlkopi.io.libreoffice import recalculate
-from xlkopi.schedule.formulas import (write_buyout_formulas, write_lease_schedule,
-                                         write_rate_formulas)
+from xlkopi.schedule.formulas import write_buyout_formulas, write_lease_schedule, write_rate_formulas
 
 pytestmark = pytest.mark.libreoffice
 
@@ -268,6 +267,6 @@ def test_text_stays_text_and_amounts_are_formulas(recalc, tmp_path):
     source = tmp_path / "tekst.xlsx"
     wb.save(source)
     values = openpyxl.load_workbook(recalc(source), data_only=True).active
-    for (row, block), title in zip(blocks, titles):
+    for (row, block), title in zip(blocks, titles, strict=True):
         assert values.cell(row, 1).value == title
         assert _ore(values[block.cells["payment"]].value) == lease_schedule(1000, 0.05, 1, 4).regular_payment_ore

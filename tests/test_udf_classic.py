@@ -24,7 +24,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 UDF_DIR = ROOT / "udf"
 
-CLASSIC = r"""
+CLASSIC = (r"""
 import io, json, sys, types
 for name in ("pythoncom", "pywintypes", "win32com", "win32com.client"):
     sys.modules[name] = types.ModuleType(name)
@@ -48,10 +48,11 @@ for name, f in vars(module).items():
         x = f.__xlfunc__
         meta[name] = {"name": x["name"], "category": x["category"], "doc": x["ret"]["doc"],
                       "args": [{"name": a["name"], "doc": a["doc"], "optional": "optional" in a,
-                                "default": repr(a.get("optional")), "options": {k: repr(v) for k, v in a["options"].items()}}
+                                "default": repr(a.get("optional")), "options": """
+           r"""{k: repr(v) for k, v in a["options"].items()}}
                                for a in x["args"]]}
 print(json.dumps({"meta": meta, "vba": vba.getvalue()}))
-"""
+""")
 
 
 @pytest.fixture(scope="module")
@@ -148,8 +149,10 @@ def test_module_needs_no_compiled_packages():
             "for name in ('numpy', 'pandas', 'scipy', 'openpyxl', 'numpy_financial', 'python_calamine'):\n"
             "    sys.modules[name] = None\n"
             "import xlkopi.udfs as u\n"
-            "print(u.LEASE_PAYMENT(100000, 0.051, 5), round(u.BASE_RATE(0.0562449, 5), 5), round(u.APR(100000, 0.051, 5), 6))\n"
-            "print(sorted(m for m, v in sys.modules.items() if v is not None and m.split('.')[0] in ('numpy', 'scipy', 'pandas', 'openpyxl')))\n")
+            "print(u.LEASE_PAYMENT(100000, 0.051, 5), round(u.BASE_RATE(0.0562449, 5), 5),"
+            " round(u.APR(100000, 0.051, 5), 6))\n"
+            "print(sorted(m for m, v in sys.modules.items() if v is not None"
+            " and m.split('.')[0] in ('numpy', 'scipy', 'pandas', 'openpyxl')))\n")
     # (xlwings imports numpy and pandas only when they are there, so blocking them is fair)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=_python_env())
     assert out.returncode == 0, out.stderr

@@ -231,7 +231,7 @@ def test_spilled_values_equal_the_core_to_the_ore(excel):
     core = lease_schedule(250000, 0.0725, 3, 12, 7500, "2024-01-31", False).table()
     table = excel.call("LEASE_SCHEDULE", 250000, 0.0725, 3, 12, 7500, to_serial(dt.date(2024, 1, 31)), False)
     assert len(table) == len(core)
-    for got, want in zip(table[1:], core[1:]):
+    for got, want in zip(table[1:], core[1:], strict=True):
         assert got[0] == want[0]
         assert got[1] == to_serial(want[1])
         assert got[2:] == [float(x) for x in want[2:]]
@@ -337,18 +337,23 @@ def test_allin_cost_total_and_detail(excel):
 
 @pytest.mark.parametrize("func, args, expected", [
     ("LEASE_SCHEDULE", (100000, 0.051, 0), "LEASE_SCHEDULE: Argumentet 'years' skal være større end 0 (fik 0)"),
-    ("LEASE_SCHEDULE", (100000, 0.051, 5, 3), "LEASE_SCHEDULE: Argumentet 'periods_per_year' skal være 1, 2, 4 eller 12"),
+    ("LEASE_SCHEDULE", (100000, 0.051, 5, 3),
+     "LEASE_SCHEDULE: Argumentet 'periods_per_year' skal være 1, 2, 4 eller 12"),
     ("LEASE_SCHEDULE", (100000, 5.1, 5), "LEASE_SCHEDULE: Argumentet 'annual_rate' skal være en årlig rente"),
-    ("LEASE_SCHEDULE", (100000, 0.051, 5, 4, 0, "31-02-2024"), "LEASE_SCHEDULE: Argumentet 'start_date' skal være en dato"),
+    ("LEASE_SCHEDULE", (100000, 0.051, 5, 4, 0, "31-02-2024"),
+     "LEASE_SCHEDULE: Argumentet 'start_date' skal være en dato"),
     ("LEASE_SCHEDULE", (-5, 0.051, 5), "LEASE_SCHEDULE: Argumentet 'price' skal være større end 0"),
     ("LEASE_PAYMENT", (100000, 0.051, 5, 4, 200000), "LEASE_PAYMENT: Argumentet 'residual' skal være mindre end"),
     ("BUYOUT", (100000, 0.051, 5, 4, 0, GUIDE_START, 38000), "BUYOUT: Argumentet 'buyout_date' må ikke ligge før"),
     ("BUYOUT", (100000, 0.051, 5, 4, 0, GUIDE_START, 39000, "leje"), "BUYOUT: Argumentet 'kind' skal være en af"),
-    ("BUYOUT", (100000, 0.051, 5, 4, 0, GUIDE_START, 39000, "operationel"), "BUYOUT: Operationel leasing kan først indfries 24 måneder"),
+    ("BUYOUT", (100000, 0.051, 5, 4, 0, GUIDE_START, 39000, "operationel"),
+     "BUYOUT: Operationel leasing kan først indfries 24 måneder"),
     ("CLICK_PRICE", (22497.96, 0, 0.08), "CLICK_PRICE: Argumentet 'annual_min_volume' skal være større end 0"),
-    ("BASE_RATE", (1.5, 5), "BASE_RATE: Argumentet 'leasingsats' skal være under 100 % af prisen, når ydelsen betales forud"),
+    ("BASE_RATE", (1.5, 5),
+     "BASE_RATE: Argumentet 'leasingsats' skal være under 100 % af prisen, når ydelsen betales forud"),
     ("APR", (100000, 0.051, 5, 4, 0, True, -1), "APR: Argumentet 'establishment_fee' må ikke være negativ"),
-    ("ALLIN_COST", (0.3, 100000, 1000, MISSING, MISSING, MISSING, "måske"), "ALLIN_COST: Argumentet 'detail' skal være SAND eller FALSK"),
+    ("ALLIN_COST", (0.3, 100000, 1000, MISSING, MISSING, MISSING, "måske"),
+     "ALLIN_COST: Argumentet 'detail' skal være SAND eller FALSK"),
 ])
 def test_bad_input_answers_with_a_danish_message(excel, func, args, expected):
     message = scalar(excel.call(func, *args))
@@ -365,7 +370,8 @@ def test_error_cells_and_ranges_in_scalar_arguments(excel):
     assert msg == ("LEASE_PAYMENT: Argumentet 'years' skal være en enkelt celle eller værdi, ikke et område "
                    "(fik 'område 1×2')")
     msg = scalar(excel.call("LEASE_PAYMENT", 100000, [[GUIDE_START, 0.05, 1]], 5))
-    assert msg.startswith("LEASE_PAYMENT: Argumentet 'annual_rate' skal være én rentesats eller et område med præcis to")
+    assert msg.startswith("LEASE_PAYMENT: Argumentet 'annual_rate' skal være én rentesats "
+                          "eller et område med præcis to")
 
 
 def test_a_missing_required_argument_is_named(excel):

@@ -26,13 +26,12 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+import xlkopi.udfs as udf  # noqa: E402
 from xlkopi.audit.terms import offers_from_labels, to_terms
 from xlkopi.cli import build_parser, main
 from xlkopi.cliparse import parse
 from xlkopi.compare.offers import COLUMNS, NEEDS, read_offers
 from xlkopi.core.vocabulary import AMOUNT, PER_PRINT, PRICE, RATE, TERM, read
-
-import xlkopi.udfs as udf  # noqa: E402
 
 REFUSED = "refused"
 

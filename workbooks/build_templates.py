@@ -40,8 +40,8 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from xlkopi.enrol.rules import VOLUNTARY_KINDS  # noqa: E402
 from xlkopi.enrol.example import EXAMPLE, register_workbook, workbook_bytes  # noqa: E402
+from xlkopi.enrol.rules import VOLUNTARY_KINDS  # noqa: E402
 
 FIXED = datetime(2024, 1, 1, 0, 0, 0)
 EXAMPLE_REGISTER = ROOT / "xlkopi" / "data" / "enrol" / "eksempel_register.xlsx"
@@ -126,7 +126,7 @@ def build_workbook() -> Workbook:
     ws = wb.active
     ws.title = "Bilag 7"
     ws.sheet_view.showGridLines = False
-    for col, width in zip("ABCD", (34, 18, 18, 18)):
+    for col, width in zip("ABCD", (34, 18, 18, 18), strict=True):
         ws.column_dimensions[col].width = width
 
     ws["A1"] = "Bilag 7 – Tilmelding til aftale"
@@ -189,7 +189,7 @@ def build_workbook() -> Workbook:
 
     sk = wb.create_sheet("Skema")
     sk.sheet_view.showGridLines = False
-    for col, width in zip("ABCDE", (30, 18, 14, 40, 24)):
+    for col, width in zip("ABCDE", (30, 18, 14, 40, 24), strict=True):
         sk.column_dimensions[col].width = width
     sk["A1"] = "Skema – lokationer, der tilmeldes"
     sk["A1"].font = Font(bold=True, size=14, color=BLUE)
