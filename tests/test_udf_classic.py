@@ -20,26 +20,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from runtimes import CLASSIC_PRELUDE
 
 ROOT = Path(__file__).resolve().parents[1]
 UDF_DIR = ROOT / "udf"
 
-CLASSIC = (r"""
-import io, json, sys, types
-for name in ("pythoncom", "pywintypes", "win32com", "win32com.client"):
-    sys.modules[name] = types.ModuleType(name)
-sys.modules["pythoncom"].CoInitialize = lambda: None
-sys.modules["win32com.client"].Dispatch = lambda *a, **k: None
-sys.modules["win32com"].client = sys.modules["win32com.client"]
-import xlwings
-from xlwings import udfs
-xlwings.func, xlwings.arg, xlwings.ret = udfs.xlfunc, udfs.xlarg, udfs.xlret
-import importlib
-module = importlib.import_module("xlkopi.udfs")   # by its dotted name, as xlwings' UDF MODULES does
-
-class Workbook:
-    Name = "Leasing.xlsm"
-
+CLASSIC = CLASSIC_PRELUDE + (r"""
 vba = io.StringIO()
 udfs.generate_vba_wrapper("xlkopi.udfs", module, vba, Workbook())
 meta = {}

@@ -31,6 +31,7 @@ from pathlib import Path
 
 import pytest
 from runtimes import (
+    CLASSIC_PRELUDE,
     PYODIDE,
     ROOT,
     SERVER_PYTHON,
@@ -109,21 +110,7 @@ def test_the_base_wheel_has_no_dependencies_and_carries_the_functions(wheel):
 
 # --------------------------------------------------------------------------- classic, from a fresh venv
 
-CLASSIC = r"""
-import importlib, io, json, sys, types
-for name in ("pythoncom", "pywintypes", "win32com", "win32com.client"):
-    sys.modules[name] = types.ModuleType(name)
-sys.modules["pythoncom"].CoInitialize = lambda: None
-sys.modules["win32com.client"].Dispatch = lambda *a, **k: None
-sys.modules["win32com"].client = sys.modules["win32com.client"]
-import xlwings
-from xlwings import udfs
-xlwings.func, xlwings.arg, xlwings.ret = udfs.xlfunc, udfs.xlarg, udfs.xlret   # what import xlwings does on Windows
-module = importlib.import_module("xlkopi.udfs")   # UDF MODULES = xlkopi.udfs
-
-class Workbook:
-    Name = "Leasing.xlsm"
-
+CLASSIC = CLASSIC_PRELUDE + r"""
 vba = io.StringIO()
 udfs.generate_vba_wrapper("xlkopi.udfs", module, vba, Workbook())
 print(json.dumps({"file": module.__file__, "vba": vba.getvalue(),

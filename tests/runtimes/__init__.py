@@ -58,3 +58,25 @@ def node() -> str:
     if not (PYODIDE / "pyodide.mjs").is_file():
         unavailable(f"the npm package pyodide is not in {PYODIDE} (.ci/run installs it)")
     return found
+
+
+# The start of a program that runs xlwings' classic (Windows) UDF code on Linux: pywin32 stubbed, the classic
+# decorators bound as ``import xlwings`` binds them on Windows, and xlkopi.udfs imported by its dotted name
+# as the add-in's UDF MODULES does; ``udfs`` (xlwings.udfs), ``module`` and ``Workbook`` are defined for the
+# rest of the program. Used by tests/test_udf_classic.py and tests/test_udf_runtimes.py.
+CLASSIC_PRELUDE = r"""
+import importlib, io, json, sys, types
+for name in ("pythoncom", "pywintypes", "win32com", "win32com.client"):
+    sys.modules[name] = types.ModuleType(name)
+sys.modules["pythoncom"].CoInitialize = lambda: None
+sys.modules["win32com.client"].Dispatch = lambda *a, **k: None
+sys.modules["win32com"].client = sys.modules["win32com.client"]
+import xlwings
+from xlwings import udfs
+xlwings.func, xlwings.arg, xlwings.ret = udfs.xlfunc, udfs.xlarg, udfs.xlret
+module = importlib.import_module("xlkopi.udfs")
+
+
+class Workbook:
+    Name = "Leasing.xlsm"
+"""
