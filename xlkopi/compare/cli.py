@@ -8,6 +8,10 @@ from __future__ import annotations
 import argparse
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:   # rich is imported when the command runs
+    from rich.console import JustifyMethod
 
 EXAMPLE = "Tilbud_eksempel.xlsx"
 
@@ -83,8 +87,10 @@ def _print_ranking(console, comp) -> None:
     from rich.text import Text
 
     table = Table(title=Text(f"Tilbud over {comp.needs.horizon} år (rang efter nutidsværdi)"))
-    for head, justify in (("Rang", "right"), ("Tilbud", "left"), ("Form", "left"), ("I alt", "right"),
-                          ("Nutidsværdi", "right"), ("Røde flag", "right")):
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
+        ("Rang", "right"), ("Tilbud", "left"), ("Form", "left"), ("I alt", "right"),
+        ("Nutidsværdi", "right"), ("Røde flag", "right"))
+    for head, justify in columns:
         table.add_column(head, justify=justify)
     for r in sorted(comp.results, key=lambda r: (r.rank, r.key)):
         table.add_row(str(r.rank), Text(f"{r.key} {r.offer.supplier}"), r.offer.kind_label, _kr(r.total),

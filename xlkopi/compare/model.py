@@ -29,6 +29,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import cast
 
 from ..core.buyout import buyout
 from ..core.clickprice import allin_cost, click_price
@@ -138,6 +139,7 @@ def schedule_of(offer: Offer, needs: Needs) -> tuple[Schedule | None, float | No
     """The offer's schedule and contract rate (implied by the leasingsats when no rate is given)."""
     if not offer.has_schedule:
         return None, None
+    rate: Decimal | float
     if offer.rate is not None:
         rate = offer.rate
     else:
@@ -161,7 +163,8 @@ def row_years(schedule: Schedule) -> list[int]:
 def service_term_of(offer: Offer, needs: Needs) -> Decimal:
     """Years the service agreement runs: as given, else the financing term, else the horizon."""
     if offer.kind == "allin":
-        return offer.years
+        # parse_offer requires a term (years) for every kind with a schedule, all-in among them
+        return cast(Decimal, offer.years)
     if offer.service_years is not None:
         return offer.service_years
     if offer.years is not None:
@@ -200,6 +203,9 @@ def compute_offer(offer: Offer, key: str, needs: Needs, year_rows: int) -> Offer
         if offer.kind == "allin":
             res.click = click_price(s.payment * offer.periods_per_year, minv, offer.service_bw)
     last = len(s) - 1 if s is not None else -1
+    # rows_by_year has rows only when there is a schedule; without one these are never read
+    payment_ore = s.payment_ore if s is not None else []
+    has_residual_row = s is not None and s.has_residual_row
 
     cumulative = Decimal(0)
     for y in range(1, year_rows + 1):
@@ -215,10 +221,10 @@ def compute_offer(offer: Offer, key: str, needs: Needs, year_rows: int) -> Offer
         elif offer.kind == "allin" or not rows:
             financing = Decimal(0)
         else:
-            pay = Decimal(sum(s.payment_ore[k] for k in rows)) / 100
+            pay = Decimal(sum(payment_ore[k] for k in rows)) / 100
             financing = xround(float(pay) * fin_factor, 2)
         # Fees
-        row_fee = [Decimal(0) if (s.has_residual_row and k == last) else offer.invoice_fee for k in rows]
+        row_fee = [Decimal(0) if (has_residual_row and k == last) else offer.invoice_fee for k in rows]
         fees = sum(row_fee, Decimal(0)) + (offer.establishment_fee if y == 1 else 0) \
             + (offer.environmental_fee if in_service else 0)
         # Service
@@ -236,10 +242,11 @@ def compute_offer(offer: Offer, key: str, needs: Needs, year_rows: int) -> Offer
         # Present value: rows at their dates, the start's items at 0, service at the year's end
         pv = 0.0
         if offer.kind != "allin":
-            for k, fee in zip(rows, row_fee):
-                pv += (float(Decimal(s.payment_ore[k]) / 100) * fin_factor + float(fee)) * (1.0 + d) ** (-months[k] / 12)
+            for k, fee in zip(rows, row_fee, strict=True):
+                pv += ((float(Decimal(payment_ore[k]) / 100) * fin_factor + float(fee))
+                       * (1.0 + d) ** (-months[k] / 12))
         else:
-            for k, fee in zip(rows, row_fee):
+            for k, fee in zip(rows, row_fee, strict=True):
                 pv += float(fee) * (1.0 + d) ** (-months[k] / 12)
         start_items = (offer.establishment_fee + (offer.price if offer.kind == "kontant" else 0)) if y == 1 else 0
         year_end = float(service_bw + service_colour + (offer.environmental_fee if in_service else 0))
@@ -258,7 +265,8 @@ def compute_offer(offer: Offer, key: str, needs: Needs, year_rows: int) -> Offer
     res.fees_total = sum((yr.fees for yr in horizon), Decimal(0))
     res.service_total = sum((yr.service_bw + yr.service_colour for yr in horizon), Decimal(0))
     if s is not None:
-        res.after_horizon = Decimal(sum(p for p, y in zip(s.payment_ore, row_years(s)) if y > needs.horizon)) / 100
+        res.after_horizon = Decimal(sum(p for p, y in zip(s.payment_ore, row_years(s), strict=True)
+                                        if y > needs.horizon)) / 100
     res.bw_pages = sum(yr.bw for yr in horizon)
     res.colour_pages = sum(yr.colour for yr in horizon)
     machine = float(res.financing_total + res.fees_total)
@@ -285,7 +293,8 @@ def _buyouts(res: OfferResult, needs: Needs) -> list[Buyout]:
     s, offer = res.schedule, res.offer
     if s is None:
         return []
-    last_year = _ceil(offer.years)
+    # a schedule is only made for an offer with a term (schedule_of passes years to lease_schedule)
+    last_year = _ceil(cast(Decimal, offer.years))
     dates = [edate(needs.start, 12 * y) for y in range(1, last_year)]
 
     def series(fn):
@@ -298,7 +307,8 @@ def _buyouts(res: OfferResult, needs: Needs) -> list[Buyout]:
             return NOT_BEFORE_24
 
     def remaining_service(y):
-        return sum((yr.service_bw + yr.service_colour + (offer.environmental_fee if (yr.year - 1) < res.service_term else 0)
+        return sum((yr.service_bw + yr.service_colour
+                    + (offer.environmental_fee if (yr.year - 1) < res.service_term else 0)
                     for yr in res.years if yr.year > y and (yr.year - 1) < res.service_term), Decimal(0))
 
     if offer.kind in ("finansiel", "allin"):

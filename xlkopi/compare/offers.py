@@ -22,14 +22,37 @@ rows are still read.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import cast, overload
 
 from ..core.vocabulary import (
-    AMOUNT, CONTROL_CHARS, COUNT, HORIZON, HOURS, LEASINGSATS, MONTHS, PER_PRINT, PRICE, RATE, SHARE, SIGNED_SHARE,
-    TERM, TIMING,
-    Quantity, clean_text, fold, is_blank, parse_date, parse_yes_no, read, read_periods_per_year, shown, split_unit,
+    AMOUNT,
+    CONTROL_CHARS,
+    COUNT,
+    HORIZON,
+    HOURS,
+    LEASINGSATS,
+    MONTHS,
+    PER_PRINT,
+    PRICE,
+    RATE,
+    SHARE,
+    SIGNED_SHARE,
+    TERM,
+    TIMING,
+    Quantity,
+    clean_text,
+    fold,
+    is_blank,
+    parse_date,
+    parse_yes_no,
+    read,
+    read_periods_per_year,
+    shown,
+    split_unit,
 )
 from ..errors import ArgumentError, FieldError, WorkbookError
 from ..io.csvtext import read_rows
@@ -156,7 +179,8 @@ class Offer:
     @property
     def n(self) -> int:
         """Number of regular payments (0 for a cash purchase)."""
-        return int(self.years * self.periods_per_year) if self.has_schedule else 0
+        # years is set whenever has_schedule: parse_offer requires a term for every kind with a schedule
+        return int(cast(Decimal, self.years) * self.periods_per_year) if self.has_schedule else 0
 
     @property
     def service_term(self) -> Decimal | None:
@@ -227,7 +251,7 @@ def _cells(raw) -> _Cells:
     return raw if isinstance(raw, _Cells) else _Cells(dict(raw), {}, frozenset())
 
 
-def _read(cells: _Cells, attr: str, where: tuple) -> Decimal | None:
+def _read(cells: _Cells, attr: str, where: tuple[str, int | None, str]) -> Decimal | None:
     """A numeric field in its canonical unit (None when blank); a FieldError naming the field otherwise."""
     value = cells.get(attr)
     if is_blank(value):
@@ -238,6 +262,10 @@ def _read(cells: _Cells, attr: str, where: tuple) -> Decimal | None:
         raise FieldError.from_argument(err, *where) from None
 
 
+@overload
+def _amount(d: Decimal) -> Decimal: ...
+@overload
+def _amount(d: None) -> None: ...
 def _amount(d: Decimal | None) -> Decimal | None:
     return None if d is None else d.quantize(Decimal("0.01"))
 
@@ -246,7 +274,7 @@ def _whole(d: Decimal | None) -> int | None:
     return None if d is None else int(d)
 
 
-def _flag(cells: _Cells, attr: str, where: tuple, extra=None) -> bool | None:
+def _flag(cells: _Cells, attr: str, where: tuple[str, int | None, str], extra=None) -> bool | None:
     try:
         return parse_yes_no(cells.get(attr), where[2], extra)
     except ArgumentError as err:
@@ -265,10 +293,14 @@ def parse_offer(raw, row: int | None, sheet: str = OFFERS_SHEET) -> Offer:
     """Validate one offer row (``raw`` maps attribute names to cell values)."""
     cells = _cells(raw)
 
-    def at(attr):
+    def at(attr: str) -> tuple[str, int | None, str]:
         return (sheet, row, FIELD_LABEL[attr])
 
-    def num(attr, default=None):
+    @overload
+    def num(attr: str) -> Decimal | None: ...
+    @overload
+    def num(attr: str, default: Decimal) -> Decimal: ...
+    def num(attr: str, default: Decimal | None = None) -> Decimal | None:
         d = _read(cells, attr, at(attr))
         return default if d is None else d
 
@@ -285,7 +317,8 @@ def parse_offer(raw, row: int | None, sheet: str = OFFERS_SHEET) -> Offer:
         raise FieldError(*at("kind"), "mangler (" + ", ".join(KIND_LABELS.values()) + ")")
     kind = _KIND_ALIASES.get(fold(kind_raw))
     if kind is None:
-        raise FieldError(*at("kind"), f"er ukendt (fik {shown(kind_raw)}); brug en af: " + ", ".join(KIND_LABELS.values()))
+        raise FieldError(*at("kind"), f"er ukendt (fik {shown(kind_raw)}); brug en af: "
+                         + ", ".join(KIND_LABELS.values()))
     price = num("price")
     if price is None:
         raise FieldError(*at("price"), "mangler")
@@ -340,12 +373,12 @@ def parse_offer(raw, row: int | None, sheet: str = OFFERS_SHEET) -> Offer:
     return Offer(row, supplier, _text(cells.get("machine")), kind, price, sheet=sheet, **v)
 
 
-def parse_needs(raw: dict[str, tuple[object, int]], sheet: str = NEEDS_SHEET,
+def parse_needs(raw: Mapping[str, tuple[object, int | None]], sheet: str = NEEDS_SHEET,
                 units: dict[str, str | None] | None = None) -> Needs:
     """Validate the needs; ``raw`` maps attributes to ``(value, row)``, ``units`` to the unit their label names."""
     units = units or {}
 
-    def get(attr):
+    def get(attr: str) -> tuple[object, tuple[str, int | None, str]]:
         value, row = raw.get(attr, (None, None))
         where = (sheet, row, NEED_LABEL[attr])
         return value, where
@@ -418,7 +451,7 @@ def _offers_from_rows(rows: list[tuple[int, list]], sheet: str, source: str, nee
     return OfferSet(needs, offers, errors, source, notes)
 
 
-def _header_unit(unit: str | None, attr: str, where: tuple) -> str | None:
+def _header_unit(unit: str | None, attr: str, where: tuple[str, int | None, str]) -> str | None:
     """The unit a header names for its field; "(år)" beside a rate or a count means "a year" and converts nothing."""
     q = QUANTITIES.get(attr)
     if unit is None or q is None or unit in q.units:
@@ -489,12 +522,14 @@ def read_workbook(path: str | Path) -> OfferSet:
     try:
         wb = load_workbook(checked.filelike(), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a bad file
-        raise WorkbookError(f"'{path.name}' kan ikke læses som en Excel-projektmappe (.xlsx): {str(exc)[:300]}") from None
+        raise WorkbookError(f"'{path.name}' kan ikke læses som en Excel-projektmappe (.xlsx): "
+                            f"{str(exc)[:300]}") from None
     try:
         names = {_key(n): n for n in wb.sheetnames}
         for wanted in (OFFERS_SHEET, NEEDS_SHEET):
             if _key(wanted) not in names:
-                raise FieldError(wanted, None, None, f"mangler i '{path.name}' (arkene hedder: {', '.join(wb.sheetnames)})")
+                raise FieldError(wanted, None, None,
+                                 f"mangler i '{path.name}' (arkene hedder: {', '.join(wb.sheetnames)})")
         needs_ws, offers_ws = wb[names[_key(NEEDS_SHEET)]], wb[names[_key(OFFERS_SHEET)]]
         for ws in (needs_ws, offers_ws):
             if hasattr(ws, "reset_dimensions"):

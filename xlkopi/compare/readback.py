@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-
-from .fields import NEED_FIELDS, OFFER_FIELDS
 from typing import TYPE_CHECKING
 
 from ..errors import FieldError
+from .fields import NEED_FIELDS, OFFER_FIELDS
 
 if TYPE_CHECKING:   # the parsers are imported when a workbook is read back, not by every audit
     from .offers import Needs, Offer

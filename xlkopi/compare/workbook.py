@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import cast
 
 from openpyxl import Workbook
 from openpyxl.chart import LineChart, Reference
@@ -270,29 +271,34 @@ class _Writer:
         allin = o.kind == "allin"
 
         # ---- derived quantities (Beregning)
-        calc = []
+        calc: list[tuple[str, str | None, str | None, str | None]] = []  # (label, formula, format, name suffix)
         if has_plan:
             calc = [
                 ("Antal terminer", f"=ROUND({k}_Loebetid*{k}_Terminer,0)", "0", "Antal"),
-                ("Rente (anvendt)", f"=IF(ISNUMBER({k}_Rente),{k}_Rente,RATE({k}_Antal,-{k}_Leasingsats*{k}_Kontantpris,"
+                ("Rente (anvendt)", f"=IF(ISNUMBER({k}_Rente),{k}_Rente,RATE({k}_Antal,"
+                                    f"-{k}_Leasingsats*{k}_Kontantpris,"
                                     f"{k}_Kontantpris,-{k}_Restvaerdi,{k}_Forud)*{k}_Terminer)", PCT4, "RenteAnvendt"),
                 ("Periodens rente", f"={k}_RenteAnvendt/{k}_Terminer", PCT4, "i"),
                 ("Måneder pr. termin", f"=12/{k}_Terminer", "0", "Mdr"),
-                ("Terminsydelse", f"=ROUND(PMT({k}_i,{k}_Antal,-{k}_Kontantpris,{k}_Restvaerdi,{k}_Forud),2)", KR, "Ydelse"),
-                ("Renter i restværdiens termin", f"=IF({k}_Forud=1,ROUND({k}_Restvaerdi*{k}_i/(1+{k}_i),2),0)", KR, "RVRenter"),
+                ("Terminsydelse", f"=ROUND(PMT({k}_i,{k}_Antal,-{k}_Kontantpris,{k}_Restvaerdi,{k}_Forud),2)", KR,
+                 "Ydelse"),
+                ("Renter i restværdiens termin", f"=IF({k}_Forud=1,ROUND({k}_Restvaerdi*{k}_i/(1+{k}_i),2),0)", KR,
+                 "RVRenter"),
             ]
             if allin:
                 calc.append(("Klikpris s/h (ydelse × terminer / minimum + service)",
                              f"={k}_Ydelse*{k}_Terminer/{k}_Minimumsvolumen+{k}_ServiceSH", KR4, "Klikpris"))
             calc.append(("Kontrol af planens længde",
-                         f'=IF({k}_Antal={n},"OK","Løbetid eller terminer ændret: dan projektmappen igen")', None, None))
+                         f'=IF({k}_Antal={n},"OK","Løbetid eller terminer ændret: dan projektmappen igen")', None,
+                         None))
         else:
             calc = [("Kontant køb: prisen betales ved start; service efter særskilt aftale.", None, None, None)]
         self.block(ws, calc_top, 1, 4, "Beregning", calc, k)
 
         # ---- schedule (Ydelsesplan)
         if has_plan:
-            text_cell(ws.cell(plan_top - 1, 1), "Ydelsesplan (betalinger på forfaldsdatoen regnes som betalt)").font = BOLD
+            text_cell(ws.cell(plan_top - 1, 1),
+                      "Ydelsesplan (betalinger på forfaldsdatoen regnes som betalt)").font = BOLD
             self.head(ws, plan_top, ["Termin", "Dato", "År", "Måned", "Ydelse", "Afdrag", "Renter",
                                      "Restforpligtelse", "Fakturagebyr", "Nutidsværdi", "Strøm til ÅOP"])
             fin = f"IF({k}_IndeksFinansiering=1,(1+{k}_Indeksering)^(C{{r}}-1),1)"
@@ -303,7 +309,8 @@ class _Writer:
                 self.put(ws, rr, 2, f"=EDATE(Startdato,D{rr})", DATE)
                 self.put(ws, rr, 3, f"=INT((A{rr}-1)/{k}_Terminer)+1")
                 self.put(ws, rr, 4, f"=(A{rr}-{k}_Forud)*{k}_Mdr")
-                self.put(ws, rr, 5, f"=IF(A{rr}={k}_Antal,ROUND({prev}-({k}_Restvaerdi-{k}_RVRenter)+G{rr},2),{k}_Ydelse)", KR)
+                self.put(ws, rr, 5, f"=IF(A{rr}={k}_Antal,ROUND({prev}-({k}_Restvaerdi-{k}_RVRenter)+G{rr},2),"
+                                    f"{k}_Ydelse)", KR)
                 self.put(ws, rr, 6, f"=ROUND(E{rr}-G{rr},2)", KR)
                 self.put(ws, rr, 7, f"=IF(AND(A{rr}=1,{k}_Forud=1),0,ROUND({prev}*{k}_i,2))", KR)
                 self.put(ws, rr, 8, f"=ROUND({prev}-F{rr},2)", KR)
@@ -326,9 +333,9 @@ class _Writer:
             for col in (5, 6, 7, 9, 10):
                 L = get_column_letter(col)
                 self.put(ws, p_total, col, f"=SUM({L}{p_first}:{L}{p_res})", KR, bold=True)
-            for suffix, col in (("PlanAar", "C"), ("PlanMaaned", "D"), ("PlanDato", "B"), ("PlanYdelse", "E"),
-                                ("PlanRestgaeld", "H"), ("PlanGebyr", "I"), ("PlanNV", "J")):
-                self.name(f"{k}_{suffix}", ws, f"${col}${p_first}:${col}${p_res}")
+            for suffix, letter in (("PlanAar", "C"), ("PlanMaaned", "D"), ("PlanDato", "B"), ("PlanYdelse", "E"),
+                                   ("PlanRestgaeld", "H"), ("PlanGebyr", "I"), ("PlanNV", "J")):
+                self.name(f"{k}_{suffix}", ws, f"${letter}${p_first}:${letter}${p_res}")
             # Cash flow per period 0..n for ÅOP: every flow falls on a whole period, so the
             # periodic IRR compounds to the EU CCD Annex I rate (years of 12 equal months).
             for p in range(n + 1):
@@ -384,9 +391,9 @@ class _Writer:
             L = get_column_letter(col)
             self.put(ws, y_total, col, f"=SUMPRODUCT($C${y_first}:$C${y_last},{L}{y_first}:{L}{y_last})",
                      INT if col in (5, 6) else KR, bold=True)
-        for suffix, col in (("AarNr", "A"), ("AarHorisont", "C"), ("AarServiceSH", "I"), ("AarServiceFarve", "J"),
-                            ("AarKumuleret", "M")):
-            self.name(f"{k}_{suffix}", ws, f"${col}${y_first}:${col}${y_last}")
+        for suffix, letter in (("AarNr", "A"), ("AarHorisont", "C"), ("AarServiceSH", "I"), ("AarServiceFarve", "J"),
+                               ("AarKumuleret", "M")):
+            self.name(f"{k}_{suffix}", ws, f"${letter}${y_first}:${letter}${y_last}")
 
         # ---- results (Resultater), beside the derived quantities
         tot = lambda col: f"{col}{y_total}"  # noqa: E731
@@ -400,12 +407,15 @@ class _Writer:
              f'=SUMIF({k}_PlanAar,">"&Horisont,{k}_PlanYdelse)' if has_plan else "=0", KR, "EfterHorisont"),
             ("S/h sider i horisonten", f"={tot('E')}", INT, "SiderSH"),
             ("Farvesider i horisonten", f"={tot('F')}", INT, "SiderFarve"),
-            ("Pris pr. s/h side", f'=IF({k}_SiderSH=0,"–",ROUND(({k}_Finansiering+{k}_Gebyrer)/({k}_SiderSH+{k}_SiderFarve)'
+            ("Pris pr. s/h side", f'=IF({k}_SiderSH=0,"–",ROUND(({k}_Finansiering+{k}_Gebyrer)'
+                                  f'/({k}_SiderSH+{k}_SiderFarve)'
                                   f"+{tot('I')}/{k}_SiderSH,4))", KR4, "PrisSH"),
-            ("Pris pr. farveside", f'=IF({k}_SiderFarve=0,"–",ROUND(({k}_Finansiering+{k}_Gebyrer)/({k}_SiderSH+{k}_SiderFarve)'
+            ("Pris pr. farveside", f'=IF({k}_SiderFarve=0,"–",ROUND(({k}_Finansiering+{k}_Gebyrer)'
+                                   f'/({k}_SiderSH+{k}_SiderFarve)'
                                    f"+{tot('J')}/{k}_SiderFarve,4))", KR4, "PrisFarve"),
             ("Udnyttelse (gns. volumen / kapacitet)",
-             f'=IF(ISNUMBER({k}_Kapacitet),({k}_SiderSH+{k}_SiderFarve)/Horisont/{k}_Kapacitet,"–")', PCT, "Udnyttelse"),
+             f'=IF(ISNUMBER({k}_Kapacitet),({k}_SiderSH+{k}_SiderFarve)/Horisont/{k}_Kapacitet,"–")', PCT,
+             "Udnyttelse"),
         ]
         if has_plan:
             results += [
@@ -419,8 +429,8 @@ class _Writer:
         self.block(ws, calc_top, 7, 3, "Resultat", results, k)
         widths = {"A": 10, "B": 12, "C": 10, "D": 12, "E": 14, "F": 15, "G": 14, "H": 16, "I": 14, "J": 15,
                   "K": 17, "L": 15, "M": 15}
-        for col, w in widths.items():
-            ws.column_dimensions[col].width = w
+        for letter, w in widths.items():
+            ws.column_dimensions[letter].width = w
         ws.freeze_panes = "A3"
         self.page(ws, landscape=True, title_rows="1:2")
         self.layout = getattr(self, "layout", {})
@@ -465,7 +475,8 @@ class _Writer:
             self.summary_rows[label] = row
             text_cell(ws.cell(row, 1), label).border = BOX
             ws.cell(row, 1).alignment = Alignment(vertical="top")
-            ws.cell(row, 1).font = BOLD if label in ("Samlede omkostninger i horisonten", "Nutidsværdi af omkostningerne",
+            ws.cell(row, 1).font = BOLD if label in ("Samlede omkostninger i horisonten",
+                                                      "Nutidsværdi af omkostningerne",
                                                       "Rang (nutidsværdi)") else Font()
             for j, r in enumerate(results):
                 col = 2 + j
@@ -482,9 +493,11 @@ class _Writer:
                     text_cell(self.put(ws, row, col, None), "–").alignment = Alignment(horizontal="right")
                     continue
                 else:
-                    value = "=" + expr.format(k=r.key)
+                    # only the three rows handled above have no expression
+                    value = "=" + cast(str, expr).format(k=r.key)
                 c = self.put(ws, row, col, value, fmt if fmt != "@" else None)
-                if label in ("Samlede omkostninger i horisonten", "Nutidsværdi af omkostningerne", "Rang (nutidsværdi)"):
+                if label in ("Samlede omkostninger i horisonten", "Nutidsværdi af omkostningerne",
+                             "Rang (nutidsværdi)"):
                     c.font = BOLD
                 if fmt == "@":
                     c.alignment = Alignment(wrap_text=True, vertical="top")
@@ -567,9 +580,11 @@ class _Writer:
                     if b.label.startswith("Alle resterende"):
                         f = f"={remaining}"
                     elif b.label.startswith("Nutidsværdi"):
-                        f = f'=IF({D}<EDATE(Startdato,24),"{NOT_BEFORE_24}",IF({k}_RenteAnvendt>=0,MIN({balance},{remaining}),{balance}))'
+                        f = (f'=IF({D}<EDATE(Startdato,24),"{NOT_BEFORE_24}",'
+                             f"IF({k}_RenteAnvendt>=0,MIN({balance},{remaining}),{balance}))")
                     elif b.label.startswith("Skift"):
-                        f = (f"={balance}+SUMPRODUCT(({k}_AarNr>{get_column_letter(col)}$4)*({k}_AarNr-1<{k}_Serviceloebetid)"
+                        f = (f"={balance}+SUMPRODUCT(({k}_AarNr>{get_column_letter(col)}$4)"
+                             f"*({k}_AarNr-1<{k}_Serviceloebetid)"
                              f"*({k}_AarServiceSH+{k}_AarServiceFarve+{k}_Miljoegebyr))")
                     else:
                         f = f"={balance}"
@@ -595,7 +610,8 @@ class _Writer:
                    "Reglerne fra Undervisningsministeriets vejledning om køb, leje og leasing af kopimaskiner og "
                    "printere. Fundet ved dannelsen ud fra tilbuddene; OK = reglen slår ikke ud.",
                    2 + len(results))
-        self.head(ws, 4, ["Regel", "Begrundelse (vejledningen)"] + [f"{r.key} {r.offer.supplier}"[:40] for r in results])
+        self.head(ws, 4, ["Regel", "Begrundelse (vejledningen)"]
+                  + [f"{r.key} {r.offer.supplier}"[:40] for r in results])
         ws.row_dimensions[4].height = 30
         self.checklist_rows = {}
         for i, rule in enumerate(RULES):

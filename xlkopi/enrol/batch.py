@@ -16,12 +16,13 @@ import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Callable
+from typing import Callable, cast
 
 from ..core.vocabulary import clean_text
 from ..errors import ArgumentError, WorkbookError, XlkopiError
 from ..io.atomic import OutputExistsError, batch, check_not_input, write_bytes_atomic
 from .eml import body_for, build_eml, subject_for
+from .model import Agreement, Institution
 from .names import unique_stem
 from .overview import overview_bytes
 from .plan import FAILED, GENERATED, SKIPPED, Planned, plan
@@ -131,7 +132,7 @@ class _Templates:
             self.cache[key] = Template.load(template, mapping)
         return self.cache[key]
 
-    def for_agreement(self, agr) -> Template:
+    def for_agreement(self, agr: Agreement) -> Template:
         if agr.template:
             tpl = self.base / agr.template
             mapping = self.base / agr.mapping if agr.mapping else None
@@ -140,9 +141,10 @@ class _Templates:
 
 
 def _values(p: Planned) -> tuple[dict, list[dict]]:
-    inst, agr = p.institution, p.agreement
-    rows = [{"enhed": l.unit, "ean": l.ean, "p_nummer": l.p_number, "leveringsadresse": l.address,
-             "kontaktperson": l.contact} for l in p.locations]
+    # only a GENERATED plan is filled, and plan() sets both before it marks one GENERATED
+    inst, agr = cast(Institution, p.institution), cast(Agreement, p.agreement)
+    rows = [{"enhed": loc.unit, "ean": loc.ean, "p_nummer": loc.p_number, "leveringsadresse": loc.address,
+             "kontaktperson": loc.contact} for loc in p.locations]
     if not rows:
         rows = [{"enhed": inst.name, "ean": inst.ean, "p_nummer": "", "leveringsadresse": inst.address,
                  "kontaktperson": inst.contact}]
@@ -205,7 +207,8 @@ def run(register: str | Path, out_dir: str | Path, *, template: str | Path | Non
             overview = out_dir / OVERVIEW_NAME
             report = Report(results, reg.all_findings(), out_dir, overview, "")
             try:
-                report.overview_state = write_if_changed(overview, overview_bytes(results, report.findings), force, inputs)
+                report.overview_state = write_if_changed(overview, overview_bytes(results, report.findings), force,
+                                                         inputs)
             except XlkopiError as exc:
                 report.overview_problem = str(exc)
             except OSError as exc:
@@ -244,7 +247,8 @@ def _unexpected_message(exc: Exception) -> str:
 
 def _generate(p: Planned, res: Result, templates: _Templates, recipient: str, out_dir: Path,
               used: set[str], force: bool, inputs: tuple = ()) -> None:
-    inst, agr = p.institution, p.agreement
+    # only a GENERATED plan is generated, and plan() sets both before it marks one GENERATED
+    inst, agr = cast(Institution, p.institution), cast(Agreement, p.agreement)
     template = templates.for_agreement(agr)
     values, rows = _values(p)
     xlsx = template.fill(values, rows)

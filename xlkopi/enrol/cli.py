@@ -35,7 +35,8 @@ def register(subparsers) -> None:
     )
     p.add_argument("register", metavar="REGISTER",
                    help="Registret: en Excel-fil (.xlsx) eller en mappe med CSV-filer (Institutioner.csv ...)")
-    p.add_argument("--out", "--ud", dest="out", required=True, metavar="MAPPE", help="Mappe til arbejdsbøger, e-mailkladder og oversigt")
+    p.add_argument("--out", "--ud", dest="out", required=True, metavar="MAPPE",
+                   help="Mappe til arbejdsbøger, e-mailkladder og oversigt")
     p.add_argument("--template", "--skabelon", dest="template", metavar="SKABELON",
                    help="Egen skabelon (.xlsx) i stedet for standardskabelonen workbooks/bilag7_skema.xlsx")
     p.add_argument("--mapping", "--feltkort", dest="mapping", metavar="FELTKORT",

@@ -12,7 +12,7 @@ import binascii
 import hashlib
 import io
 import re
-from email.generator import NLCRE, BytesGenerator
+from email.generator import NLCRE, BytesGenerator  # type: ignore[attr-defined]  # NLCRE: not in typeshed
 from email.header import Header
 from email.mime.application import MIMEApplication
 from email.mime.multipart import MIMEMultipart
@@ -22,6 +22,7 @@ from email.utils import formataddr
 
 from .names import one_line
 from .validate import ascii_email
+
 
 def _text_part(body: str) -> MIMENonMultipart:
     """The text/plain part, UTF-8 in 8bit (what ``MIMEText(body, "plain", utf8_8bit)`` gives, cheaper)."""
@@ -49,6 +50,8 @@ class _Generator(BytesGenerator):
     endings at once gives the same bytes.
     """
 
+    _NL: str  # set by Generator.flatten (the policy's linesep); not in typeshed, which omits private names
+
     def _write_lines(self, lines: str) -> None:
         if lines:
             self.write(lines.replace("\n", self._NL) if "\r" not in lines else NLCRE.sub(self._NL, lines))
@@ -66,7 +69,8 @@ class _Policy(Compat32):
         if (isinstance(value, str) and value.isascii() and len(name) + len(value) + 2 <= 998
                 and not _CONTROL.search(value)):
             return f"{name}: {value}{self.linesep}"
-        return super()._fold(name, value, sanitize)
+        # Compat32._fold exists (email._policybase); typeshed omits the private method
+        return super()._fold(name, value, sanitize)  # type: ignore[misc]
 
 
 SMTP_COMPAT = _Policy(linesep="\r\n")
@@ -144,7 +148,8 @@ def build_eml(*, to: str, subject: str, body: str, attachment: bytes, filename: 
     if sender:
         msg["From"] = _address(sender, sender_name)
     subject = header_safe(subject)
-    msg["Subject"] = subject if subject.isascii() else Header(subject, "utf-8")
+    # typeshed types a MIME message's header values as str only; compat32 takes a Header too
+    msg["Subject"] = subject if subject.isascii() else Header(subject, "utf-8")  # type: ignore[assignment]
     msg["X-Unsent"] = "1"
     msg["Message-ID"] = f"<{digest[:32]}@xlkopi.invalid>"
     msg.attach(_text_part(body))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from .model import Agreement, Finding, Institution, Location, Register
+from .model import Agreement, Finding, Institution, Location, Register, Request
 from .rules import Parties, classify_kind, decide, normalise
 
 GENERATED = "genereret"
@@ -67,7 +67,7 @@ def plan(reg: Register, all_eligible: bool = False) -> list[Planned]:
         if loc.duplicate_of is None:
             locations.setdefault(normalise(loc.institution), []).append(loc)
 
-    pairs: list[tuple[str, str, str, object]] = []  # (institution, agreement, source, request)
+    pairs: list[tuple[str, str, str, Request | None]] = []  # (institution, agreement, source, request)
     if all_eligible:
         for inst in reg.institutions:
             for agr in reg.agreements:

@@ -132,7 +132,8 @@ class ColumnMap:
         columns = {str(k): {str(a): str(b) for a, b in v.items()} for k, v in (data.get("kolonner") or {}).items()}
         for name in list(sheets) + list(columns):
             if name not in known:
-                raise InputError(f"Kolonnekortet '{path.name}': ukendt ark '{name}'; kendte ark: {', '.join(sorted(known))}")
+                raise InputError(f"Kolonnekortet '{path.name}': ukendt ark '{name}'; kendte ark: "
+                                 f"{', '.join(sorted(known))}")
         return cls(sheets, columns)
 
 
@@ -223,8 +224,8 @@ def _header(rows: list[list[Any]], spec: SheetSpec, sheet: str, cmap: ColumnMap)
         i, found = best
         missing = [c for c in spec.columns if c.required and c.attr not in found]
         if missing:
-            names = ", ".join(f"'{user.get(c.headers[0], c.headers[0])}'" for c in missing)
-            raise FieldError(sheet, i + 1, None, f"kolonne {names} mangler i overskriftsrækken")
+            listed = ", ".join(f"'{user.get(c.headers[0], c.headers[0])}'" for c in missing)
+            raise FieldError(sheet, i + 1, None, f"kolonne {listed} mangler i overskriftsrækken")
         return i, found
     raise FieldError(sheet, None, None, "ingen overskriftsrække med de forventede kolonner ("
                      + ", ".join(c.headers[0] for c in spec.columns if c.required) + ") blandt de første 30 rækker")
@@ -238,7 +239,8 @@ def _phase(value: Any, rec, label: str) -> int | None:
     try:
         return int(read(PHASE, bare, label))
     except ArgumentError:
-        rec.findings.append(Finding(ERROR, rec.sheet, rec.row, label, f"{shown(_text(value))} er ikke et fasenummer (fx 9)"))
+        rec.findings.append(Finding(ERROR, rec.sheet, rec.row, label,
+                                    f"{shown(_text(value))} er ikke et fasenummer (fx 9)"))
         return None
 
 
@@ -253,33 +255,37 @@ def _yes_no(value: Any, rec, label: str, extra: dict[str, bool] | None = None) -
 def _build(spec: SheetSpec, sheet: str, row_no: int, cells: dict[str, Any]):
     t = {k: _text(v) for k, v in cells.items()}
     if spec.attr == "institutions":
-        return Institution(sheet=sheet, row=row_no, **{k: t.get(k, "") for k in
-                           ("name", "kind", "cvr", "ean", "address", "contact", "email", "phone", "signatory")})
+        return Institution(sheet=sheet, row=row_no, name=t.get("name", ""), kind=t.get("kind", ""),
+                           cvr=t.get("cvr", ""), ean=t.get("ean", ""), address=t.get("address", ""),
+                           contact=t.get("contact", ""), email=t.get("email", ""), phone=t.get("phone", ""),
+                           signatory=t.get("signatory", ""))
     if spec.attr == "locations":
-        return Location(sheet=sheet, row=row_no, **{k: t.get(k, "") for k in
-                        ("institution", "unit", "ean", "p_number", "address", "contact")})
+        return Location(sheet=sheet, row=row_no, institution=t.get("institution", ""), unit=t.get("unit", ""),
+                        ean=t.get("ean", ""), p_number=t.get("p_number", ""), address=t.get("address", ""),
+                        contact=t.get("contact", ""))
     if spec.attr == "agreements":
-        rec = Agreement(sheet=sheet, row=row_no, name=t.get("name", ""), template=t.get("template", ""),
+        agr = Agreement(sheet=sheet, row=row_no, name=t.get("name", ""), template=t.get("template", ""),
                         mapping=t.get("mapping", ""))
-        rec.phase = _phase(cells.get("phase"), rec, "Fase")
-        rec.phase_open = _yes_no(cells.get("phase_open"), rec, "Fasestatus", PHASE_STATUS)
-        given = _yes_no(cells.get("requires"), rec, "Kræver tilmelding")
-        rec.requires_enrolment_given = given is not None
-        rec.requires_enrolment = given if given is not None else default_requires_enrolment(rec.name, rec.phase)
-        return rec
+        agr.phase = _phase(cells.get("phase"), agr, "Fase")
+        agr.phase_open = _yes_no(cells.get("phase_open"), agr, "Fasestatus", PHASE_STATUS)
+        given = _yes_no(cells.get("requires"), agr, "Kræver tilmelding")
+        agr.requires_enrolment_given = given is not None
+        agr.requires_enrolment = given if given is not None else default_requires_enrolment(agr.name, agr.phase)
+        return agr
     if spec.attr == "memberships":
-        rec = Membership(sheet=sheet, row=row_no, institution=t.get("institution", ""), agreement=t.get("agreement", ""))
-        rec.phase = _phase(cells.get("phase"), rec, "Fase")
-        return rec
-    rec = Request(sheet=sheet, row=row_no, institution=t.get("institution", ""), agreement=t.get("agreement", ""))
+        mem = Membership(sheet=sheet, row=row_no, institution=t.get("institution", ""),
+                         agreement=t.get("agreement", ""))
+        mem.phase = _phase(cells.get("phase"), mem, "Fase")
+        return mem
+    req = Request(sheet=sheet, row=row_no, institution=t.get("institution", ""), agreement=t.get("agreement", ""))
     raw = cells.get("date")
     if not is_blank(raw):
         try:
-            rec.date = parse_date(raw, "Dato")
+            req.date = parse_date(raw, "Dato")
         except ArgumentError as err:
-            rec.findings.append(Finding(ERROR, sheet, row_no, "Dato", f"{shown(_text(raw))} er ikke en dato: "
+            req.findings.append(Finding(ERROR, sheet, row_no, "Dato", f"{shown(_text(raw))} er ikke en dato: "
                                                                       f"{err.problem}"))
-    return rec
+    return req
 
 
 def read_register(path: str | Path, columns: ColumnMap | None = None, need_requests: bool = True) -> Register:
@@ -319,7 +325,8 @@ def read_register(path: str | Path, columns: ColumnMap | None = None, need_reque
         used = set(cols.values())
         for j, name in enumerate(rows[head]):
             if j not in used and _text(name):
-                reg.findings.append(Finding(INFO, sheet, head + 1, _text(name), "er en ukendt kolonne og springes over"))
+                reg.findings.append(Finding(INFO, sheet, head + 1, _text(name),
+                                            "er en ukendt kolonne og springes over"))
         records = getattr(reg, spec.attr)
         for i in range(head + 1, len(rows)):
             row = rows[i]

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from defusedxml import ElementTree as SafeET
 
@@ -305,7 +305,7 @@ class _SheetPlan:
     """A sheet cut into static text and slots for the fields (and the table rows)."""
 
     def __init__(self, part: str, text: str, slots: dict[tuple[int, int], list[str]],
-                 table: _TableSpec | None, sheet_name: str, date_styles: set[str] = frozenset()):
+                 table: _TableSpec | None, sheet_name: str, date_styles: set[str] | frozenset[str] = frozenset()):
         self.part = part
         self.date_styles = date_styles
         self._row_tags: dict[int, tuple[str, str]] = {}
@@ -360,7 +360,7 @@ class _SheetPlan:
                 if r.num > h + 1 and any(c.has_value for c in r.cells):
                     raise WorkbookError(f"Skabelonen: under lokationstabellen i {where} må der ikke stå noget "
                                         f"(række {r.num} har indhold)")
-            for (r1, c1, r2, c2) in merged:
+            for (r1, _c1, r2, _c2) in merged:
                 if r2 > h:
                     raise WorkbookError(f"Skabelonen: {where} har flettede celler under lokationstabellens "
                                         f"overskrift (række {r1}-{r2}); det understøttes ikke")
@@ -380,7 +380,7 @@ class _SheetPlan:
                 else:
                     segs.append(c.raw if c.raw is not None else f"<{p}c{c.attrs}/>")
             segs.append(f"</{p}row>")
-        self.dimension = None
+        self.dimension: tuple[int, int, int, int] | None = None
         if table:
             segs.append(("table",))
             dim = re.search(r'(<(?:\w+:)?dimension\s+ref=")([^"]+)("\s*/>)', before)
@@ -418,7 +418,10 @@ class _SheetPlan:
     def _range(ref: str) -> tuple[int, int, int, int]:
         a, _, b = ref.partition(":")
         r1, c1 = _parse_cell(a) or (1, 1)
-        r2, c2 = _parse_cell(b) if b else (r1, c1)
+        end = _parse_cell(b) if b else (r1, c1)
+        if end is None:  # a malformed end cell fails as unpacking the None always did
+            raise TypeError("cannot unpack non-iterable NoneType object")
+        r2, c2 = end
         return r1, c1, r2, c2
 
     @staticmethod
@@ -461,9 +464,11 @@ class _SheetPlan:
             elif s[0] == "table":
                 out.append(self._table_rows(rows))
             else:  # ("dim", before, after): the dimension grows with the table
-                r1, c1, r2, c2 = self.dimension
-                bottom = max(r2, self.table.header_row + n)
-                right = max(c2, self.table.last_col)
+                # a "dim" segment is only made for a sheet with a table and a dimension
+                r1, c1, r2, c2 = cast(tuple[int, int, int, int], self.dimension)
+                table = cast(_TableSpec, self.table)
+                bottom = max(r2, table.header_row + n)
+                right = max(c2, table.last_col)
                 out.append(s[1] + f"{col_letters(c1)}{r1}:{col_letters(right)}{bottom}" + s[2])
         text = "".join(out)
         if self.prefix:
@@ -483,7 +488,8 @@ class _SheetPlan:
         return f"{parts[0]}{num}{parts[1]}"
 
     def _table_rows(self, rows: list[dict[str, Any]]) -> str:
-        t, p = self.table, self.prefix
+        # called for the "table" segment, which is only made for a sheet with a table
+        t, p = cast(_TableSpec, self.table), self.prefix
         h, n = t.header_row, max(1, len(rows))
         out = []
         base = self.data_row
@@ -503,8 +509,8 @@ class _SheetPlan:
                 if col in t.columns:
                     style = cells[col].style if col in cells else base_styles.get(col, "")
                     out.append(cell_xml(ref, style, values.get(t.columns[col]) if values else None))
-                elif own is not None and cells[col].raw is not None:
-                    out.append(cells[col].raw)
+                elif own is not None and (raw := cells[col].raw) is not None:
+                    out.append(raw)
                 elif cells[col].style:
                     out.append(f'<c r="{ref}"{cells[col].style}/>')
             out.append(f"</{p}row>")
@@ -667,7 +673,8 @@ class Template:
         key = (part.name, max(1, n))
         member = self._tables.get(key)
         if member is None:
-            t = part.table
+            # fill() asks only for a part that is neither copied nor a sheet: a table part, made with its spec
+            t = cast(_TableSpec, part.table)
             ref = f"{col_letters(t.first_col)}{t.header_row}:{col_letters(t.last_col)}{t.header_row + max(1, n)}"
             text = re.sub(r'(<(?:\w+:)?(?:table|autoFilter)\b[^>]*?\sref=")[^"]+(")', rf"\g<1>{ref}\g<2>",
                           t.part_text, count=2)

@@ -8,6 +8,8 @@ sheet, row and field.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from stdnum import ean as _ean
 from stdnum.dk import cvr as _cvr
@@ -23,6 +25,7 @@ from .model import (
     Institution,
     Location,
     Membership,
+    Record,
     Register,
     Request,
     cell_length,
@@ -302,9 +305,12 @@ def check_register(reg: Register) -> None:
     """Run the row checks and flag duplicates (institution names, agreements, location EANs)."""
     from .rules import normalise
 
-    for rows, check in ((reg.institutions, check_institution), (reg.locations, check_location),
-                        (reg.agreements, check_agreement), (reg.memberships, check_membership),
-                        (reg.requests, check_request)):
+    # each sheet's records with the check for that sheet's record type
+    row_checks: tuple[tuple[Sequence[Record], Callable[[Any], None]], ...] = (
+        (reg.institutions, check_institution), (reg.locations, check_location),
+        (reg.agreements, check_agreement), (reg.memberships, check_membership),
+        (reg.requests, check_request))
+    for rows, check in row_checks:
         for rec in rows:
             check_cell_lengths(rec)
             check(rec)
