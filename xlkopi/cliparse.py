@@ -101,10 +101,10 @@ class DanishArgumentParser(argparse.ArgumentParser):
     """An ``ArgumentParser`` whose usage, help and errors are in Danish (its subparsers too)."""
 
     __init__ = _in_danish(argparse.ArgumentParser.__init__)
-    parse_known_args = _in_danish(argparse.ArgumentParser.parse_known_args)  # type: ignore[assignment]
+    parse_known_args = _in_danish(argparse.ArgumentParser.parse_known_args)
     format_usage = _in_danish(argparse.ArgumentParser.format_usage)
     format_help = _in_danish(argparse.ArgumentParser.format_help)
-    error = _in_danish(argparse.ArgumentParser.error)  # type: ignore[assignment]
+    error = _in_danish(argparse.ArgumentParser.error)
     add_argument = _in_danish(argparse.ArgumentParser.add_argument)
     add_subparsers = _in_danish(argparse.ArgumentParser.add_subparsers)
 
@@ -116,8 +116,14 @@ class _ReadValue(argparse.Action):
         self.reader = reader
         super().__init__(option_strings, dest, **kwargs)
 
-    def __call__(self, parser, namespace, values, option_string=None):
-        name = option_string or self.metavar or self.dest
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        if option_string:
+            name = option_string
+        else:
+            # A positional argument. A tuple metavar names the values of nargs > 1; a reader reads one text.
+            assert not isinstance(self.metavar, tuple)
+            name = self.metavar or self.dest
         assert self.reader is not None
         try:
             setattr(namespace, self.dest, self.reader(values, name))

@@ -13,7 +13,6 @@ import calendar
 import datetime as dt
 import math
 
-
 _EPOCH = dt.date(1899, 12, 30)  # serial 0 for serials above 60
 _MAX_SERIAL = 2958465  # 9999-12-31
 

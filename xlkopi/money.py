@@ -10,11 +10,15 @@ from __future__ import annotations
 import math
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from typing import TypeAlias
 
 from .core.vocabulary import ANY_AMOUNT, ANY_RATE, parse_number, read
 from .errors import ArgumentError
 
 ORE = Decimal("0.01")
+
+Number: TypeAlias = int | float | Decimal | str
+"""A number as users and spreadsheets give it: int, float, Decimal or text the vocabulary reads."""
 
 
 def round_half_away(num: int, den: int) -> int:

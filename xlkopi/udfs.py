@@ -256,7 +256,7 @@ def _rate_argument(value):
         raise ArgumentError("annual_rate", "skal være én rentesats eller et område med præcis to kolonner "
                                            "(fra-dato, årlig rente)", _shape(value))
     for i, row in enumerate(rows):
-        for cell, what in zip(row, ("dato", "rente")):
+        for cell, what in zip(row, ("dato", "rente"), strict=True):   # every row has two cells (checked above)
             if isinstance(cell, str) and cell.strip().upper() in _EXCEL_ERRORS:
                 raise ArgumentError(f"annual_rate (række {i + 1}, {what})",
                                     f"indeholder Excel-fejlen {cell.strip().upper()}")
@@ -410,7 +410,8 @@ def _schedule(price, annual_rate, years, periods_per_year, residual, start_date,
 @_worksheet_function(ranges=("annual_rate",))
 def LEASE_SCHEDULE(price, annual_rate, years, periods_per_year=4, residual=0, start_date=None,
                    in_advance=True):
-    """Betalingsplan for en leasingaftale (annuitet) på øre: Termin, Dato, Restforpligtelse, Ydelse, Afdrag og Renter pr. termin; en restværdi er sidste række."""
+    ("Betalingsplan for en leasingaftale (annuitet) på øre: Termin, Dato, Restforpligtelse, Ydelse, Afdrag og "
+     "Renter pr. termin; en restværdi er sidste række.")
     try:
         s = _schedule(price, annual_rate, years, periods_per_year, residual, start_date, in_advance)
         rows = s.table()[1:]
@@ -437,7 +438,8 @@ def LEASE_PAYMENT(price, annual_rate, years, periods_per_year=4, residual=0, in_
 @_worksheet_function(blank_defaults={"periods_per_year": 4, "residual": 0}, ranges=("annual_rate",))
 def BUYOUT(price, annual_rate, years, periods_per_year, residual, start_date, buyout_date,
            kind="finansiel", in_advance=True, discount_rate=None, service_per_period=0):
-    """Indfrielsespris i kr på en dato efter aftaletype: finansiel, operationel (fra 24 måneder), restgaeld (refinansiering) eller skift (lejeaftale, skift af leverandør)."""
+    ("Indfrielsespris i kr på en dato efter aftaletype: finansiel, operationel (fra 24 måneder), "
+     "restgaeld (refinansiering) eller skift (lejeaftale, skift af leverandør).")
     if start_date is None:
         raise ArgumentError("start_date", "skal angives for at beregne en indfrielsespris")
     try:
@@ -459,7 +461,8 @@ def CLICK_PRICE(annual_lease_payment, annual_min_volume, service_price_per_print
 @_register
 @_worksheet_function(ranges=("annual_rate",))
 def LEASE_RATE(price, annual_rate, years, periods_per_year=4, residual=0, in_advance=True):
-    """Leasingsats: terminsydelsen som andel af anskaffelsesprisen (formatér cellen som procent). Sammenlign kun tilbud med samme løbetid og restværdi."""
+    ("Leasingsats: terminsydelsen som andel af anskaffelsesprisen (formatér cellen som procent). "
+     "Sammenlign kun tilbud med samme løbetid og restværdi.")
     s = _schedule(price, annual_rate, years, periods_per_year, residual, None, in_advance, "LEASE_RATE")
     return _number(_leasing_rate(s))
 
@@ -481,7 +484,8 @@ def BASE_RATE(leasingsats, years, periods_per_year=4, residual_share=0, in_advan
 @_worksheet_function(ranges=("annual_rate",))
 def APR(price, annual_rate, years, periods_per_year=4, residual=0, in_advance=True, establishment_fee=0,
         fee_per_payment=0):
-    """ÅOP (årlige omkostninger i procent) for leasingaftalen inkl. gebyrer efter EU's forbrugerkreditdirektiv; et sammenligningstal (formatér som procent)."""
+    ("ÅOP (årlige omkostninger i procent) for leasingaftalen inkl. gebyrer efter EU's forbrugerkreditdirektiv; "
+     "et sammenligningstal (formatér som procent).")
     s = _schedule(price, annual_rate, years, periods_per_year, residual, None, in_advance, "APR")
     return _rate_float(_apr(s, establishment_fee, fee_per_payment))
 
@@ -490,7 +494,8 @@ def APR(price, annual_rate, years, periods_per_year=4, residual=0, in_advance=Tr
 @_worksheet_function()
 def ALLIN_COST(click_price, min_volume, actual_volume, excess_price=None, service_price=None,
                unused_credit_price=None, detail=False):
-    """Årlig omkostning i kr ved en all-in kontrakt ved det faktiske antal tryk; med detail = SAND en tabel med overskydende tryk, merbetaling for maskinen og kredit."""
+    ("Årlig omkostning i kr ved en all-in kontrakt ved det faktiske antal tryk; med detail = SAND en tabel med "
+     "overskydende tryk, merbetaling for maskinen og kredit.")
     show = _flag(detail, "detail")
     c = _allin_cost(click_price, min_volume, actual_volume, excess_price, service_price, unused_credit_price)
     if not show:
@@ -499,7 +504,7 @@ def ALLIN_COST(click_price, min_volume, actual_volume, excess_price=None, servic
               "ikke beregnet (angiv service_price)" if c.machine_overpayment is None
               else _money(c.machine_overpayment),
               _number(c.unused_prints), _money(c.credit), _money(c.total))
-    return [["Post", "Værdi"]] + [[label, value] for label, value in zip(ALLIN_LABELS, values)]
+    return [["Post", "Værdi"]] + [[label, value] for label, value in zip(ALLIN_LABELS, values, strict=True)]
 
 
 FUNCTIONS = {f.__name__: f for f in (LEASE_SCHEDULE, LEASE_PAYMENT, BUYOUT, CLICK_PRICE, LEASE_RATE,

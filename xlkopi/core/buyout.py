@@ -29,7 +29,7 @@ from decimal import Decimal
 
 from ..dates import edate, to_date
 from ..errors import ArgumentError, RuleError
-from ..money import exact_rate, float_to_ore, kr, to_ore
+from ..money import Number, exact_rate, float_to_ore, kr, to_ore
 from .schedule import Schedule
 from .vocabulary import format_date
 
@@ -51,6 +51,7 @@ def _last_paid(schedule: Schedule, day: dt.date) -> int:
     """Index of the last row due on or before ``day`` (-1 when none is)."""
     last = -1
     for k, due in enumerate(schedule.dates):
+        assert due is not None   # the caller has checked that the lease has a start date
         if due <= day:
             last = k
         else:
@@ -67,14 +68,16 @@ def _position(schedule: Schedule, last: int, day: dt.date) -> tuple[int, float]:
     t = schedule.period[last] if last >= 0 else 0
     t = min(t, terms.n)
     begins = terms.date_at(t)
+    assert begins is not None   # the caller has checked that the lease has a start date
     if t >= terms.n or day <= begins:
         return t, 0.0
     ends = terms.date_at(t + 1)
+    assert ends is not None     # (as above)
     return t, (day - begins).days / (ends - begins).days
 
 
-def buyout_ore(schedule: Schedule, buyout_date, kind="finansiel", discount_rate=None,
-               service_per_period=0) -> int:
+def buyout_ore(schedule: Schedule, buyout_date: dt.date | Number, kind: str = "finansiel",
+               discount_rate: Number | None = None, service_per_period: Number | None = 0) -> int:
     """:func:`buyout` in øre."""
     k = _kind(kind)
     terms = schedule.terms
@@ -127,8 +130,8 @@ def buyout_ore(schedule: Schedule, buyout_date, kind="finansiel", discount_rate=
     return value
 
 
-def buyout(schedule: Schedule, buyout_date, kind="finansiel", discount_rate=None,
-           service_per_period=0) -> Decimal:
+def buyout(schedule: Schedule, buyout_date: dt.date | Number, kind: str = "finansiel",
+           discount_rate: Number | None = None, service_per_period: Number | None = 0) -> Decimal:
     """The buyout price (indfrielsespris) in kr at ``buyout_date``.
 
     Parameters

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-import datetime as dt
 
 from ..dates import edate
 from ..errors import RuleError
-from ..money import to_ore
+from ..money import Number, to_ore
 from .buyout import buyout
 from .schedule import Schedule
 
@@ -23,8 +23,8 @@ class BuyoutRow:
     switching: Decimal | None   # skift: balance + remaining service (None without service)
 
 
-def buyout_table(schedule: Schedule, every_months: int = 12, service_per_period=0,
-                 discount_rate=None) -> list[BuyoutRow]:
+def buyout_table(schedule: Schedule, every_months: int = 12, service_per_period: Number | None = 0,
+                 discount_rate: Number | None = None) -> list[BuyoutRow]:
     """Buyout prices every ``every_months`` months from the start until the end of the term.
 
     >>> from xlkopi.core.schedule import lease_schedule
@@ -38,6 +38,7 @@ def buyout_table(schedule: Schedule, every_months: int = 12, service_per_period=
     months_total = terms.n * terms.months_per_period
     out = []
     for months in range(every_months, months_total, every_months):
+        assert terms.start is not None   # a table of dates from the start needs one (the callers check it)
         day = edate(terms.start, months)
         try:
             op = buyout(schedule, day, "operationel", discount_rate)

@@ -10,12 +10,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Literal, overload
 
 from ..errors import ArgumentError
-from ..money import ORE, to_decimal
+from ..money import ORE, Number, to_decimal
 
 
-def _amount(value, argument: str, *, positive=False, allow_none=False) -> Decimal | None:
+# A required amount (the default) is a Decimal; only allow_none lets a blank one through as None.
+@overload
+def _amount(value: Number | None, argument: str, *, positive: bool = ...,
+            allow_none: Literal[False] = ...) -> Decimal: ...
+
+
+@overload
+def _amount(value: Number | None, argument: str, *, positive: bool = ..., allow_none: bool) -> Decimal | None: ...
+
+
+def _amount(value: Number | None, argument: str, *, positive: bool = False,
+            allow_none: bool = False) -> Decimal | None:
     if value is None or value == "":
         if allow_none:
             return None
@@ -34,7 +46,8 @@ def _ore(value: Decimal) -> Decimal:
     return value.quantize(ORE, rounding=ROUND_HALF_UP)
 
 
-def click_price(annual_lease_payment, annual_min_volume, service_price_per_print) -> Decimal:
+def click_price(annual_lease_payment: Number | None, annual_min_volume: Number | None,
+                service_price_per_print: Number | None) -> Decimal:
     """Klikpris = annual lease payment / annual minimum volume + service price per print.
 
     Not rounded: a price per print is a rate, and rounding it to øre would
@@ -64,8 +77,9 @@ class AllInCost:
     total: Decimal                 # minimum charge + excess cost − credit
 
 
-def allin_cost(click_price, min_volume, actual_volume, excess_price=None, service_price=None,
-               unused_credit_price=None) -> AllInCost:
+def allin_cost(click_price: Number | None, min_volume: Number | None, actual_volume: Number | None,
+               excess_price: Number | None = None, service_price: Number | None = None,
+               unused_credit_price: Number | None = None) -> AllInCost:
     """The annual cost of an all-in contract at ``actual_volume`` prints.
 
     Parameters

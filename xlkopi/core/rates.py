@@ -157,7 +157,7 @@ def apr(schedule: Schedule, establishment_fee=0, fee_per_payment=0) -> float:
     months = schedule.terms.months_per_period
     last = len(schedule) - 1
     flows = [(0, est / 100)] if est else []
-    for k, (p, amount) in enumerate(zip(schedule.period, schedule.payment_ore)):
+    for k, (p, amount) in enumerate(zip(schedule.period, schedule.payment_ore, strict=True)):
         extra = 0 if (schedule.has_residual_row and k == last) else fee
         flows.append((p * months, (amount + extra) / 100))
     return apr_of_flows(schedule.terms.price_ore / 100, flows)

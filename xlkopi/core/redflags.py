@@ -146,7 +146,8 @@ def _utilisation(t: ContractTerms):
 
 RULES: tuple[Rule, ...] = (
     Rule("restvaerdi", "Restværdi over 5 %",
-         "Restværdien er en ydelse som de andre og skal betales, også hvis aftalen ændres; den bør ikke overstige 5 % af anskaffelsesprisen.",
+         "Restværdien er en ydelse som de andre og skal betales, også hvis aftalen ændres; "
+         "den bør ikke overstige 5 % af anskaffelsesprisen.",
          _residual),
     Rule("finansiel_loebetid", "Finansiel leasing over 5 år",
          "Finansielle leasingaftaler bør højst løbe 5 år, så løbetiden svarer til maskinernes levetid.",

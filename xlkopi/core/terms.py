@@ -89,7 +89,8 @@ def _rate_path(path, start: dt.date | None, n: int, ppy: int, argument: str) -> 
             raise ArgumentError(argument, f"række {i + 1} skal have to værdier: dato og årlig rente", item) from None
         if when is None and value is None:
             continue  # blank rows of an Excel range
-        entries.append((to_date(when, f"{argument} (række {i + 1}, dato)"), _rate(value, f"{argument} (række {i + 1}, rente)")))
+        entries.append((to_date(when, f"{argument} (række {i + 1}, dato)"),
+                        _rate(value, f"{argument} (række {i + 1}, rente)")))
     if not entries:
         raise ArgumentError(argument, "indeholder ingen renter")
     entries.sort(key=lambda e: e[0])

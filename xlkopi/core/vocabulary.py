@@ -462,6 +462,7 @@ def read(q: Quantity, value, argument: str = "værdi", *, unit: str | None = Non
         raise ArgumentError(argument, f"skal være {q.noun}"
                             + (f" i {_UNIT_NAMES[q.unit]}" if q.unit in _UNIT_NAMES else "")
                             + f", ikke i {_UNIT_NAMES.get(r.unit, r.unit)}", value)
+    given: str | None   # the unit the number is given in (None: the quantity's own)
     if r.unit is None and unit is not None and not (percent_cell and unit == "%"):
         given, scale = unit, _SCALE.get(unit, Decimal(1))   # a bare number in a column whose header names a unit
     else:
@@ -517,6 +518,7 @@ def _other_unit_hint(q: Quantity, d: Decimal, unit: str | None) -> str | None:
                 f"hvilket er over {format_percent(q.high)}; skriv {n} % eller {format_number(d / 100)}, "
                 f"hvis det er {n} %, der menes")
     if q.unit == "år" and unit in (None, "år") and d == d.to_integral_value() and not d % 3 and q.contains(d / 12):
+        assert q.high is not None   # only asked about a value above the high bound
         n = format_number(d)
         return (f"er {n} år, hvilket er urealistisk langt (højst {_show(q, q.high)}); hvis det er {n} måneder "
                 f"({format_number(d / 12)} år), så skriv '{n} mdr.' eller brug kolonnen 'Løbetid (mdr.)'")

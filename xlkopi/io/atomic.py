@@ -171,7 +171,7 @@ def clean_stale_temps(folder: str | os.PathLike) -> list[str]:
     if key in _cleaned:
         return []
     _cleaned.add(key)
-    removed = []
+    removed: list[str] = []
     try:
         entries = list(os.scandir(folder))
     except OSError:

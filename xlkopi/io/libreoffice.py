@@ -19,17 +19,26 @@ from pathlib import Path
 
 from ..errors import WorkbookError
 
-_REGISTRY = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-<item oor:path="/org.openoffice.Office.Common/Misc"><prop oor:name="FirstRun" oor:op="fuse"><value>false</value></prop></item>
-<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="MacroSecurityLevel" oor:op="fuse"><value>3</value></prop></item>
-<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="DisableMacrosExecution" oor:op="fuse"><value>true</value></prop></item>
-<item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="ooSetupSystemLocale" oor:op="fuse"><value>da-DK</value></prop></item>
-<item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="ooLocale" oor:op="fuse"><value>da-DK</value></prop></item>
-</oor:items>
-"""
+_REGISTRY = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"'
+    ' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
+    '<item oor:path="/org.openoffice.Office.Calc/Formula/Load">'
+    '<prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>\n'
+    '<item oor:path="/org.openoffice.Office.Calc/Formula/Load">'
+    '<prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>\n'
+    '<item oor:path="/org.openoffice.Office.Common/Misc">'
+    '<prop oor:name="FirstRun" oor:op="fuse"><value>false</value></prop></item>\n'
+    '<item oor:path="/org.openoffice.Office.Common/Security/Scripting">'
+    '<prop oor:name="MacroSecurityLevel" oor:op="fuse"><value>3</value></prop></item>\n'
+    '<item oor:path="/org.openoffice.Office.Common/Security/Scripting">'
+    '<prop oor:name="DisableMacrosExecution" oor:op="fuse"><value>true</value></prop></item>\n'
+    '<item oor:path="/org.openoffice.Setup/L10N">'
+    '<prop oor:name="ooSetupSystemLocale" oor:op="fuse"><value>da-DK</value></prop></item>\n'
+    '<item oor:path="/org.openoffice.Setup/L10N">'
+    '<prop oor:name="ooLocale" oor:op="fuse"><value>da-DK</value></prop></item>\n'
+    '</oor:items>\n'
+)
 
 _FILTERS = {
     "xlsx": "xlsx:Calc MS Excel 2007 XML",
@@ -86,7 +95,8 @@ def convert(source: str | os.PathLike, out_dir: str | os.PathLike, to: str = "xl
             raise WorkbookError(f"LibreOffice svarede ikke inden for {timeout:.0f} s") from None
     result = out_dir / (source.stem + "." + to.split(":")[0])
     if proc.returncode != 0 or not result.exists():
-        raise WorkbookError(f"LibreOffice kunne ikke konvertere '{source.name}': {proc.stderr.strip() or proc.stdout.strip()}")
+        raise WorkbookError(f"LibreOffice kunne ikke konvertere '{source.name}': "
+                            f"{proc.stderr.strip() or proc.stdout.strip()}")
     return result
 
 

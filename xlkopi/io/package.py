@@ -44,6 +44,7 @@ import posixpath
 import re
 import stat
 import struct
+import types
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -57,6 +58,7 @@ from ..core.vocabulary import format_count
 from ..errors import UntrustedFileError, WorkbookError
 from . import ooxml
 
+_deflate: types.ModuleType   # either module: the two share the API used here
 try:   # ISA-L inflates about twice as fast as zlib, with zlib's API
     from isal import isal_zlib as _deflate
 except ImportError:  # pragma: no cover - a platform without an isal wheel
@@ -324,7 +326,8 @@ def parse_xml(data: bytes, part: str):
     try:
         return DET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException:
-        raise UntrustedFileError(f"Delen '{part}' indeholder en DTD- eller entitetserklæring; filen afvises (XML-angreb)") from None
+        raise UntrustedFileError(
+            f"Delen '{part}' indeholder en DTD- eller entitetserklæring; filen afvises (XML-angreb)") from None
     except ParseError as exc:
         raise WorkbookError(f"Delen '{part}' er ikke gyldig XML ({exc})") from None
 
@@ -545,7 +548,8 @@ def sheet_parts(pkg: Package, sheets: list[SheetEntry]) -> list[tuple[str, str]]
         for target, kind in ((rel.get("Target") or "", (rel.get("Type") or "").rsplit("/", 1)[-1])
                              for rel in root.iter() if _local(rel.tag) == "Relationship"):
             if kind in _SHEET_TYPES and kind != "chartsheet" and target:
-                part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+                part = (target.lstrip("/") if target.startswith("/")
+                        else posixpath.normpath(posixpath.join("xl", target)))
                 member = pkg.member(part)
                 if member is not None:
                     out.setdefault(member, member)

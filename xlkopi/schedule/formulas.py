@@ -170,7 +170,7 @@ def write_lease_schedule(ws, top: int, left: int, *, price, annual_rate, years, 
     # The table: the guide's columns (HEADER), one row per payment.
     columns = {key: get_column_letter(left + j) for j, key in enumerate(COLUMN_KEYS)}
     row += 1
-    for key, label in zip(COLUMN_KEYS, HEADER):
+    for key, label in zip(COLUMN_KEYS, HEADER, strict=True):
         _text(ws, f"{columns[key]}{row}", label)
     row += 1
     n = int(to_decimal(years, "years") * int(periods_per_year))
