@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import WorkbookError
+from ..io.a1 import cell_ref
 from ..io.fingerprint import GENERATOR_PROPERTY, PROPERTY, fingerprint_of
 from ..io.package import read_once
 from . import comparison, lease, stale, terms
@@ -184,7 +185,7 @@ def _audit(path, recalc: bool, timeout: float) -> AuditResult:
             for (r, c) in sheet.scan.formula_cells():
                 text = sheet.scan.formula_at(r, c)
                 if text is not None:
-                    entries.append((sheet.name, formula_rules._cell(r, c), text))
+                    entries.append((sheet.name, cell_ref(r, c), text))
         actual = fingerprint_of(entries)
         generator = data.custom_props.get(GENERATOR_PROPERTY, "xlkopi")
         if actual != stored.strip():

@@ -34,7 +34,7 @@ from collections import defaultdict
 import numpy as np
 
 from ..core.vocabulary import format_count, format_token, shown
-from ..io.a1 import col_index, col_letters
+from ..io.a1 import cell_ref, col_index
 from .findings import ADVARSEL, FEJL, INFO, Finding
 
 IGNORED_NUMBERS = frozenset({0.0, 1.0, 2.0, 12.0, 100.0})
@@ -414,22 +414,18 @@ class FormTable:
             form = self.forms[int(ids[a])]
             text = self.texts[j] if j < self.n_plain else self.text_at(first)
             if e - a == 1:
-                where = _cell(*first)
+                where = cell_ref(*first)
             else:
-                where = f"{_cell(first[0], c0)}:{_cell(int(rows[e - 1]), c1)}"
+                where = f"{cell_ref(first[0], c0)}:{cell_ref(int(rows[e - 1]), c1)}"
             yield form, first, where, text or form
-
-
-def _cell(row: int, col: int) -> str:
-    return f"{col_letters(col)}{row}"
 
 
 def _range(cells: list[tuple[int, int]]) -> str:
     if len(cells) == 1:
-        return _cell(*cells[0])
+        return cell_ref(*cells[0])
     rows = [r for r, _ in cells]
     cols = [c for _, c in cells]
-    return f"{_cell(min(rows), min(cols))}:{_cell(max(rows), max(cols))}"
+    return f"{cell_ref(min(rows), min(cols))}:{cell_ref(max(rows), max(cols))}"
 
 
 _R1C1_PART = re.compile(r"R\[-?[0-9]+\]|C\[-?[0-9]+\]|R[0-9]+|C[0-9]+")
@@ -582,8 +578,8 @@ class FormChecks:
         found: list[Finding] = []
         # error values, as cached in the sheet XML
         for (r, c), err in sorted(errors.items()):
-            found.append(Finding(sheet, _cell(r, c), "fejlvaerdi", FEJL,
-                                 f"Cellen {_cell(r, c)} viser fejlværdien {err}", "en værdi", err))
+            found.append(Finding(sheet, cell_ref(r, c), "fejlvaerdi", FEJL,
+                                 f"Cellen {cell_ref(r, c)} viser fejlværdien {err}", "en værdi", err))
         # per distinct relative form: #REF!, hard-coded numbers, external references
         for form, _first, where, text in table.per_form():
             self._per_text(found, where, text)
@@ -601,7 +597,7 @@ class FormChecks:
                                      "tal i inputceller", shown))
         # formulas past the budget: the checks that cost no more than reading them, cell by cell
         for (r, c), text in table.unknown_texts():
-            self._per_text(found, _cell(r, c), text)
+            self._per_text(found, cell_ref(r, c), text)
         self.findings = found
         # uniform runs down columns and along rows, on arrays of (row, col, form id)
         self.down = _run_lines(table.rows, table.cols, table.ids)
@@ -647,8 +643,8 @@ class FormChecks:
         for r, c in (_text_cells(rows) if text_cells is None else sorted(text_cells)):
             v = value(r, c)
             if v.__class__ is str and _number_text(v) and table.text_at((r, c)) is None:
-                findings.append(Finding(sheet, _cell(r, c), "tal_som_tekst", ADVARSEL,
-                                        f"Cellen {_cell(r, c)} indeholder tallet '{v}' som tekst; det tæller "
+                findings.append(Finding(sheet, cell_ref(r, c), "tal_som_tekst", ADVARSEL,
+                                        f"Cellen {cell_ref(r, c)} indeholder tallet '{v}' som tekst; det tæller "
                                         "ikke med i beregninger", "et tal", repr(v)))
         limited = self.limited()
         return _capped(findings, sheet) + ([limited] if limited else [])
@@ -684,7 +680,7 @@ def _expected_formula(src_text: str, src: tuple[int, int], dst: tuple[int, int],
     if budget is not None and not budget.take(len(src_text) * TOKEN_WEIGHT):
         return NOT_COMPUTED if short is ... else short
     try:
-        return Translator(src_text, _cell(*src)).translate_formula(_cell(*dst))
+        return Translator(src_text, cell_ref(*src)).translate_formula(cell_ref(*dst))
     except Exception:
         return src_text
 
@@ -746,14 +742,14 @@ def _runs(sheet, lines: dict, text_at, value, vertical: bool, expected=None, cou
                     cell = (pos, line) if vertical else (line, pos)
                     counts["inkonsistent_formel"] += 1
                     if counts["inkonsistent_formel"] > MAX_PER_RULE:
-                        out.append(Finding(sheet, _cell(*cell), "inkonsistent_formel", ADVARSEL, ""))
+                        out.append(Finding(sheet, cell_ref(*cell), "inkonsistent_formel", ADVARSEL, ""))
                         continue
                     src = (prev[1], line) if vertical else (line, prev[1])
                     src_text = text_at(src) or ""
                     got = text_at(cell) or ""
                     exp = expected(src_text, src, cell)
-                    out.append(Finding(sheet, _cell(*cell), "inkonsistent_formel", ADVARSEL,
-                                       f"Formlen i {_cell(*cell)} afviger fra formlerne {side}: forventet {exp}, "
+                    out.append(Finding(sheet, cell_ref(*cell), "inkonsistent_formel", ADVARSEL,
+                                       f"Formlen i {cell_ref(*cell)} afviger fra formlerne {side}: forventet {exp}, "
                                        f"fundet {got}", exp, got))
         # constants in a gap between two runs of the same form
         for i in range(len(runs) - 1):
@@ -768,12 +764,12 @@ def _runs(sheet, lines: dict, text_at, value, vertical: bool, expected=None, cou
                     continue
                 counts["konstant_i_formelblok"] += 1
                 if counts["konstant_i_formelblok"] > MAX_PER_RULE:
-                    out.append(Finding(sheet, _cell(*cell), "konstant_i_formelblok", ADVARSEL, ""))
+                    out.append(Finding(sheet, cell_ref(*cell), "konstant_i_formelblok", ADVARSEL, ""))
                     continue
                 src = (a[1], line) if vertical else (line, a[1])
                 src_text = text_at(src) or ""
                 exp = expected(src_text, src, cell)
-                out.append(Finding(sheet, _cell(*cell), "konstant_i_formelblok", ADVARSEL,
-                                   f"Cellen {_cell(*cell)} indeholder konstanten {_show(v)}, men cellerne {side} har "
-                                   f"samme formel; forventet {exp}", exp, _show(v)))
+                out.append(Finding(sheet, cell_ref(*cell), "konstant_i_formelblok", ADVARSEL,
+                                   f"Cellen {cell_ref(*cell)} indeholder konstanten {_show(v)}, men cellerne {side} "
+                                   f"har samme formel; forventet {exp}", exp, _show(v)))
     return out

@@ -42,7 +42,7 @@ import numpy as np
 
 from ..core.vocabulary import format_date
 from ..dates import from_serial
-from ..io.a1 import col_letters
+from ..io.a1 import cell_ref
 from .findings import ADVARSEL, FEJL, INFO, Finding, fmt_kr, fmt_num
 
 HEADER_SCAN_ROWS = 2000
@@ -212,10 +212,6 @@ def _extent(sheet: str, rows: list, header_row: int, cols: dict, columns: Column
 
 # --- recomputation --------------------------------------------------------------------
 
-def _cell(col: int, row: int) -> str:
-    return f"{col_letters(col)}{row}"
-
-
 def _as_date(v) -> dt.date | None:
     if isinstance(v, dt.datetime):
         return v.date()
@@ -274,9 +270,9 @@ def check_table(table: LeaseTable, rows: list, known_residual: float | None = No
         if not (_is_num(Yv[k]) and _is_num(Av[k]) and _is_num(Rv[k])):
             bad_role = next(role for role, v in (("ydelse", Yv[k]), ("afdrag", Av[k]), ("renter", Rv[k]))
                             if not _is_num(v))
-            findings.append(Finding(sheet, _cell(cols[bad_role], table.first_row + k), "tabel_fundet", INFO,
-                                    f"Ydelsesplanen i {_cell(cols['saldo'], table.header_row)} kan kun efterregnes til "
-                                    f"række {table.first_row + k - 1}: cellen er ikke et tal",
+            findings.append(Finding(sheet, cell_ref(table.first_row + k, cols[bad_role]), "tabel_fundet", INFO,
+                                    f"Ydelsesplanen i {cell_ref(table.header_row, cols['saldo'])} kan kun efterregnes "
+                                    f"til række {table.first_row + k - 1}: cellen er ikke et tal",
                                     "et tal",
                                     repr(Yv[k] if bad_role == "ydelse" else Av[k] if bad_role == "afdrag" else Rv[k])))
             n = k
@@ -293,7 +289,7 @@ def check_table(table: LeaseTable, rows: list, known_residual: float | None = No
     if bad.size:
         k = int(bad[0])
         findings.append(Finding(
-            sheet, _cell(cols["ydelse"], row_no(k)), "ydelse_sum", FEJL,
+            sheet, cell_ref(row_no(k), cols["ydelse"]), "ydelse_sum", FEJL,
             f"Række {row_no(k)}: ydelsen er {fmt_kr(Y[k] / 100)}, men afdrag + renter er "
             f"{fmt_kr((A[k] + R[k]) / 100)} (afvigelse {fmt_kr((Y[k] - A[k] - R[k]) / 100)}){_more(bad.size - 1)}",
             fmt_kr((A[k] + R[k]) / 100), fmt_kr(Y[k] / 100)))
@@ -315,7 +311,7 @@ def check_table(table: LeaseTable, rows: list, known_residual: float | None = No
             k = int(bad[0])
             exp = B[k - 1] - A[k]
             findings.append(Finding(
-                sheet, _cell(cols["saldo"], row_no(k)), "saldo_fremfoering", FEJL,
+                sheet, cell_ref(row_no(k), cols["saldo"]), "saldo_fremfoering", FEJL,
                 f"Række {row_no(k)}: restforpligtelsen er {fmt_kr(B[k] / 100)}, men forrige restforpligtelse "
                 f"{fmt_kr(B[k - 1] / 100)} − afdrag {fmt_kr(A[k] / 100)} giver {fmt_kr(exp / 100)} "
                 f"(afvigelse {fmt_kr((B[k] - exp) / 100)}){_more(bad.size - 1)}",
@@ -328,7 +324,7 @@ def check_table(table: LeaseTable, rows: list, known_residual: float | None = No
             k = int(bad[0]) + 1
             exp = B[k - 1] - A[k - 1]
             findings.append(Finding(
-                sheet, _cell(cols["saldo"], row_no(k)), "saldo_fremfoering", FEJL,
+                sheet, cell_ref(row_no(k), cols["saldo"]), "saldo_fremfoering", FEJL,
                 f"Række {row_no(k)}: restforpligtelsen (før betaling) er {fmt_kr(B[k] / 100)}, men forrige "
                 f"{fmt_kr(B[k - 1] / 100)} − afdrag {fmt_kr(A[k - 1] / 100)} giver {fmt_kr(exp / 100)} "
                 f"(afvigelse {fmt_kr((B[k] - exp) / 100)}){_more(bad.size - 1)}",
@@ -351,7 +347,7 @@ def check_table(table: LeaseTable, rows: list, known_residual: float | None = No
     if bad.size:
         k = int(bad[0])
         findings.append(Finding(
-            sheet, _cell(cols["ydelse"], row_no(k)), "fast_ydelse", ADVARSEL,
+            sheet, cell_ref(row_no(k), cols["ydelse"]), "fast_ydelse", ADVARSEL,
             f"Række {row_no(k)}: ydelsen er {fmt_kr(Y[k] / 100)}, men tabellens faste ydelse er "
             f"{fmt_kr(regular / 100)} (afvigelse {fmt_kr((Y[k] - regular) / 100)}){_more(bad.size - 1)}",
             fmt_kr(regular / 100), fmt_kr(Y[k] / 100)))
@@ -399,7 +395,7 @@ def check_table(table: LeaseTable, rows: list, known_residual: float | None = No
                 exp = _round_ore(before[k] * rate)
                 basis = f"af restforpligtelsen før betalingen ({fmt_kr(before[k] / 100)})"
             findings.append(Finding(
-                sheet, _cell(cols["renter"], row_no(k)), "rentesats", FEJL,
+                sheet, cell_ref(row_no(k), cols["renter"]), "rentesats", FEJL,
                 f"Række {row_no(k)}: renterne er {fmt_kr(R[k] / 100)}, men tabellens faste periodesats "
                 f"{fmt_num(rate * 100, 4)} % {basis} giver {fmt_kr(exp / 100)} (afvigelse "
                 f"{fmt_kr((R[k] - exp) / 100)}; rækkens egen sats er {fmt_num(R[k] / before[k] * 100, 4)} %)"
@@ -411,12 +407,12 @@ def check_table(table: LeaseTable, rows: list, known_residual: float | None = No
     if (residual_row is not None and known_residual is not None
             and abs(Y[residual_row] - known_residual * 100) > TOL_ORE):
         findings.append(Finding(
-            sheet, _cell(cols["ydelse"], row_no(residual_row)), "slutsaldo", FEJL,
+            sheet, cell_ref(row_no(residual_row), cols["ydelse"]), "slutsaldo", FEJL,
             f"Restværdirækken {row_no(residual_row)} betaler {fmt_kr(Y[residual_row] / 100)}, men restværdien er "
             f"{fmt_kr(known_residual)} (afvigelse {fmt_kr(Y[residual_row] / 100 - known_residual)})",
             fmt_kr(known_residual), fmt_kr(Y[residual_row] / 100)))
     if abs(final_balance) > TOL_ORE:
-        cell = _cell(cols["saldo"], row_no(last))
+        cell = cell_ref(row_no(last), cols["saldo"])
         if residual_row is not None:
             findings.append(Finding(
                 sheet, cell, "slutsaldo", FEJL,
@@ -485,7 +481,7 @@ def _check_dates(table: LeaseTable, columns: Columns, start: int, n: int, residu
     months = (d1.year - d0.year) * 12 + (d1.month - d0.month)
     step = months // max(k1 - k0, 1)
     if step <= 0 or months != step * (k1 - k0):
-        return [Finding(table.sheet, _cell(table.cols["dato"], table.first_row + k1), "datoer", ADVARSEL,
+        return [Finding(table.sheet, cell_ref(table.first_row + k1, table.cols["dato"]), "datoer", ADVARSEL,
                         f"Række {table.first_row + k1}: datoen {_dk_date(d1)} ligger ikke et helt antal måneder "
                         f"efter {_dk_date(d0)}", "et helt antal måneder", _dk_date(d1))]
     days = [dates[k].day for k in ks[:13]]
@@ -510,7 +506,7 @@ def _check_dates(table: LeaseTable, columns: Columns, start: int, n: int, residu
     exp = expected[j].astype(dt.date)
     got_d = dates[k]
     diff = (got_d - exp).days
-    return [Finding(table.sheet, _cell(table.cols["dato"], table.first_row + k), "datoer", ADVARSEL,
+    return [Finding(table.sheet, cell_ref(table.first_row + k, table.cols["dato"]), "datoer", ADVARSEL,
                     f"Række {table.first_row + k}: datoen er {_dk_date(got_d)}, men {step} måneder pr. termin fra "
                     f"{_dk_date(d0)} (EDATE) giver {_dk_date(exp)} (afvigelse {diff} "
                     f"{'dag' if abs(diff) == 1 else 'dage'}){_more(bad.size - 1)}",
@@ -523,8 +519,8 @@ def audit_lease_tables(sheet: str, rows: list, known_residual: float | None = No
     tables = find_tables(sheet, rows, columns)
     findings: list[Finding] = []
     for t in tables:
-        findings.append(Finding(sheet, f"{_cell(min(t.cols.values()), t.header_row)}:"
-                                       f"{_cell(max(t.cols.values()), t.last_row)}",
+        findings.append(Finding(sheet, f"{cell_ref(t.header_row, min(t.cols.values()))}:"
+                                       f"{cell_ref(t.last_row, max(t.cols.values()))}",
                                 "tabel_fundet", INFO,
                                 f"Ydelsesplan med {t.last_row - t.first_row + 1} rækker genkendt og efterregnet"))
         findings.extend(check_table(t, rows, known_residual, columns))

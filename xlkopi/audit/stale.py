@@ -13,8 +13,9 @@ import re
 
 from ..core.vocabulary import shown
 from ..dates import to_serial
+from ..io.a1 import cell_ref
 from .findings import FEJL, INFO, Finding
-from .formulas import _EXTERNAL, _cell
+from .formulas import _EXTERNAL
 
 XLKOPI_FUNCTIONS = ("LEASE_SCHEDULE", "LEASE_PAYMENT", "BUYOUT", "CLICK_PRICE", "LEASE_RATE", "BASE_RATE", "APR",
                     "ALLIN_COST")
@@ -120,21 +121,21 @@ def compare(sheet: str, formulas: dict, cached_rows: list, recalc_rows: list,
             unknown.append(((r, c), "en reference til en anden projektmappe"))
             continue
         if funcs & set(VOLATILE):
-            out.append(Finding(sheet, _cell(r, c), "kan_ikke_efterproeves", INFO,
-                               f"Cellen {_cell(r, c)} bruger en flygtig funktion "
+            out.append(Finding(sheet, cell_ref(r, c), "kan_ikke_efterproeves", INFO,
+                               f"Cellen {cell_ref(r, c)} bruger en flygtig funktion "
                                f"({', '.join(sorted(funcs & set(VOLATILE)))}); "
                                "værdien ændrer sig ved hver beregning", _show(new), _show(cached)))
             continue
-        out.append(Finding(sheet, _cell(r, c), "foraeldet_vaerdi", FEJL,
-                           f"Cellen {_cell(r, c)} viser {_show(cached)}, men formlen {text} giver {_show(new)} "
+        out.append(Finding(sheet, cell_ref(r, c), "foraeldet_vaerdi", FEJL,
+                           f"Cellen {cell_ref(r, c)} viser {_show(cached)}, men formlen {text} giver {_show(new)} "
                            "ved genberegning i LibreOffice", _show(new), _show(cached)))
     for (r, c), why in unknown:
-        out.append(Finding(sheet, _cell(r, c), "kan_ikke_efterproeves", INFO,
-                           f"Cellen {_cell(r, c)} bruger {why}; værdien kan ikke efterprøves i LibreOffice",
+        out.append(Finding(sheet, cell_ref(r, c), "kan_ikke_efterproeves", INFO,
+                           f"Cellen {cell_ref(r, c)} bruger {why}; værdien kan ikke efterprøves i LibreOffice",
                            "", ""))
     if missing:
         r, c = missing[0]
-        out.append(Finding(sheet, _cell(r, c), "ingen_gemt_vaerdi", INFO,
+        out.append(Finding(sheet, cell_ref(r, c), "ingen_gemt_vaerdi", INFO,
                            f"{len(missing)} formelceller har ingen gemt værdi (filen er gemt uden beregning), "
-                           f"første er {_cell(r, c)}", "", ""))
+                           f"første er {cell_ref(r, c)}", "", ""))
     return out

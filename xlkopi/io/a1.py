@@ -32,3 +32,12 @@ def col_letters(index: int) -> str:
         index, rem = divmod(index - 1, 26)
         out = chr(65 + rem) + out
     return out
+
+
+def cell_ref(row: int, col: int) -> str:
+    """The A1 address of a 1-based (row, column), row first as in every (row, col) pair of the package.
+
+    >>> cell_ref(1, 1), cell_ref(12, 28), cell_ref(300001, 16385)
+    ('A1', 'AB12', 'XFE300001')
+    """
+    return f"{col_letters(col)}{row}"
