@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -33,6 +32,7 @@ from ..core.vocabulary import format_date
 from ..errors import UntrustedFileError, WorkbookError
 from ..io import ooxml
 from ..io.a1 import col_index, col_letters
+from ..io.package import open_package
 from .zipbuild import Member, build
 
 #: Field keys of an enrolment (the mapping file's keys) and what they hold.
@@ -64,9 +64,6 @@ LOCATION_FIELDS: dict[str, str] = {
 # zlib level for the parts patched on every fill: a few kB each, where level 1
 # is twice as fast as 6 and nearly as small.
 FILL_LEVEL = 1
-MAX_MEMBER_BYTES = 50 * 1024 * 1024
-MAX_TOTAL_BYTES = 200 * 1024 * 1024
-MAX_RATIO = 200
 
 _CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
 _SHEET_REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^!]+))!(.+)$")
@@ -145,30 +142,16 @@ def _parse_cell(cell: str) -> tuple[int, int] | None:
 
 
 def read_package(path: Path) -> dict[str, bytes]:
-    """The members of an xlsx package, refusing what is not one or is unsafe."""
+    """The members of an xlsx template, read through the package's one safety policy (:mod:`xlkopi.io.package`).
+
+    The same checks as every other workbook xlkopi opens: regular file, size, encrypted/.xls, zip limits
+    (members, total, per part, ratio), unique part names, a workbook part; each member inflated with a bound.
+    """
+    pkg = open_package(path, noun="Skabelonen")
     try:
-        head = path.read_bytes()[:8]
-    except OSError as exc:
-        raise WorkbookError(f"Skabelonen '{path}' kan ikke læses: {exc.strerror}") from None
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise UntrustedFileError(f"Skabelonen '{path.name}' er krypteret eller i det gamle .xls-format; "
-                                 "gem den som en almindelig .xlsx-fil")
-    if not head.startswith(b"PK"):
-        raise WorkbookError(f"Skabelonen '{path.name}' er ikke en Excel-fil (.xlsx)")
-    try:
-        with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-            total = sum(i.file_size for i in infos)
-            for i in infos:
-                if i.file_size > MAX_MEMBER_BYTES or (i.compress_size and i.file_size / i.compress_size > MAX_RATIO
-                                                      and i.file_size > 1_000_000):
-                    raise UntrustedFileError(f"Skabelonen '{path.name}' afvises: delen '{i.filename}' er "
-                                             "mistænkeligt stor (zip-bombe?)")
-            if total > MAX_TOTAL_BYTES:
-                raise UntrustedFileError(f"Skabelonen '{path.name}' afvises: den fylder over 200 MB udpakket")
-            return {i.filename: zf.read(i) for i in infos}
-    except zipfile.BadZipFile:
-        raise WorkbookError(f"Skabelonen '{path.name}' er ikke en gyldig .xlsx-fil (ødelagt zip)") from None
+        return {name: pkg.read(name) for name in pkg.names}
+    finally:
+        pkg.close()
 
 
 def _xml(data: bytes, what: str):

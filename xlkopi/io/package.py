@@ -352,7 +352,8 @@ def open_package(source, noun: str = "Filen") -> Package:
             f"{noun} '{name}' er krypteret (beskyttet med adgangskode) eller i det gamle .xls-format; "
             "gem projektmappen som .xlsx uden adgangskode og prøv igen")
     if not head.startswith(b"PK"):
-        raise WorkbookError(f"{noun} '{name}' kan ikke læses som xlsx- eller xlsm-projektmappe (ikke et zip-arkiv)")
+        raise WorkbookError(f"{noun} '{name}' er ikke en Excel-fil: den kan ikke læses som xlsx- eller "
+                            "xlsm-projektmappe (ikke et zip-arkiv)")
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
