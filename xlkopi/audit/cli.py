@@ -67,9 +67,9 @@ def render(result, console, shown: int = SHOWN) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from .findings import SEVERITIES, rule_title
+    from .findings import ADVARSEL, FEJL, INFO, SEVERITIES, rule_title
 
-    style = {"fejl": "bold red", "advarsel": "yellow", "info": "dim"}
+    style = {FEJL: "bold red", ADVARSEL: "yellow", INFO: "dim"}
     table = Table(title=_t(f"Revision af {result.path.name}"), show_lines=False)
     table.add_column("Regel")
     for s in SEVERITIES:
@@ -80,7 +80,7 @@ def render(result, console, shown: int = SHOWN) -> None:
         table.add_row(_t(rule_title(code)), *[_t(per[s] or "") for s in SEVERITIES])
     table.add_row(_t("I alt", "bold"), *[_t(result.count(s), "bold") for s in SEVERITIES])
     console.print(table)
-    important = [f for f in result.findings if f.severity != "info"]
+    important = [f for f in result.findings if f.severity != INFO]
     important.sort(key=lambda f: order[f.severity])
     for f in important[:shown]:
         where = f"{f.sheet}!{f.cell}" if f.sheet and f.cell else (f.sheet or "filen")

@@ -11,13 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+# The severities are re-exported: every audit rule imports them from here.
+from ..core.severity import ADVARSEL as ADVARSEL
+from ..core.severity import FEJL as FEJL
+from ..core.severity import INFO as INFO
+from ..core.severity import SEVERITIES as SEVERITIES
 from ..core.vocabulary import format_amount, format_number
-
-FEJL = "fejl"
-ADVARSEL = "advarsel"
-INFO = "info"
-SEVERITIES = (FEJL, ADVARSEL, INFO)
-"""Severities, worst first."""
 
 RULES: dict[str, str] = {
     # package / safety

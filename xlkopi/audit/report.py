@@ -20,9 +20,9 @@ from ..core.vocabulary import format_count
 from ..io.atomic import save_workbook_atomic
 from . import safety
 from .engine import AuditResult
-from .findings import SEVERITIES, rule_title, visible
+from .findings import ADVARSEL, FEJL, INFO, SEVERITIES, rule_title, visible
 
-_FILL = {"fejl": "F4C7C3", "advarsel": "FCE8B2", "info": "DDE5F0"}
+_FILL = {FEJL: "F4C7C3", ADVARSEL: "FCE8B2", INFO: "DDE5F0"}
 MAX_CELL_TEXT = 32_767
 """Excel's limit on the characters of one cell; longer texts are cut and end with an ellipsis."""
 
@@ -149,9 +149,9 @@ def write_report(result: AuditResult, target, *, overwrite: bool = False) -> Pat
         ("Formelceller", str(result.formulas)),
         ("Ydelsesplaner genkendt", str(result.tables)),
         ("Genberegnet i LibreOffice", "ja" if result.recalculated else "nej"),
-        ("Fejl", str(result.count("fejl"))),
-        ("Advarsler", str(result.count("advarsel"))),
-        ("Info", str(result.count("info"))),
+        ("Fejl", str(result.count(FEJL))),
+        ("Advarsler", str(result.count(ADVARSEL))),
+        ("Info", str(result.count(INFO))),
         ("Grænser", f"højst {format_count(safety.MAX_ROWS)} rækker pr. ark, {format_count(safety.MAX_CELLS)} "
                     f"celler, {safety.MAX_TOTAL_UNCOMPRESSED // safety.MiB} MiB udpakket, pakning højst "
                     f"{safety.MAX_RATIO}:1"),
@@ -161,7 +161,7 @@ def write_report(result: AuditResult, target, *, overwrite: bool = False) -> Pat
         ov.cell(i, 1, k).font = Font(bold=True)
         _text(ov.cell(i, 2), v)
     top = 3 + len(facts) + 1
-    for j, h in enumerate(("Regel", "Kode", "fejl", "advarsel", "info", "I alt"), start=1):
+    for j, h in enumerate(("Regel", "Kode", *SEVERITIES, "I alt"), start=1):
         c = ov.cell(top, j, h)
         c.font = Font(bold=True)
         c.fill = PatternFill("solid", fgColor="C9D3E3")

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from datetime import date
 
-ERROR = "fejl"
-WARNING = "advarsel"
-INFO = "info"
+# The severities are re-exported for the register's readers and checks.
+from ..core.severity import ADVARSEL as ADVARSEL
+from ..core.severity import FEJL as FEJL
+from ..core.severity import INFO as INFO
 
 # Excel's limit for the text of one cell, counted in UTF-16 code units (an emoji counts 2); a longer
 # cell makes Excel report the file as damaged. The overview cuts longer texts, the register refuses them.
@@ -64,11 +65,11 @@ class Record:
 
     @property
     def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.level == ERROR]
+        return [f for f in self.findings if f.level == FEJL]
 
     @property
     def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if f.level == WARNING]
+        return [f for f in self.findings if f.level == ADVARSEL]
 
 
 @dataclass

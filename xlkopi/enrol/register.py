@@ -34,7 +34,7 @@ from typing import Any
 from ..core.vocabulary import PHASE, PHASE_STATUS, clean_text, fold, is_blank, parse_date, parse_yes_no, read, shown
 from ..errors import ArgumentError, FieldError, InputError, UntrustedFileError, WorkbookError
 from ..io.csvtext import read_rows
-from .model import ERROR, INFO, Agreement, Finding, Institution, Location, Membership, Register, Request
+from .model import FEJL, INFO, Agreement, Finding, Institution, Location, Membership, Register, Request
 from .rules import default_requires_enrolment
 from .validate import check_register
 
@@ -239,7 +239,7 @@ def _phase(value: Any, rec, label: str) -> int | None:
     try:
         return int(read(PHASE, bare, label))
     except ArgumentError:
-        rec.findings.append(Finding(ERROR, rec.sheet, rec.row, label,
+        rec.findings.append(Finding(FEJL, rec.sheet, rec.row, label,
                                     f"{shown(_text(value))} er ikke et fasenummer (fx 9)"))
         return None
 
@@ -248,7 +248,7 @@ def _yes_no(value: Any, rec, label: str, extra: dict[str, bool] | None = None) -
     try:
         return parse_yes_no(value, label, extra)
     except ArgumentError as err:
-        rec.findings.append(Finding(ERROR, rec.sheet, rec.row, label, f"{shown(_text(value))} {err.problem}"))
+        rec.findings.append(Finding(FEJL, rec.sheet, rec.row, label, f"{shown(_text(value))} {err.problem}"))
         return None
 
 
@@ -283,7 +283,7 @@ def _build(spec: SheetSpec, sheet: str, row_no: int, cells: dict[str, Any]):
         try:
             req.date = parse_date(raw, "Dato")
         except ArgumentError as err:
-            req.findings.append(Finding(ERROR, sheet, row_no, "Dato", f"{shown(_text(raw))} er ikke en dato: "
+            req.findings.append(Finding(FEJL, sheet, row_no, "Dato", f"{shown(_text(raw))} er ikke en dato: "
                                                                       f"{err.problem}"))
     return req
 

@@ -17,9 +17,9 @@ from stdnum.dk import cvr as _cvr
 from ..core.vocabulary import CONTROL_CHARS, format_number
 from ..errors import InputError
 from .model import (
-    ERROR,
+    ADVARSEL,
+    FEJL,
     MAX_CELL_CHARS,
-    WARNING,
     Agreement,
     Finding,
     Institution,
@@ -190,7 +190,7 @@ def _add(rec, level: str, field: str | None, message: str) -> None:
 def _required(rec, fields: dict[str, str]) -> None:
     for attr, label in fields.items():
         if not str(getattr(rec, attr) or "").strip():
-            _add(rec, ERROR, label, "skal udfyldes")
+            _add(rec, FEJL, label, "skal udfyldes")
 
 
 def _single_line(rec, fields: dict[str, str]) -> None:
@@ -198,9 +198,9 @@ def _single_line(rec, fields: dict[str, str]) -> None:
         value = str(getattr(rec, attr) or "")
         problem = single_line_problem(value)
         if problem:
-            _add(rec, ERROR, label, problem)
+            _add(rec, FEJL, label, problem)
         elif looks_like_formula(value):
-            _add(rec, WARNING, label, f"værdien {value!r} ligner en formel; den skrives som tekst")
+            _add(rec, ADVARSEL, label, f"værdien {value!r} ligner en formel; den skrives som tekst")
 
 
 def check_institution(inst: Institution) -> None:
@@ -212,19 +212,19 @@ def check_institution(inst: Institution) -> None:
     _single_line(inst, {"name": "Navn", "kind": "Type", "contact": "Kontaktperson", "phone": "Telefon",
                         "signatory": "Underskriver"})
     if inst.kind.strip() and classify_kind(inst.kind)[0] is None:
-        _add(inst, ERROR, "Type", f"ukendt institutionstype '{inst.kind}'; brug fx Kommune, Region, Selvejende "
+        _add(inst, FEJL, "Type", f"ukendt institutionstype '{inst.kind}'; brug fx Kommune, Region, Selvejende "
                                   "institution eller Statslig institution")
     if inst.cvr.strip():
         problem = cvr_problem(inst.cvr)
         if problem:
-            _add(inst, ERROR, "CVR", problem)
+            _add(inst, FEJL, "CVR", problem)
         else:
             inst.cvr = compact_digits(inst.cvr)
     _check_ean(inst, "EAN")
     if inst.email.strip():
         problem = email_problem(inst.email.strip())
         if problem:
-            _add(inst, ERROR, "E-mail", problem)
+            _add(inst, FEJL, "E-mail", problem)
 
 
 def _check_ean(rec, label: str) -> None:
@@ -232,12 +232,12 @@ def _check_ean(rec, label: str) -> None:
         return
     problem = ean_problem(rec.ean)
     if problem:
-        _add(rec, ERROR, label, problem)
+        _add(rec, FEJL, label, problem)
         return
     rec.ean = re.sub(r"[\s\-]", "", rec.ean)
     warning = ean_warning(rec.ean)
     if warning:
-        _add(rec, WARNING, label, warning)
+        _add(rec, ADVARSEL, label, warning)
 
 
 def check_location(loc: Location) -> None:
@@ -247,7 +247,7 @@ def check_location(loc: Location) -> None:
     _check_ean(loc, "EAN")
     problem = p_number_problem(loc.p_number)
     if problem:
-        _add(loc, ERROR, "P-nummer", problem)
+        _add(loc, FEJL, "P-nummer", problem)
 
 
 def check_agreement(agr: Agreement) -> None:
@@ -260,18 +260,18 @@ def check_agreement(agr: Agreement) -> None:
         default = default_requires_enrolment(agr.name, agr.phase)
         if agr.phase is not None and default != agr.requires_enrolment:
             said = "kræver" if agr.requires_enrolment else "kræver ikke"
-            _add(agr, WARNING, "Kræver tilmelding",
+            _add(agr, ADVARSEL, "Kræver tilmelding",
                  f"aftalekataloget siger, at aftalen {said} tilmelding, hvilket afviger fra reglerne "
                  "(fase 8-10 og ikke en af de undtagne aftaler); kataloget følges")
     elif agr.phase is None:
-        _add(agr, ERROR, "Fase", "skal udfyldes, når 'Kræver tilmelding' er tom")
+        _add(agr, FEJL, "Fase", "skal udfyldes, når 'Kræver tilmelding' er tom")
 
 
 def check_membership(m: Membership) -> None:
     """Institution and a phase or an agreement."""
     _required(m, {"institution": "Institution"})
     if m.phase is None and not m.agreement.strip():
-        _add(m, ERROR, "Fase", "angiv en fase eller en aftale")
+        _add(m, FEJL, "Fase", "angiv en fase eller en aftale")
 
 
 def check_request(r: Request) -> None:
@@ -297,7 +297,7 @@ def check_cell_lengths(rec) -> None:
     for attr, label in _LABELS.get(type(rec), {}).items():
         value = getattr(rec, attr)
         if isinstance(value, str) and len(value) > MAX_CELL_CHARS // 2 and cell_length(value) > MAX_CELL_CHARS:
-            _add(rec, ERROR, label, f"er for lang ({format_number(cell_length(value))} tegn; en Excel-celle "
+            _add(rec, FEJL, label, f"er for lang ({format_number(cell_length(value))} tegn; en Excel-celle "
                                     f"kan højst rumme {format_number(MAX_CELL_CHARS)})")
 
 
@@ -326,8 +326,8 @@ def check_register(reg: Register) -> None:
                 first = seen[k]
                 if rec.content() == first.content():
                     rec.duplicate_of = first.row
-                    _add(rec, WARNING, label, f"dublet af række {first.row} med samme indhold; rækken ignoreres")
+                    _add(rec, ADVARSEL, label, f"dublet af række {first.row} med samme indhold; rækken ignoreres")
                 else:
-                    _add(rec, ERROR, label, f"findes også i række {first.row} med andet indhold; ret en af dem")
+                    _add(rec, FEJL, label, f"findes også i række {first.row} med andet indhold; ret en af dem")
             else:
                 seen[k] = rec
