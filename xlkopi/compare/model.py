@@ -77,10 +77,17 @@ class Year:
 
 @dataclass(frozen=True)
 class Buyout:
-    """A buyout row of the Indfrielse sheet: one price per year (or a reason it is not possible)."""
+    """A buyout row of the Indfrielse sheet: one price per year (or a reason it is not possible).
+
+    ``method`` says how the price is computed, as data for the workbook's formulas: ``"finansiel"`` (all
+    remaining payments), ``"operationel"`` (present value, from month 24), ``"restgaeld"`` (the balance) or
+    ``"skift"`` (the balance plus the remaining service, switching supplier); the first three are
+    :func:`xlkopi.core.buyout.buyout`'s kinds.
+    """
 
     label: str
     values: tuple  # Decimal, str (not possible) or None (after the term), one per year 1..K
+    method: str
 
 
 @dataclass
@@ -312,14 +319,15 @@ def _buyouts(res: OfferResult, needs: Needs) -> list[Buyout]:
                     for yr in res.years if yr.year > y and (yr.year - 1) < res.service_term), Decimal(0))
 
     if offer.kind in ("finansiel", "allin"):
-        return [Buyout("Alle resterende ydelser", series(lambda y, day: buyout(s, day, "finansiel")))]
+        return [Buyout("Alle resterende ydelser", series(lambda y, day: buyout(s, day, "finansiel")), "finansiel")]
     if offer.kind == "operationel":
-        return [Buyout("Nutidsværdi af resterende ydelser", series(operational))]
+        return [Buyout("Nutidsværdi af resterende ydelser", series(operational), "operationel")]
     if offer.kind == "leje":
-        return [Buyout("Nuværende leverandør (restgæld)", series(lambda y, day: buyout(s, day, "restgaeld"))),
+        return [Buyout("Nuværende leverandør (restgæld)", series(lambda y, day: buyout(s, day, "restgaeld")),
+                       "restgaeld"),
                 Buyout("Skift af leverandør (restgæld + resterende service)",
-                       series(lambda y, day: buyout(s, day, "restgaeld") + remaining_service(y)))]
-    return [Buyout("Restgæld", series(lambda y, day: buyout(s, day, "restgaeld")))]  # banklån
+                       series(lambda y, day: buyout(s, day, "restgaeld") + remaining_service(y)), "skift")]
+    return [Buyout("Restgæld", series(lambda y, day: buyout(s, day, "restgaeld")), "restgaeld")]  # banklån
 
 
 def contract_terms(res: OfferResult, needs: Needs) -> ContractTerms:

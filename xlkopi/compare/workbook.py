@@ -577,12 +577,12 @@ class _Writer:
                     remaining = f"SUMPRODUCT(({k}_PlanDato>{D})*{k}_PlanYdelse)"
                     paid = f"SUMPRODUCT(--({k}_PlanDato<={D}))"
                     balance = f"IF({paid}=0,{k}_Kontantpris,INDEX({k}_PlanRestgaeld,{paid}))"
-                    if b.label.startswith("Alle resterende"):
+                    if b.method == "finansiel":
                         f = f"={remaining}"
-                    elif b.label.startswith("Nutidsværdi"):
+                    elif b.method == "operationel":
                         f = (f'=IF({D}<EDATE(Startdato,24),"{NOT_BEFORE_24}",'
                              f"IF({k}_RenteAnvendt>=0,MIN({balance},{remaining}),{balance}))")
-                    elif b.label.startswith("Skift"):
+                    elif b.method == "skift":
                         f = (f"={balance}+SUMPRODUCT(({k}_AarNr>{get_column_letter(col)}$4)"
                              f"*({k}_AarNr-1<{k}_Serviceloebetid)"
                              f"*({k}_AarServiceSH+{k}_AarServiceFarve+{k}_Miljoegebyr))")
