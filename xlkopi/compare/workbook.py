@@ -80,6 +80,12 @@ class _Writer:
         self.wb = Workbook()
         self.names: dict[str, str] = {}
         self.sheet_of: dict[str, str] = {}
+        # Where each sheet put what later sheets refer to, filled as the sheets are written (write_workbook's order).
+        self.layout: dict[str, dict[str, int]] = {}            # per offer sheet: its year and plan blocks
+        self.summary_rows: dict[str, int] = {}                 # Sammenligning: row per label
+        self.buyout_rows: dict[tuple[str, str], int] = {}      # Indfrielse: row per (offer, buyout label)
+        self.checklist_rows: dict[str, int] = {}               # Tjekliste: row per red-flag rule
+        self.flag_count_row: int | None = None                 # Tjekliste: the row counting each offer's flags
 
     # ------------------------------------------------------------------ helpers
     def name(self, name: str, ws, ref: str):
@@ -433,11 +439,11 @@ class _Writer:
             ws.column_dimensions[letter].width = w
         ws.freeze_panes = "A3"
         self.page(ws, landscape=True, title_rows="1:2")
-        self.layout = getattr(self, "layout", {})
         self.layout[k] = {"year_top": year_top, "plan_top": plan_top, "y_first": y_first, "y_last": y_last}
 
     def summary(self, ws):
         comp = self.comp
+        assert self.flag_count_row is not None, "the Tjekliste sheet is written before Sammenligning refers to it"
         results = comp.results
         self.intro(ws, "Sammenligning af tilbud",
                    "Samme behov og horisont for alle tilbud. Rang efter nutidsværdi (1 = billigst). "
@@ -469,7 +475,6 @@ class _Writer:
         ]
         nv_row = 5 + [label for label, *_ in rows].index("Nutidsværdi af omkostningerne")
         last_col = get_column_letter(1 + len(results))
-        self.summary_rows = {}
         for i, (label, expr, fmt) in enumerate(rows):
             row = 5 + i
             self.summary_rows[label] = row
@@ -518,7 +523,6 @@ class _Writer:
             for j, r in enumerate(results):
                 cell = f"{quote_sheetname(self.sheet_of[r.key])}!M{self.layout[r.key]['y_first'] + y - 1}"
                 self.put(ws, row, 2 + j, f"={cell}", KR)
-        self.cumulative_top = top
         chart = LineChart()
         chart.title = "Kumulerede omkostninger pr. tilbud"
         chart.y_axis.title = "kr"
@@ -560,7 +564,6 @@ class _Writer:
             ws.cell(4, 2 + y).number_format = '"År "0'
             self.put(ws, 5, 2 + y, f"=EDATE(Startdato,12*{L}$4)", DATE)
         row = 6
-        self.buyout_rows = {}
         for r in comp.results:
             k = r.key
             for b in r.buyouts:
@@ -613,7 +616,6 @@ class _Writer:
         self.head(ws, 4, ["Regel", "Begrundelse (vejledningen)"]
                   + [f"{r.key} {r.offer.supplier}"[:40] for r in results])
         ws.row_dimensions[4].height = 30
-        self.checklist_rows = {}
         for i, rule in enumerate(RULES):
             row = 5 + i
             self.checklist_rows[rule.code] = row
