@@ -26,6 +26,7 @@ ALLOWED = {
     "schedule": FEATURE,
     "enrol": FEATURE,
     "compare": FEATURE,
+    "contracts": FEATURE,
     # The auditor checks a comparison workbook by reading it back and recomputing it with the comparison's
     # own model (audit/comparison.py): the one place where one feature uses another, in this direction only.
     "audit": FEATURE | {"compare"},

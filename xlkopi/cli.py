@@ -27,6 +27,7 @@ FEATURE_MODULES = {
     "xlkopi.enrol.cli": ("enrol",),
     "xlkopi.compare.cli": ("compare",),
     "xlkopi.audit.cli": ("audit",),
+    "xlkopi.contracts.cli": ("kontrakter",),
     "xlkopi.addin.cli": ("excel",),
 }
 
