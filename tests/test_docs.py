@@ -126,3 +126,11 @@ def test_generated_docs_match_the_code():
     out = subprocess.run([sys.executable, "-m", "cogapp", "--check", "--diff", "-I", "docs", *files], cwd=ROOT,
                          capture_output=True, text=True)
     assert out.returncode == 0, out.stdout + out.stderr + "\nregenerate: cog -r -I docs " + " ".join(files)
+
+
+def test_every_worksheet_function_has_a_returns_row_in_docs_excel():
+    from xlkopi.udfs import FUNCTIONS
+
+    text = (ROOT / "docs" / "excel.md").read_text(encoding="utf-8")
+    returns = text.split("What each returns:", 1)[1].split("\n\n", 2)[1]
+    assert {line.split("`")[1] for line in returns.splitlines() if line.startswith("| `")} == set(FUNCTIONS)

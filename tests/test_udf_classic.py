@@ -65,7 +65,7 @@ def udf():
 def test_classic_registration_metadata(classic):
     meta = classic["meta"]
     assert set(meta) == {"LEASE_SCHEDULE", "LEASE_PAYMENT", "BUYOUT", "CLICK_PRICE", "LEASE_RATE", "BASE_RATE",
-                         "APR", "ALLIN_COST"}
+                         "APR", "ALLIN_COST", "NOTICE_DEADLINE", "REMAINING_OBLIGATION", "CONTRACT_RATE"}
     for name, m in meta.items():
         assert m["name"] == name and m["category"] == "xlkopi"
         # Excel's MacroOptions takes at most 255 characters per description; xlwings cuts longer ones

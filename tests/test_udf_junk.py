@@ -33,6 +33,10 @@ VALID = {
     "BASE_RATE": (0.0562449, 5.0, 4.0, 0.05, True),
     "APR": (100000.0, 0.051, 5.0, 4.0, 5000.0, True, 500.0, 25.0),
     "ALLIN_COST": (0.3, 100000.0, 120000.0, 0.1, 0.08, 0.05, True),
+    "NOTICE_DEADLINE": (GUIDE_START, 5.0, 3.0),
+    "REMAINING_OBLIGATION": (100000.0, 0.051, 5.0, 4.0, 5000.0, GUIDE_START, dt.datetime(2008, 1, 1), True, 3.0,
+                             6.0),
+    "CONTRACT_RATE": (5406.21, 100000.0, 5.0, 4.0, 5000.0, True),
 }
 
 # The list, and what Excel can hand over besides
@@ -61,6 +65,9 @@ def check(func: str, result, argument: str | None = None) -> str:
         return "message"
     if isinstance(result, float):
         assert math.isfinite(result), result
+        return "value"
+    if isinstance(result, dt.datetime):   # a date (NOTICE_DEADLINE), within Excel's dates
+        assert dt.datetime(1900, 1, 1) <= result <= dt.datetime(9999, 12, 31), result
         return "value"
     assert isinstance(result, list) and result and all(isinstance(r, list) for r in result), result
     for row in result:

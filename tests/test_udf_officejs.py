@@ -65,7 +65,7 @@ class ExcelError(str):
     code = "#VALUE!"
 
 FUNCTION_NAMES = {"LEASE_SCHEDULE", "LEASE_PAYMENT", "BUYOUT", "CLICK_PRICE", "LEASE_RATE", "BASE_RATE",
-                  "APR", "ALLIN_COST"}
+                  "APR", "ALLIN_COST", "NOTICE_DEADLINE", "REMAINING_OBLIGATION", "CONTRACT_RATE"}
 
 # The fixed argument orders (the issue) and the documented designs (docs/excel.md); True = optional.
 SIGNATURES = {
@@ -87,6 +87,12 @@ SIGNATURES = {
     "ALLIN_COST": [("click_price", False), ("min_volume", False), ("actual_volume", False),
                    ("excess_price", True), ("service_price", True), ("unused_credit_price", True),
                    ("detail", True)],
+    "NOTICE_DEADLINE": [("start_date", False), ("years", False), ("notice_months", True)],
+    "REMAINING_OBLIGATION": [("price", False), ("annual_rate", False), ("years", False), ("periods_per_year", False),
+                             ("residual", False), ("start_date", False), ("date", False), ("in_advance", True),
+                             ("notice_months", True), ("secondary_months", True)],
+    "CONTRACT_RATE": [("payment", False), ("price", False), ("years", False), ("periods_per_year", True),
+                      ("residual", True), ("in_advance", True)],
 }
 
 GUIDE_START = 38718  # Excel serial of 1 January 2006, the guide's start date (DATE(2006;1;1) = 38718)
@@ -394,6 +400,9 @@ VALID = {
     "BASE_RATE": (0.0562449, 5, 4, 0.05, True),
     "APR": (100000, 0.051, 5, 4, 5000, True, 500, 25),
     "ALLIN_COST": (0.3, 100000, 120000, 0.1, 0.08, 0.05, True),
+    "NOTICE_DEADLINE": (GUIDE_START, 5, 3),
+    "REMAINING_OBLIGATION": (100000, 0.051, 5, 4, 5000, GUIDE_START, 39448, True, 3, 6),
+    "CONTRACT_RATE": (5406.21, 100000, 5, 4, 5000, True),
 }
 
 

@@ -43,6 +43,7 @@ from runtimes import (
 
 RUNNERS = Path(__file__).resolve().parent / "runtimes"
 FUNCTIONS = {"LEASE_SCHEDULE", "LEASE_PAYMENT", "BUYOUT", "CLICK_PRICE", "LEASE_RATE", "BASE_RATE", "APR",
+             "NOTICE_DEADLINE", "REMAINING_OBLIGATION", "CONTRACT_RATE",
              "ALLIN_COST"}
 GUIDE_START = 38718   # DATE(2006;1;1), the guide's start date, as Office.js sends a date cell
 BUYOUT_DATE = 39448   # DATE(2008;1;1)
@@ -78,6 +79,9 @@ CALLS = [
     body("BASE_RATE", 1.05, 1, 1, 0, False),
     body("APR", 100000, 0.051, 5, 4, 0, True, 500, 25),
     body("ALLIN_COST", 0.3, 100000, 120000, 0.1, 0.08, 0.05, True),
+    body("NOTICE_DEADLINE", GUIDE_START, 5, 3),
+    body("REMAINING_OBLIGATION", 100000, 0.051, 5, 4, 5000, GUIDE_START, BUYOUT_DATE),
+    body("CONTRACT_RATE", 5406.21, 100000, 5, 4, 5000, True),
     body("LEASE_PAYMENT", 100000, 5.1, 5),                         # 510 %: refused, names the argument
     body("LEASE_SCHEDULE", 100000, 0.051, 0),
     body("BUYOUT", 100000, 0.051, 5, 4, 0, GUIDE_START, 38000),      # before the start
@@ -206,7 +210,10 @@ def test_pyodide_gives_the_guides_values_and_error_values(pyodide_run):
     assert replies[5]["result"] == [[64468.34]]                       # docs/excel.md: BUYOUT on 1-1-2008
     assert round(replies[11]["result"][0][0], 5) == 0.051             # BASE_RATE back to 5,1 %
     assert replies[12]["result"] == [[0.05]]                          # 105 % a year in arrears: 5 %
-    for reply in replies[15:]:
+    assert replies[15]["result"] == [[40451]]                         # NOTICE_DEADLINE: 30-09-2010 as a serial
+    assert replies[16]["result"] == [[64468.34]]                      # the guide's contract at 01-01-2008
+    assert round(replies[17]["result"][0][0], 6) == 0.051             # the rate behind 5.406,21 kr
+    for reply in replies[18:]:
         assert reply["error"].split(":")[0] in FUNCTIONS and "Argumentet" in reply["error"], reply
 
 

@@ -71,6 +71,10 @@ import xlwings as xw
 from xlkopi.core.buyout import buyout as _buyout
 from xlkopi.core.clickprice import allin_cost as _allin_cost
 from xlkopi.core.clickprice import click_price as _click_price
+from xlkopi.core.obligations import Contract as _Contract
+from xlkopi.core.obligations import notice_day as _notice_day
+from xlkopi.core.obligations import position as _position
+from xlkopi.core.obligations import resolve as _resolve
 from xlkopi.core.rates import apr as _apr
 from xlkopi.core.rates import base_rate as _base_rate
 from xlkopi.core.rates import leasing_rate as _leasing_rate
@@ -79,6 +83,7 @@ from xlkopi.core.vocabulary import (
     AMOUNT,
     COUNT,
     LEASINGSATS,
+    MONTHS,
     PER_PRINT,
     PRICE,
     RATE,
@@ -92,7 +97,7 @@ from xlkopi.core.vocabulary import (
 from xlkopi.errors import ArgumentError, XlkopiError
 
 __all__ = ["LEASE_SCHEDULE", "LEASE_PAYMENT", "BUYOUT", "CLICK_PRICE", "LEASE_RATE", "BASE_RATE",
-           "APR", "ALLIN_COST", "FUNCTIONS"]
+           "APR", "ALLIN_COST", "NOTICE_DEADLINE", "REMAINING_OBLIGATION", "CONTRACT_RATE", "FUNCTIONS"]
 
 CATEGORY = "xlkopi"  # the classic add-in's function-wizard category (Office.js ignores it)
 
@@ -141,6 +146,7 @@ _QUANTITIES = {
     "leasingsats": LEASINGSATS, "residual_share": SHARE, "establishment_fee": AMOUNT, "fee_per_payment": AMOUNT,
     "click_price": PER_PRINT, "min_volume": COUNT, "actual_volume": COUNT, "excess_price": PER_PRINT,
     "service_price": PER_PRINT, "unused_credit_price": PER_PRINT,
+    "payment": AMOUNT, "notice_months": MONTHS, "secondary_months": MONTHS,
 }
 
 # Descriptions shown in Excel (function wizard, Office.js tooltips); Danish, each < 255 chars.
@@ -172,6 +178,10 @@ DOCS = {
     "service_price": "Servicepris pr. tryk i kr; viser, hvad de overskydende tryk betaler for maskinen igen.",
     "unused_credit_price": "Kredit pr. ubrugt tryk af minimumsvolumen i kr, hvis kontrakten giver kredit.",
     "detail": "SAND = en tabel med posterne; FALSK = kun den samlede årlige omkostning (standard).",
+    "payment": "Ydelsen pr. termin i kr, som leverandøren fakturerer (uden service).",
+    "date": "Referencedatoen. Ydelser med forfald på eller før datoen regnes som betalt.",
+    "notice_months": "Opsigelsesvarsel i måneder før løbetidens udløb (standard 0).",
+    "secondary_months": "Sekundær periode i måneder, som følger, hvis aftalen ikke opsiges i tide (standard 0).",
 }
 
 SCHEDULE_HEADER = ("Termin", "Dato", "Restforpligtelse", "Ydelse", "Afdrag", "Renter")
@@ -507,5 +517,96 @@ def ALLIN_COST(click_price, min_volume, actual_volume, excess_price=None, servic
     return [["Post", "Værdi"]] + [[label, value] for label, value in zip(ALLIN_LABELS, values, strict=True)]
 
 
+@_register
+@_worksheet_function()
+def NOTICE_DEADLINE(start_date, years, notice_months=0):
+    """Sidste dag for skriftlig opsigelse: løbetidens sidste dag (dagen før startdato + løbetid) minus opsigelsesvarslet."""
+    start = _excel_date(start_date, "start_date")
+    try:
+        day = _notice_day(start, _term_years(years), _whole_months(notice_months, "notice_months"))
+    except Exception as err:
+        if _beyond_9999(err):
+            raise _late_start() from None
+        raise
+    return _as_datetime(day)
+
+
+@_register
+@_worksheet_function(blank_defaults={"periods_per_year": 4, "residual": 0})
+def REMAINING_OBLIGATION(price, annual_rate, years, periods_per_year, residual, start_date, date, in_advance=True,
+                         notice_months=0, secondary_months=0):
+    """Restforpligtelse i kr på en dato: ydelser med forfald efter datoen + restværdi, og den sekundære periodes ydelser, når opsigelsesfristen er overskredet."""
+    start = _excel_date(start_date, "start_date")
+    contract = _Contract("", "", "finansiel", _decimal(price, "price"), _term_years(years),
+                         read_periods_per_year(periods_per_year, "periods_per_year"),
+                         start, _flag(in_advance, "in_advance", TIMING),
+                         rate=_decimal(_check_rate(_cell(annual_rate, "annual_rate"), "annual_rate"), "annual_rate"),
+                         residual=_decimal(residual, "residual"),
+                         secondary_months=_whole_months(secondary_months, "secondary_months"),
+                         notice_months=_whole_months(notice_months, "notice_months"))
+    try:
+        return _money(_position(_resolve(contract), _excel_date(date, "date")).remaining_obligation)
+    except Exception as err:
+        if _beyond_9999(err):
+            raise _late_start() from None
+        raise
+
+
+@_register
+@_worksheet_function()
+def CONTRACT_RATE(payment, price, years, periods_per_year=4, residual=0, in_advance=True):
+    """Den nominelle årlige rente bag en eksisterende aftales ydelse i kr (basisrenten), når kun ydelsen kendes."""
+    p, k = _decimal(payment, "payment"), _decimal(price, "price")
+    for value, argument in ((p, "payment"), (k, "price")):
+        if value <= 0:
+            raise ArgumentError(argument, "skal være større end 0", value)
+    rv = _decimal(residual, "residual")
+    if not 0 <= rv < k:
+        raise ArgumentError("residual", "skal ligge fra 0 til under anskaffelsesprisen", rv)
+    try:
+        return _rate_float(_base_rate(p / k, years, periods_per_year, rv / k, _flag(in_advance, "in_advance", TIMING)))
+    except ArgumentError as err:
+        # base_rate speaks of shares of the price; this function's arguments are amounts in kr
+        names = {"leasingsats": "payment", "residual_share": "residual"}
+        if err.argument in names:
+            raise ArgumentError(names[err.argument], err.problem.replace("prisen", "anskaffelsesprisen"),
+                                err.got) from None
+        raise
+
+
+def _excel_date(value, argument: str) -> dt.date:
+    """A date argument (cell, serial or text) within Excel's dates, 01-01-1900 to 31-12-9999."""
+    from xlkopi.dates import to_date
+
+    if value is None:
+        raise ArgumentError(argument, "skal angives")
+    day = to_date(value, argument)
+    if day < dt.date(1900, 1, 1):
+        raise ArgumentError(argument, "skal ligge fra 01-01-1900 (Excels første dato)", day)
+    return day
+
+
+def _decimal(value, argument: str) -> Decimal:
+    """A number the wrapper has already range-checked, as the Decimal the core computes with."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal, str)):
+        raise ArgumentError(argument, "skal være et tal", value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ArgumentError(argument, "skal være et endeligt tal", value)
+        return Decimal(repr(value))
+    return read(AMOUNT if argument != "annual_rate" else RATE, value, argument)
+
+
+def _term_years(value) -> Decimal:
+    years = read(TERM, value, "years")
+    return Decimal(years)
+
+
+def _whole_months(value, argument: str) -> int:
+    months = read(MONTHS, value, argument)
+    return int(months)
+
+
 FUNCTIONS = {f.__name__: f for f in (LEASE_SCHEDULE, LEASE_PAYMENT, BUYOUT, CLICK_PRICE, LEASE_RATE,
-                                     BASE_RATE, APR, ALLIN_COST)}
+                                     BASE_RATE, APR, ALLIN_COST, NOTICE_DEADLINE, REMAINING_OBLIGATION,
+                                     CONTRACT_RATE)}

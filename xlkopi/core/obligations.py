@@ -128,22 +128,40 @@ def resolve(c: Contract) -> Resolved:
     return Resolved(c, s, rate, True, False, difference)
 
 
+def term_end(start: dt.date, years: Decimal) -> dt.date:
+    """The last day of a term of ``years`` from ``start``: the day before EDATE(start; years × 12).
+
+    >>> term_end(dt.date(2006, 1, 1), Decimal(5)), term_end(dt.date(2022, 3, 1), Decimal("2.5"))
+    (datetime.date(2010, 12, 31), datetime.date(2024, 8, 31))
+    """
+    return edate(start, _months(years)) - dt.timedelta(days=1)
+
+
+def notice_day(start: dt.date, years: Decimal, notice_months: int) -> dt.date:
+    """The last day to give written notice: the term's last day minus ``notice_months`` (EDATE).
+
+    >>> notice_day(dt.date(2006, 1, 1), Decimal(5), 3), notice_day(dt.date(2022, 3, 1), Decimal(5), 3)
+    (datetime.date(2010, 9, 30), datetime.date(2026, 11, 28))
+    """
+    end = term_end(start, years)
+    return edate(end, -notice_months) if notice_months else end
+
+
 def primary_end(c: Contract) -> dt.date:
     """The last day of the primary term: the day before EDATE(start, months)."""
-    return edate(c.start, _months(c.years)) - dt.timedelta(days=1)
+    return term_end(c.start, c.years)
 
 
 def _months(years: Decimal) -> int:
     months = years * 12
     if months != months.to_integral_value():
-        raise ArgumentError("Løbetid", "skal være et helt antal måneder", years)
+        raise ArgumentError("years", "skal være et helt antal måneder", years)
     return int(months)
 
 
 def notice_deadline(c: Contract) -> dt.date:
     """The last day to give written notice: the end of the primary term minus the notice period."""
-    end = primary_end(c)
-    return edate(end, -c.notice_months) if c.notice_months else end
+    return notice_day(c.start, c.years, c.notice_months)
 
 
 def secondary_end(c: Contract) -> dt.date:
