@@ -520,7 +520,8 @@ def ALLIN_COST(click_price, min_volume, actual_volume, excess_price=None, servic
 @_register
 @_worksheet_function()
 def NOTICE_DEADLINE(start_date, years, notice_months=0):
-    """Sidste dag for skriftlig opsigelse: løbetidens sidste dag (dagen før startdato + løbetid) minus opsigelsesvarslet."""
+    ("""Sidste dag for skriftlig opsigelse: løbetidens sidste dag (dagen før startdato + løbetid) """
+     """minus opsigelsesvarslet.""")
     start = _excel_date(start_date, "start_date")
     try:
         day = _notice_day(start, _term_years(years), _whole_months(notice_months, "notice_months"))
@@ -535,7 +536,8 @@ def NOTICE_DEADLINE(start_date, years, notice_months=0):
 @_worksheet_function(blank_defaults={"periods_per_year": 4, "residual": 0})
 def REMAINING_OBLIGATION(price, annual_rate, years, periods_per_year, residual, start_date, date, in_advance=True,
                          notice_months=0, secondary_months=0):
-    """Restforpligtelse i kr på en dato: ydelser med forfald efter datoen + restværdi, og den sekundære periodes ydelser, når opsigelsesfristen er overskredet."""
+    ("""Restforpligtelse i kr på en dato: ydelser med forfald efter datoen + restværdi, og den sekundære """
+     """periodes ydelser, når opsigelsesfristen er overskredet.""")
     start = _excel_date(start_date, "start_date")
     contract = _Contract("", "", "finansiel", _decimal(price, "price"), _term_years(years),
                          read_periods_per_year(periods_per_year, "periods_per_year"),
