@@ -46,7 +46,7 @@ FORMULA, VALUE, INPUT = "formel", "beregnet", "registret"
 # (header, width, number format, source) of the Kontrakter sheet, in order.
 CONTRACT_COLUMNS = (
     ("Aftalenummer", 14, None, INPUT), ("Leverandør", 20, None, INPUT), ("Finansieringsform", 18, None, INPUT),
-    ("Placering", 16, None, INPUT), ("Maskiner", 9, "0", INPUT), ("Anskaffelsespris", 14, KR, INPUT),
+    ("Placering", 16, None, INPUT), ("Maskiner", 9, "0", INPUT), ("Anskaffelsespris", 16, KR, INPUT),
     ("Rente", 10, PCT, INPUT), ("Ydelse pr. termin", 13, KR, INPUT), ("Terminer pr. år", 9, "0", INPUT),
     ("Løbetid (år)", 9, "0.##", INPUT), ("Startdato", 11, DATE, INPUT), ("Forud/bagud", 9, None, INPUT),
     ("Restværdi", 12, KR, INPUT), ("Serviceydelse pr. termin", 13, KR, INPUT),
@@ -66,19 +66,23 @@ def _n(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-def _head(ws, row: int, headers, fill=HEAD_FILL) -> None:
+def _head(ws, row: int, headers, fill=HEAD_FILL, height: float = 45) -> None:
     for j, h in enumerate(headers, start=1):
         c = ws.cell(row, j, h)
         c.font, c.fill, c.alignment = BOLD, fill, WRAP
+    ws.row_dimensions[row].height = height   # room for the wrapped headers (LibreOffice does not grow it)
 
 
-def _page(ws, title_rows: str) -> None:
+def _page(ws, title_rows: str, pages_wide: int = 1, title_cols: str | None = None) -> None:
+    """Landscape A4, ``pages_wide`` pages across (the rest flows down), titles repeated on every page."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToWidth = pages_wide
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = title_rows
+    if title_cols:
+        ws.print_title_cols = title_cols
 
 
 def _status_formula(r: int) -> str:
@@ -150,7 +154,8 @@ def _contracts_sheet(ws, ov: Overview) -> tuple[int, int]:
                        f"=SUM({col}{first}:{col}{last})" if ov.lines else 0)
         cell.number_format, cell.font = KR, BOLD
     ws.freeze_panes = "C5"
-    _page(ws, "3:4")
+    # 30 columns: three readable pages across, with the number and the supplier on each
+    _page(ws, "3:4", pages_wide=3, title_cols="A:B")
     return first, last
 
 
@@ -171,13 +176,18 @@ def _overview_sheet(ws, ov: Overview, first: int, last: int, errors: list[FieldE
         ws.cell(r + i, 2, f'=COUNTIF({status_col},"{s}")' if ov.lines else 0)
     r += len(STATUSES) + 2
     totals = (("Restforpligtelse i alt", "Restforpligtelse"), ("Restgæld i alt", "Restgæld"),
-              ("Nutidsværdi af restforpligtelsen", "Nutidsværdi af resten"),
-              ("Pris for at misse alle frister", "Pris for at misse fristen"))
+              ("Nutidsværdi af restforpligtelsen", "Nutidsværdi af resten"))
     for label, header in totals:
         ws.cell(r, 1, label).font = BOLD
         col = _COL[header]
         ws.cell(r, 2, f"=Kontrakter!{col}{last + 1}").number_format = KR
         r += 1
+    # What the deadlines still ahead would cost if missed (the ones already passed are in the obligation).
+    price_col = f"Kontrakter!${_COL['Pris for at misse fristen']}${first}:${_COL['Pris for at misse fristen']}${last}"
+    ws.cell(r, 1, "Pris for at misse de kommende frister").font = BOLD
+    ws.cell(r, 2, (f'=SUMIFS({price_col},{status_col},"{RUNNING}")+SUMIFS({price_col},{status_col},"{NOTICE_SOON}")'
+                   if ov.lines else 0)).number_format = KR
+    r += 1
     r += 1
     ws.cell(r, 1, "Frister, de nærmeste først").font = Font(bold=True, size=12)
     r += 1
