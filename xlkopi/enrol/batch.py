@@ -27,7 +27,6 @@ from .names import unique_stem
 from .overview import overview_bytes
 from .plan import FAILED, GENERATED, SKIPPED, Planned, plan
 from .register import ColumnMap, read_register
-from .rules import classify_kind
 from .template import Template
 from .validate import email_problem
 
@@ -149,7 +148,7 @@ def _values(p: Planned) -> tuple[dict, list[dict]]:
         rows = [{"enhed": inst.name, "ean": inst.ean, "p_nummer": "", "leveringsadresse": inst.address,
                  "kontaktperson": inst.contact}]
     values = {"aftale": agr.name, "fase": agr.phase, "institution": inst.name,
-              "institutionstype": classify_kind(inst.kind)[1], "cvr": inst.cvr, "ean": inst.ean,
+              "institutionstype": p.institution_type, "cvr": inst.cvr, "ean": inst.ean,
               "adresse": inst.address, "kontaktperson": inst.contact, "email": inst.email, "telefon": inst.phone,
               "underskriver": inst.signatory, "dato": p.date, "antal_lokationer": len(rows)}
     return values, rows

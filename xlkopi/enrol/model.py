@@ -59,9 +59,12 @@ class Record:
     duplicate_of: int | None = None  # row of an identical earlier record: this one is ignored
 
     def content(self) -> tuple:
-        """The record's values without its position and findings (to spot duplicates)."""
+        """The record's values without its position and findings (to spot duplicates).
+
+        A field worked out from the others (``compare=False``) is not content either.
+        """
         skip = {"sheet", "row", "findings", "duplicate_of"}
-        return tuple(getattr(self, f.name) for f in fields(self) if f.name not in skip)
+        return tuple(getattr(self, f.name) for f in fields(self) if f.name not in skip and f.compare)
 
     @property
     def errors(self) -> list[Finding]:
@@ -85,6 +88,9 @@ class Institution(Record):
     email: str = ""
     phone: str = ""
     signatory: str = ""
+    # classify_kind(kind): (VOLUNTARY | OBLIGED | None, the type's display form), worked out once per
+    # institution by the register check (validate.check_institution); read it with rules.institution_kind.
+    kind_class: tuple[str | None, str] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass

@@ -14,8 +14,8 @@ from typing import Any, Sequence
 
 from ..core.vocabulary import format_number
 from ..io.a1 import col_letters
+from .cellxml import cell_xml, xml_text
 from .model import MAX_CELL_CHARS, cell_length
-from .template import cell_xml, xml_text
 from .zipbuild import Member, build
 
 _CT = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .model import Agreement, Finding, Institution, Location, Register, Request
-from .rules import Parties, classify_kind, decide, normalise
+from .rules import Parties, decide, institution_kind, normalise
 
 GENERATED = "genereret"
 SKIPPED = "sprunget over"
@@ -30,6 +30,7 @@ class Planned:
     source: str
     institution: Institution | None = None
     agreement: Agreement | None = None
+    institution_type: str = ""  # the institution type's display form (rules.classify_kind), set with institution
     locations: list[Location] = field(default_factory=list)
     date: date | None = None
     warnings: list[str] = field(default_factory=list)
@@ -95,12 +96,13 @@ def plan(reg: Register, all_eligible: bool = False) -> list[Planned]:
         if p.reason:
             continue
         inst, agr = insts[0], agrs[0]
+        kind_status, p.institution_type = institution_kind(inst)
         p.institution, p.agreement = inst, agr
         p.institution_name, p.agreement_name = inst.name, agr.name
         if agr.errors:
             p.reason = _explain(agr.errors)
             continue
-        if classify_kind(inst.kind)[0] is None:
+        if kind_status is None:
             p.reason = _explain(inst.errors) or f"Ukendt institutionstype '{inst.kind}'."
             continue
         decision = decide(inst, agr, parties)

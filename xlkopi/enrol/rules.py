@@ -111,6 +111,18 @@ def classify_kind(kind: str) -> tuple[str | None, str]:
     return None, str(kind).strip()
 
 
+def institution_kind(institution: Institution) -> tuple[str | None, str]:
+    """:func:`classify_kind` of ``institution.kind``, as the register check recorded it on the record.
+
+    The check (:func:`xlkopi.enrol.validate.check_institution`) classifies each
+    institution once per run; a record that was not checked (built by hand) is
+    classified here, each time.
+    """
+    if institution.kind_class is not None:
+        return institution.kind_class
+    return classify_kind(institution.kind)
+
+
 def is_exempt(agreement_name: str) -> bool:
     """True for the agreements the agency names as never needing enrolment."""
     return normalise(agreement_name) in _EXEMPT_KEYS
@@ -191,7 +203,7 @@ def decide(institution: Institution, agreement: Agreement,
     An institution of unknown type is not decided here: the validator
     reports it as an error before this is called.
     """
-    status, kind = classify_kind(institution.kind)
+    status, kind = institution_kind(institution)
     if status == OBLIGED:
         return Decision(SKIP, f"{institution.name} er en statslig institution (forpligtet kunde), ikke en "
                               "frivillig kunde: den bruger aftalerne i Statens Indkøbsprogram uden tilmelding.")

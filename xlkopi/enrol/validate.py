@@ -211,7 +211,8 @@ def check_institution(inst: Institution) -> None:
                      "contact": "Kontaktperson", "email": "E-mail", "signatory": "Underskriver"})
     _single_line(inst, {"name": "Navn", "kind": "Type", "contact": "Kontaktperson", "phone": "Telefon",
                         "signatory": "Underskriver"})
-    if inst.kind.strip() and classify_kind(inst.kind)[0] is None:
+    kind_class = inst.kind_class = classify_kind(inst.kind)  # once per institution: plan and the fill use it
+    if inst.kind.strip() and kind_class[0] is None:
         _add(inst, FEJL, "Type", f"ukendt institutionstype '{inst.kind}'; brug fx Kommune, Region, Selvejende "
                                   "institution eller Statslig institution")
     if inst.cvr.strip():
