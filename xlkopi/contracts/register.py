@@ -186,7 +186,8 @@ def read_register(path: str | Path) -> RegisterRead:
         return contracts_from_rows(read_rows(path, "Registret"), path.name, path.name)
     from ..io.sheets import read_sheets
 
-    sheets = read_sheets(path, noun="Registret")
+    sheets = read_sheets(path, noun="Registret", pronoun="det",
+                         not_excel="er hverken en Excel-fil (.xlsx) eller en CSV-fil (.csv)")
     name = SHEET if SHEET in sheets else (next(iter(sheets)) if len(sheets) == 1 else None)
     if name is None:
         raise WorkbookError(f"Registret '{path.name}' har intet ark '{SHEET}' (arkene er {', '.join(sheets)})")

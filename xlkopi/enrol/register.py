@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.vocabulary import PHASE, PHASE_STATUS, clean_text, fold, is_blank, parse_date, parse_yes_no, read, shown
-from ..errors import ArgumentError, FieldError, InputError, UntrustedFileError, WorkbookError
+from ..errors import ArgumentError, FieldError, InputError, WorkbookError
 from ..io.csvtext import read_rows
 from .model import FEJL, INFO, Agreement, Finding, Institution, Location, Membership, Register, Request
 from .rules import default_requires_enrolment
@@ -138,44 +138,12 @@ class ColumnMap:
 
 
 def _excel_sheets(path: Path) -> dict[str, list[list[Any]]]:
-    """Every sheet of an Excel workbook as rows of values (absolute positions kept).
+    """Every sheet of an Excel workbook as rows of values (absolute positions kept), through the shared
+    safety layer (:func:`xlkopi.io.sheets.read_sheets`)."""
+    from ..io.sheets import read_sheets
 
-    The file is read once (:func:`xlkopi.io.package.read_once`: a FIFO, a
-    device or an oversize file is refused before a byte is read) and
-    checked by the safety layer every workbook reader shares
-    (:func:`xlkopi.io.package.check_workbook`: the container and every
-    sheet's grid bound, since python-calamine allocates the grid from A1 to
-    the last cell and one stray cell at XFD1048576 would abort the
-    process); python-calamine parses those same bytes.
-    """
-    from ..io.package import check_workbook, read_once
-
-    source = read_once(path, noun="Registret")
-    head = source.data[:8]
-    suffix = path.suffix.lower()
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        if suffix in (".xlsx", ".xlsm"):
-            raise UntrustedFileError(f"Registret '{path.name}' er krypteret (adgangskodebeskyttet); gem det uden "
-                                     "adgangskode")
-        raise UntrustedFileError(f"Registret '{path.name}' er i det gamle .xls-format eller krypteret; gem det som "
-                                 ".xlsx uden adgangskode (et .xls-ark kan ikke kontrolleres, før det læses)")
-    if not head.startswith(b"PK"):
-        if suffix in (".xlsx", ".xlsm", ".xls", ".ods", ".xlsb"):
-            raise WorkbookError(f"Registret '{path.name}' er ikke en Excel-fil, selv om navnet slutter på {suffix}")
-        raise WorkbookError(f"Registret '{path.name}' er hverken en Excel-fil (.xlsx) eller en mappe med CSV-filer")
-    checked = check_workbook(source, noun="Registret")
-    from python_calamine import CalamineWorkbook
-
-    try:
-        wb = CalamineWorkbook.from_filelike(checked.filelike())
-        try:
-            return {name: wb.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in wb.sheet_names}
-        finally:
-            wb.close()
-    except BaseException as exc:  # calamine raises its own error types, and pyo3's PanicException
-        if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
-            raise
-        raise WorkbookError(f"Registret '{path.name}' kan ikke læses som Excel-fil: {str(exc)[:300]}") from None
+    return read_sheets(path, noun="Registret", pronoun="det",
+                       not_excel="er hverken en Excel-fil (.xlsx) eller en mappe med CSV-filer")
 
 
 def _csv_sheets(folder: Path) -> dict[str, list[list[Any]]]:

@@ -18,8 +18,14 @@ from ..errors import UntrustedFileError, WorkbookError
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".xlsb")
 
 
-def read_sheets(path: str | Path, noun: str = "Filen") -> dict[str, list[list[Any]]]:
-    """{sheet name: rows of values} of the workbook at ``path``; Danish errors name ``noun`` and the file."""
+def read_sheets(path: str | Path, noun: str = "Filen", pronoun: str = "den",
+                not_excel: str = "er ikke en Excel-fil (.xlsx)") -> dict[str, list[list[Any]]]:
+    """{sheet name: rows of values} of the workbook at ``path``.
+
+    Danish errors name ``noun`` and the file, and refer back to it with ``pronoun`` ("Registret ... gem
+    det", "Filen ... gem den"); ``not_excel`` completes the message for a file that is no zip and whose name
+    does not end like an Excel file.
+    """
     from .package import check_workbook, read_once
 
     path = Path(path)
@@ -28,13 +34,14 @@ def read_sheets(path: str | Path, noun: str = "Filen") -> dict[str, list[list[An
     suffix = path.suffix.lower()
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         if suffix in (".xlsx", ".xlsm"):
-            raise UntrustedFileError(f"{noun} '{path.name}' er krypteret (adgangskodebeskyttet); gem den uden "
+            raise UntrustedFileError(f"{noun} '{path.name}' er krypteret (adgangskodebeskyttet); gem {pronoun} uden "
                                      "adgangskode")
-        raise UntrustedFileError(f"{noun} '{path.name}' er i det gamle .xls-format eller krypteret; gem den som "
-                                 ".xlsx uden adgangskode (et .xls-ark kan ikke kontrolleres, før det læses)")
+        raise UntrustedFileError(f"{noun} '{path.name}' er i det gamle .xls-format eller krypteret; gem {pronoun} "
+                                 "som .xlsx uden adgangskode (et .xls-ark kan ikke kontrolleres, før det læses)")
     if not head.startswith(b"PK"):
-        raise WorkbookError(f"{noun} '{path.name}' er ikke en Excel-fil"
-                            + (f", selv om navnet slutter på {suffix}" if suffix in EXCEL_SUFFIXES else " (.xlsx)"))
+        if suffix in EXCEL_SUFFIXES:
+            raise WorkbookError(f"{noun} '{path.name}' er ikke en Excel-fil, selv om navnet slutter på {suffix}")
+        raise WorkbookError(f"{noun} '{path.name}' {not_excel}")
     checked = check_workbook(source, noun=noun)
     from python_calamine import CalamineWorkbook
 
