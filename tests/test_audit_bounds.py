@@ -139,7 +139,7 @@ def test_number_stored_as_shared_string_is_found(tmp_path):
 
 
 def test_formula_pass_equals_the_dict_path(tmp_path):
-    from xlkopi.audit import formulas
+    from xlkopi.audit import r1c1 as formulas
 
     cells = {f"B{r}": F(f"=A{r}*2+$A$1", 1) for r in range(1, 40)}
     cells.update({f"C{r}": F(f'=IF(A{r}>5,"x{r}",B{r - 1})', 1) for r in range(2, 40)})

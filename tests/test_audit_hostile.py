@@ -283,7 +283,7 @@ def test_long_formulas_cost_bounded_time_and_say_what_was_skipped(tmp_path):
 
 
 def test_formulas_past_the_budget_are_left_alone_but_checked_for_errors(tmp_path, monkeypatch):
-    from xlkopi.audit import formulas
+    from xlkopi.audit import budget as formulas
 
     # a column of equal relative formulas with one odd one out: found with budget, not guessed at without
     rows = "".join(f'<row r="{r}"><c r="B{r}"><f>A{r}*2</f><v>0</v></c></row>' for r in range(2, 12))
@@ -304,7 +304,7 @@ def test_formulas_past_the_budget_are_left_alone_but_checked_for_errors(tmp_path
 def test_the_array_path_gives_exactly_the_per_cell_forms(monkeypatch, group_min):
     import random
 
-    from xlkopi.audit import formulas
+    from xlkopi.audit import r1c1 as formulas
 
     monkeypatch.setattr(formulas, "GROUP_MIN", group_min)
     rnd = random.Random(7)

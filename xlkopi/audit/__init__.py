@@ -9,6 +9,8 @@ a Danish message with expected and found values):
 * :mod:`.lease`    schedule tables recomputed as annuities;
 * :mod:`.terms`    the guide's red flags from defined names or labelled cells;
 * :mod:`.formulas` formula integrity;
+* :mod:`.r1c1`     the relative (R1C1) forms of formulas the formula rules compare;
+* :mod:`.budget`   how much formula text one workbook may cost them;
 * :mod:`.stale`    cached values against LibreOffice's recalculation (``--recalc``);
 * :mod:`.engine`   runs them all (:func:`audit_workbook`);
 * :mod:`.report`   the Revision workbook; :mod:`.cli` the command.

@@ -16,7 +16,9 @@ from ..io.fingerprint import GENERATOR_PROPERTY, PROPERTY, fingerprint_of
 from ..io.package import read_once
 from . import comparison, lease, stale, terms
 from . import formulas as formula_rules
+from .budget import TOKEN_WEIGHT, Budget
 from .findings import ADVARSEL, FEJL, INFO, SEVERITIES, Finding
+from .r1c1 import FormTable
 from .reader import WorkbookData, no_gc, read_workbook
 
 # Rules about style rather than correctness: informational in a workbook whose
@@ -89,16 +91,41 @@ def audit_workbook(path, *, recalc: bool = False, timeout: float = 300) -> Audit
         return _audit(path, recalc, timeout)
 
 
+@dataclass
+class _Run:
+    """What the steps of one audit share: the workbook as read, the result they fill in, the budget."""
+
+    data: WorkbookData
+    result: AuditResult
+    budget: Budget                                    # the workbook's formula budget, shared by every sheet
+    form_checks: dict[str, formula_rules.FormChecks]  # per sheet, built while python-calamine read the values
+    recalc: bool
+    timeout: float
+    table_rows: dict[str, set] = field(default_factory=dict)   # per sheet: the rows its lease tables cover
+
+    @property
+    def findings(self) -> list[Finding]:
+        return self.result.findings
+
+
 def _audit(path, recalc: bool, timeout: float) -> AuditResult:
     t0 = time.perf_counter()
-    path = Path(path)
+    run = _read(Path(path), recalc, timeout)
+    for step in _STEPS:
+        step(run)
+    run.result.seconds = time.perf_counter() - t0
+    return run.result
+
+
+def _read(path: Path, recalc: bool, timeout: float) -> _Run:
+    """Read the file once: hashed, parsed, and each sheet's formula checks begun as its formulas are scanned."""
     form_checks: dict[str, formula_rules.FormChecks] = {}
-    budget = formula_rules.Budget()   # one for the workbook: long formulas cost seconds, not minutes
+    budget = Budget()   # one for the workbook: long formulas cost seconds, not minutes
 
     def forms(sheet) -> None:   # runs while python-calamine reads the values
         scan = sheet.scan
-        table = formula_rules.FormTable(scan.plain_cols, scan.plain_rows, scan.plain_texts,
-                                        scan.shared, scan.shared_master, budget=budget)
+        table = FormTable(scan.plain_cols, scan.plain_rows, scan.plain_texts,
+                          scan.shared, scan.shared_master, budget=budget)
         form_checks[sheet.name] = formula_rules.FormChecks(sheet.name, table, scan.errors)
 
     source = read_once(path)   # read once: the hash, the checks and every parser see these bytes
@@ -106,9 +133,13 @@ def _audit(path, recalc: bool, timeout: float) -> AuditResult:
         digest = pool.submit(_sha256, source.data)   # hashlib releases the GIL: hashed while the file is read
         data = read_workbook(source, on_formulas=forms)
         result = AuditResult(path, digest.result())
-    findings = result.findings
     result.sheets = len(data.sheets)
+    return _Run(data, result, budget, form_checks, recalc, timeout)
 
+
+def _workbook_parts(run: _Run) -> None:
+    """Macros and external links in the package."""
+    data, findings = run.data, run.findings
     if data.macros:
         findings.append(Finding(None, None, "makroer", ADVARSEL,
                                 f"Filen indeholder makroer ({', '.join(data.macros)}); de er ikke kørt og ikke "
@@ -120,36 +151,56 @@ def _audit(path, recalc: bool, timeout: float) -> AuditResult:
                                 "(eksterne kæder); værdierne kan være forældede",
                                 "ingen eksterne kæder", str(len(data.external_links))))
 
-    table_rows: dict[str, set] = {}
-    for sheet in data.sheets:
-        if sheet.state == "hidden":
-            findings.append(Finding(sheet.name, None, "skjult_ark", INFO,
-                                    f"Arket '{sheet.name}' er skjult", "synligt", "skjult"))
-        elif sheet.state == "veryHidden":
-            findings.append(Finding(sheet.name, None, "meget_skjult_ark", ADVARSEL,
-                                    f"Arket '{sheet.name}' er meget skjult (kan kun vises med VBA eller ved at "
-                                    "rette filen); gennemgå dets indhold", "synligt", "meget skjult"))
+
+def _sheets(run: _Run) -> None:
+    """Per sheet, in the workbook's order: its visibility, then (scanned sheets) its lease tables and formulas."""
+    for sheet in run.data.sheets:
+        _sheet_state(run, sheet)
         if sheet.scan is None:
             continue
-        offers = terms.offers_from_labels(sheet.name, sheet.rows[:200])
-        residuals = {o.values["residual"][0] for o in offers if "residual" in o.values}
-        known = None
-        if len(residuals) == 1:
-            v = next(iter(residuals))
-            known = float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
-        tables, lease_findings = lease.audit_lease_tables(sheet.name, sheet.rows, known)
-        result.tables += len(tables)
-        findings.extend(lease_findings)
-        skip: set[int] = set()
-        for t in tables:
-            # the label search looks at the first rows only (terms.offers_from_labels' max_rows)
-            skip.update(range(t.header_row, min(t.last_row + 2, terms.LABEL_ROWS + 1)))
-        table_rows[sheet.name] = skip
-        checks = form_checks[sheet.name]
-        result.formulas += len(checks.table)
-        findings.extend(checks.finish(sheet.rows, sheet.scan.text_cells))
+        _lease_tables(run, sheet)
+        _formulas(run, sheet)
 
-    # red flags: an xlkopi comparison recomputed, other defined names, labelled cells otherwise
+
+def _sheet_state(run: _Run, sheet) -> None:
+    """A hidden or very hidden sheet."""
+    if sheet.state == "hidden":
+        run.findings.append(Finding(sheet.name, None, "skjult_ark", INFO,
+                                    f"Arket '{sheet.name}' er skjult", "synligt", "skjult"))
+    elif sheet.state == "veryHidden":
+        run.findings.append(Finding(sheet.name, None, "meget_skjult_ark", ADVARSEL,
+                                    f"Arket '{sheet.name}' er meget skjult (kan kun vises med VBA eller ved at "
+                                    "rette filen); gennemgå dets indhold", "synligt", "meget skjult"))
+
+
+def _lease_tables(run: _Run, sheet) -> None:
+    """The sheet's schedules recomputed (with the residual value its labels give, if one); their rows noted."""
+    offers = terms.offers_from_labels(sheet.name, sheet.rows[:200])
+    residuals = {o.values["residual"][0] for o in offers if "residual" in o.values}
+    known = None
+    if len(residuals) == 1:
+        v = next(iter(residuals))
+        known = float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+    tables, lease_findings = lease.audit_lease_tables(sheet.name, sheet.rows, known)
+    run.result.tables += len(tables)
+    run.findings.extend(lease_findings)
+    skip: set[int] = set()
+    for t in tables:
+        # the label search looks at the first rows only (terms.offers_from_labels' max_rows)
+        skip.update(range(t.header_row, min(t.last_row + 2, terms.LABEL_ROWS + 1)))
+    run.table_rows[sheet.name] = skip
+
+
+def _formulas(run: _Run, sheet) -> None:
+    """The sheet's formula checks finished with its values."""
+    checks = run.form_checks[sheet.name]
+    run.result.formulas += len(checks.table)
+    run.findings.extend(checks.finish(sheet.rows, sheet.scan.text_cells))
+
+
+def _red_flags(run: _Run) -> None:
+    """Red flags: an xlkopi comparison recomputed, other defined names, labelled cells otherwise."""
+    data, findings = run.data, run.findings
     resolved = resolve_names(data)
     recomputed = comparison.comparison_flags(resolved)
     done: set[str] = set()
@@ -163,51 +214,66 @@ def _audit(path, recalc: bool, timeout: float) -> AuditResult:
         for sheet in data.sheets:
             if sheet.scan is None:
                 continue
-            labelled = terms.offers_from_labels(sheet.name, sheet.rows, table_rows.get(sheet.name))
+            labelled = terms.offers_from_labels(sheet.name, sheet.rows, run.table_rows.get(sheet.name))
             findings.extend(terms.flag_findings(labelled, f"etiketter i arket '{sheet.name}'"))
 
-    # fingerprint of an xlkopi-generated workbook
+
+def _fingerprint(run: _Run) -> None:
+    """The fingerprint of an xlkopi-generated workbook, checked within the budget.
+
+    When it matches, the :data:`STYLE_RULES` findings so far become information.
+    """
+    data, result, findings = run.data, run.result, run.findings
     stored = data.custom_props.get(PROPERTY)
     # shared-formula children are translated from their master one by one (openpyxl's Translator)
     cost = sum(len(s.scan.shared_master[si][2]) for s in data.sheets if s.scan is not None
                for si in s.scan.shared.values() if si in s.scan.shared_master) if stored else 0
-    if stored and not budget.take(cost * formula_rules.TOKEN_WEIGHT):
+    if stored and not run.budget.take(cost * TOKEN_WEIGHT):
         findings.append(Finding(None, None, "begraenset", INFO,
                                 "Fingeraftrykket (xlkopi_fingerprint) er ikke efterprøvet: de delte formler er for "
                                 "mange eller for lange til grænsen for formelgennemgang",
                                 "fingeraftryk efterprøvet", "ikke efterprøvet"))
         stored = None
-    if stored:
-        entries = []
-        for sheet in data.sheets:
-            if sheet.scan is None:
-                continue
-            for (r, c) in sheet.scan.formula_cells():
-                text = sheet.scan.formula_at(r, c)
-                if text is not None:
-                    entries.append((sheet.name, cell_ref(r, c), text))
-        actual = fingerprint_of(entries)
-        generator = data.custom_props.get(GENERATOR_PROPERTY, "xlkopi")
-        if actual != stored.strip():
-            findings.append(Finding(None, None, "fingeraftryk", ADVARSEL,
-                                    f"Formlerne er ændret, siden {generator} genererede projektmappen "
-                                    "(fingeraftrykket passer ikke)", stored.strip()[:16] + "…", actual[:16] + "…"))
-        else:
-            findings.append(Finding(None, None, "fingeraftryk_ok", INFO,
-                                    f"Formlerne er uændrede, siden {generator} genererede projektmappen",
-                                    stored.strip()[:16] + "…", actual[:16] + "…"))
-            result.findings[:] = [
-                Finding(f.sheet, f.cell, f.rule, INFO, f.message + " (genereret af xlkopi, formlerne er uændrede)",
-                        f.expected, f.found) if f.rule in STYLE_RULES and f.severity == ADVARSEL else f
-                for f in result.findings]
-            findings = result.findings
+    if not stored:
+        return
+    actual = fingerprint_of(_fingerprint_entries(data))
+    generator = data.custom_props.get(GENERATOR_PROPERTY, "xlkopi")
+    if actual != stored.strip():
+        findings.append(Finding(None, None, "fingeraftryk", ADVARSEL,
+                                f"Formlerne er ændret, siden {generator} genererede projektmappen "
+                                "(fingeraftrykket passer ikke)", stored.strip()[:16] + "…", actual[:16] + "…"))
+    else:
+        findings.append(Finding(None, None, "fingeraftryk_ok", INFO,
+                                f"Formlerne er uændrede, siden {generator} genererede projektmappen",
+                                stored.strip()[:16] + "…", actual[:16] + "…"))
+        result.findings[:] = [
+            Finding(f.sheet, f.cell, f.rule, INFO, f.message + " (genereret af xlkopi, formlerne er uændrede)",
+                    f.expected, f.found) if f.rule in STYLE_RULES and f.severity == ADVARSEL else f
+            for f in result.findings]
 
-    if recalc:
-        findings.extend(_recalc(data, timeout))
-        result.recalculated = True
 
-    result.seconds = time.perf_counter() - t0
-    return result
+def _fingerprint_entries(data: WorkbookData) -> list[tuple[str, str, str]]:
+    """``(sheet, cell, formula)`` of every formula, in the order the fingerprint is computed in."""
+    entries = []
+    for sheet in data.sheets:
+        if sheet.scan is None:
+            continue
+        for (r, c) in sheet.scan.formula_cells():
+            text = sheet.scan.formula_at(r, c)
+            if text is not None:
+                entries.append((sheet.name, cell_ref(r, c), text))
+    return entries
+
+
+def _recalculation(run: _Run) -> None:
+    """With ``--recalc``: cached values against LibreOffice's recalculation of a copy."""
+    if run.recalc:
+        run.findings.extend(_recalc(run.data, run.timeout))
+        run.result.recalculated = True
+
+
+_STEPS = (_workbook_parts, _sheets, _red_flags, _fingerprint, _recalculation)
+"""The steps of :func:`_audit` after reading, in order; each appends its findings to the shared :class:`_Run`."""
 
 
 def _recalc(data: WorkbookData, timeout: float) -> list[Finding]:

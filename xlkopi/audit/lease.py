@@ -36,7 +36,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -233,10 +233,65 @@ def _more(n: int) -> str:
     return "" if n <= 0 else (" (og 1 senere række)" if n == 1 else f" (og {n} senere rækker)")
 
 
+@dataclass
+class _Flows:
+    """One table's checkable rows in øre, shared by the checks of :func:`check_table` in their order.
+
+    ``B``, ``Y``, ``A``, ``R`` are the balance, ydelse, afdrag and renter
+    columns over rows ``0 .. n - 1`` (an opening row pays nothing); the
+    checks run on rows ``start .. n - 1``. The balance check settles what
+    the later checks read: ``before`` and ``final_balance``; the payment
+    check settles ``residual_row`` and ``forud``.
+    """
+
+    table: LeaseTable
+    rows: list
+    known_residual: float | None
+    findings: list[Finding]
+    start: int
+    n: int
+    B: np.ndarray
+    Y: np.ndarray
+    A: np.ndarray
+    R: np.ndarray
+    idx: np.ndarray = field(init=False)              # the checked rows, start .. n - 1
+    before: np.ndarray = field(init=False)           # the balance before each row's payment (check 2)
+    final_balance: float = field(init=False)         # the balance after the last row (check 2)
+    residual_row: int | None = field(init=False)     # the residual value's row, if any (check 3)
+    forud: bool = field(init=False)                  # paid in advance: the first row has no interest (check 3)
+
+    def __post_init__(self) -> None:
+        self.idx = np.arange(self.start, self.n)
+
+    def row_no(self, k: int) -> int:
+        return self.table.first_row + k
+
+
 def check_table(table: LeaseTable, rows: list, known_residual: float | None = None,
                 columns: Columns | None = None) -> list[Finding]:
     """Recompute one table; findings for the first departing row of each check."""
     columns = columns or Columns(rows)
+    findings: list[Finding] = []
+    s = _flows(table, rows, known_residual, columns, findings)
+    if s is None:
+        return findings
+    _check_sum(s)
+    _check_balance(s)
+    _check_payments(s)
+    _check_rate(s)
+    _check_final_balance(s)
+    # check 6 (``datoer``): dates whole, equal numbers of months from the first date
+    if "dato" in table.cols:
+        findings.extend(_check_dates(table, columns, s.start, s.n, s.residual_row))
+    return findings
+
+
+def _flows(table: LeaseTable, rows: list, known_residual: float | None, columns: Columns,
+           findings: list[Finding]) -> _Flows | None:
+    """The table's flows in øre up to the first flow cell that is not a number (told as an info finding).
+
+    None when fewer than two rows are left to check.
+    """
     sheet = table.sheet
     cols = table.cols
     r0 = table.first_row - 1
@@ -245,7 +300,6 @@ def check_table(table: LeaseTable, rows: list, known_residual: float | None = No
         return columns.cells(cols[role] - 1, r0, table.last_row)
 
     Bv, Yv, Av, Rv = column("saldo"), column("ydelse"), column("afdrag"), column("renter")
-    findings: list[Finding] = []
     # An opening row: a balance but no payment yet ("termin 0").
     start = 0
     if not _is_num(Yv[0]) or (Yv[0] == 0 and (not _is_num(Av[0]) or Av[0] == 0)):
@@ -278,23 +332,33 @@ def check_table(table: LeaseTable, rows: list, known_residual: float | None = No
             n = k
             break
     if n - start < 2:
-        return findings
+        return None
     B, Y, A, R = arrays if arrays is not None else in_ore(n)
-    row_no = lambda k: table.first_row + k  # noqa: E731
-    idx = np.arange(start, n)
+    return _Flows(table, rows, known_residual, findings, start, n, B, Y, A, R)
 
-    # 1. ydelse = afdrag + renter
+
+def _check_sum(s: _Flows) -> None:
+    """Check 1 (``ydelse_sum``): ydelse = afdrag + renter."""
+    sheet, cols, row_no, idx = s.table.sheet, s.table.cols, s.row_no, s.idx
+    Y, A, R = s.Y, s.A, s.R
     diff = Y[idx] - A[idx] - R[idx]
     bad = idx[np.abs(diff) > TOL_ORE]
     if bad.size:
         k = int(bad[0])
-        findings.append(Finding(
+        s.findings.append(Finding(
             sheet, cell_ref(row_no(k), cols["ydelse"]), "ydelse_sum", FEJL,
             f"Række {row_no(k)}: ydelsen er {fmt_kr(Y[k] / 100)}, men afdrag + renter er "
             f"{fmt_kr((A[k] + R[k]) / 100)} (afvigelse {fmt_kr((Y[k] - A[k] - R[k]) / 100)}){_more(bad.size - 1)}",
             fmt_kr((A[k] + R[k]) / 100), fmt_kr(Y[k] / 100)))
 
-    # 2. balance rolls forward; which convention does the column follow?
+
+def _check_balance(s: _Flows) -> None:
+    """Check 2 (``saldo_fremfoering``): the balance rolls forward; which convention does the column follow?
+
+    Sets ``s.before`` and ``s.final_balance`` by the convention found.
+    """
+    sheet, cols, row_no = s.table.sheet, s.table.cols, s.row_no
+    B, A, start, n = s.B, s.A, s.start, s.n
     after_ok = np.abs(B[:-1] - A[1:] - B[1:]) <= TOL_ORE          # B[k-1] - A[k] = B[k]
     before_ok = np.abs(B[:-1] - A[:-1] - B[1:]) <= TOL_ORE        # B[k] - A[k] = B[k+1]
     if start:
@@ -310,7 +374,7 @@ def check_table(table: LeaseTable, rows: list, known_residual: float | None = No
         if bad.size:
             k = int(bad[0])
             exp = B[k - 1] - A[k]
-            findings.append(Finding(
+            s.findings.append(Finding(
                 sheet, cell_ref(row_no(k), cols["saldo"]), "saldo_fremfoering", FEJL,
                 f"Række {row_no(k)}: restforpligtelsen er {fmt_kr(B[k] / 100)}, men forrige restforpligtelse "
                 f"{fmt_kr(B[k - 1] / 100)} − afdrag {fmt_kr(A[k] / 100)} giver {fmt_kr(exp / 100)} "
@@ -323,20 +387,28 @@ def check_table(table: LeaseTable, rows: list, known_residual: float | None = No
         if bad.size:
             k = int(bad[0]) + 1
             exp = B[k - 1] - A[k - 1]
-            findings.append(Finding(
+            s.findings.append(Finding(
                 sheet, cell_ref(row_no(k), cols["saldo"]), "saldo_fremfoering", FEJL,
                 f"Række {row_no(k)}: restforpligtelsen (før betaling) er {fmt_kr(B[k] / 100)}, men forrige "
                 f"{fmt_kr(B[k - 1] / 100)} − afdrag {fmt_kr(A[k - 1] / 100)} giver {fmt_kr(exp / 100)} "
                 f"(afvigelse {fmt_kr((B[k] - exp) / 100)}){_more(bad.size - 1)}",
                 fmt_kr(exp / 100), fmt_kr(B[k] / 100)))
+    s.before, s.final_balance = before, final_balance
 
-    # 3. payments: regular payment, last regular row, residual row
+
+def _check_payments(s: _Flows) -> None:
+    """Check 3 (``fast_ydelse``): payments: regular payment, last regular row, residual row.
+
+    Sets ``s.residual_row`` and ``s.forud``.
+    """
+    table, sheet, cols, row_no, idx = s.table, s.table.sheet, s.table.cols, s.row_no, s.idx
+    Y, R, start, n = s.Y, s.R, s.start, s.n
     last = n - 1
     ys = Y[start:last] if last > start else Y[idx]
     vals, counts = np.unique(np.round(ys), return_counts=True)
     regular = float(vals[np.argmax(counts)]) if counts.max() > 1 else float(Y[start])
     remainder_tol = max(5.0, 0.5 * (n - start))
-    label = _termin_label(table, rows, last)
+    label = _termin_label(table, s.rows, last)
     residual_row = None
     if label or (abs(Y[last] - regular) > remainder_tol and n - start >= 3):
         residual_row = last
@@ -346,13 +418,19 @@ def check_table(table: LeaseTable, rows: list, known_residual: float | None = No
     bad = check_pay[np.abs(Y[check_pay] - regular) > TOL_ORE]
     if bad.size:
         k = int(bad[0])
-        findings.append(Finding(
+        s.findings.append(Finding(
             sheet, cell_ref(row_no(k), cols["ydelse"]), "fast_ydelse", ADVARSEL,
             f"Række {row_no(k)}: ydelsen er {fmt_kr(Y[k] / 100)}, men tabellens faste ydelse er "
             f"{fmt_kr(regular / 100)} (afvigelse {fmt_kr((Y[k] - regular) / 100)}){_more(bad.size - 1)}",
             fmt_kr(regular / 100), fmt_kr(Y[k] / 100)))
+    s.residual_row, s.forud = residual_row, forud
 
-    # 4. one periodic rate explains every row's interest
+
+def _check_rate(s: _Flows) -> None:
+    """Check 4 (``rentesats``): one periodic rate explains every row's interest."""
+    sheet, cols, row_no, idx = s.table.sheet, s.table.cols, s.row_no, s.idx
+    Y, R, start, before = s.Y, s.R, s.start, s.before
+    residual_row, forud = s.residual_row, s.forud
     mask = (idx >= start) & (before[idx] > 0.5)
     if forud:
         mask &= idx != start
@@ -394,7 +472,7 @@ def check_table(table: LeaseTable, rows: list, known_residual: float | None = No
             else:
                 exp = _round_ore(before[k] * rate)
                 basis = f"af restforpligtelsen før betalingen ({fmt_kr(before[k] / 100)})"
-            findings.append(Finding(
+            s.findings.append(Finding(
                 sheet, cell_ref(row_no(k), cols["renter"]), "rentesats", FEJL,
                 f"Række {row_no(k)}: renterne er {fmt_kr(R[k] / 100)}, men tabellens faste periodesats "
                 f"{fmt_num(rate * 100, 4)} % {basis} giver {fmt_kr(exp / 100)} (afvigelse "
@@ -402,7 +480,13 @@ def check_table(table: LeaseTable, rows: list, known_residual: float | None = No
                 f"{_more(bad.size - 1)}",
                 fmt_kr(exp / 100), fmt_kr(R[k] / 100)))
 
-    # 5. the final balance against the residual
+
+def _check_final_balance(s: _Flows) -> None:
+    """Check 5 (``slutsaldo``): the final balance against the residual."""
+    sheet, cols, row_no = s.table.sheet, s.table.cols, s.row_no
+    Y, final_balance, residual_row, known_residual = s.Y, s.final_balance, s.residual_row, s.known_residual
+    findings = s.findings
+    last = s.n - 1
     kr_final = final_balance / 100
     if (residual_row is not None and known_residual is not None
             and abs(Y[residual_row] - known_residual * 100) > TOL_ORE):
@@ -431,11 +515,6 @@ def check_table(table: LeaseTable, rows: list, known_residual: float | None = No
                 f"Restforpligtelsen efter sidste termin (række {row_no(last)}) er {fmt_kr(kr_final)}; tabellen har "
                 "ingen restværdirække, så beløbet er en restværdi eller en manglende betaling",
                 "0,00 kr eller restværdien", fmt_kr(kr_final)))
-
-    # 6. dates: whole, equal numbers of months from the first date
-    if "dato" in cols:
-        findings.extend(_check_dates(table, columns, start, n, residual_row))
-    return findings
 
 
 def _round_ore(x: float) -> float:
