@@ -288,3 +288,18 @@ def parse(v):
     scan.visit(ast.parse(snippet))
     kinds = {what.split(":")[0].split("(")[0] for *_, what in scan.found}
     assert {"float", "Decimal", "replace", "strptime", "a yes/no word list ['ja', 'nej']"} <= kinds, kinds
+
+
+def test_yes_no_with_one_sided_extra_words_refuses_with_a_message():
+    # The auditor's label reader passes only "no" words ({"ingen": False}); an unknown answer must be a
+    # Danish message, not a StopIteration out of the message building (seen auditing Tilbud_eksempel.xlsx).
+    with pytest.raises(ArgumentError, match="skal være ja eller ingen"):
+        parse_yes_no("måske", "Gebyrer", {"ingen": False})
+
+
+def test_auditing_the_bundled_offers_file_runs_to_the_end():
+    from xlkopi.audit import audit_workbook
+    from xlkopi.compare.cli import example_offers
+
+    result = audit_workbook(example_offers())
+    assert result.sheets >= 2

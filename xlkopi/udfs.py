@@ -589,14 +589,10 @@ def _excel_date(value, argument: str) -> dt.date:
 
 
 def _decimal(value, argument: str) -> Decimal:
-    """A number the wrapper has already range-checked, as the Decimal the core computes with."""
+    """A number or a text, read by the vocabulary as the Decimal the core computes with (range-checked)."""
     if isinstance(value, bool) or not isinstance(value, (int, float, Decimal, str)):
         raise ArgumentError(argument, "skal være et tal", value)
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise ArgumentError(argument, "skal være et endeligt tal", value)
-        return Decimal(repr(value))
-    return read(AMOUNT if argument != "annual_rate" else RATE, value, argument)
+    return read(RATE if argument == "annual_rate" else AMOUNT, value, argument)
 
 
 def _term_years(value) -> Decimal:

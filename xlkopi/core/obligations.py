@@ -45,7 +45,7 @@ from fractions import Fraction
 
 from ..dates import edate
 from ..errors import ArgumentError, ConvergenceError
-from ..money import kr
+from ..money import float_to_ore, kr
 from .buyout import buyout
 from .rates import base_rate
 from .redflags import ContractTerms, RedFlag, red_flags
@@ -296,7 +296,7 @@ def present_value(r: Resolved, day: dt.date, annual_rate: Decimal | float) -> De
     if rate <= -1:
         raise ArgumentError("rente", "skal være større end -100 %", annual_rate)
     total = sum(ore / 100 / (1.0 + rate) ** ((due - day).days / 365) for due, ore in _due_after(r, day))
-    return Decimal(str(round(total, 2))).quantize(ONE_ORE)
+    return kr(float_to_ore(total))
 
 
 def flags(r: Resolved) -> list[RedFlag]:
@@ -365,7 +365,6 @@ def topup_vs_parallel(r: Resolved, day: dt.date, new_price: Decimal, new_years: 
                    for due, ore in zip(s.dates, s.payment_ore, strict=True) if due is not None and due >= day)
 
     old_pv = float(present_value(r, day, new_rate))
-    quantize = lambda x: Decimal(str(round(x, 2))).quantize(ONE_ORE)  # noqa: E731
     return TopUp(day, new_price, new_years, new_rate, now.restgaeld, refinance, parallel_new,
                  refinance.total_payments, now.remaining_obligation + parallel_new.total_payments,
-                 quantize(pv(refinance)), quantize(old_pv + pv(parallel_new)))
+                 kr(float_to_ore(pv(refinance))), kr(float_to_ore(old_pv + pv(parallel_new))))

@@ -581,8 +581,11 @@ def parse_yes_no(value, argument: str = "ja/nej", extra: dict[str, bool] | None 
             return extra[key]
         if key in _YES_NO:
             return _YES_NO[key]
-    words = " eller ".join(w for w in (["ja", "nej"] if not extra else [
-        next(k for k, v in extra.items() if v), next(k for k, v in extra.items() if not v)]))
+    # The words to suggest: the extra words' first yes and first no, each falling back to ja / nej (an
+    # extra set may hold only one side, e.g. {"ingen": False}).
+    yes = next((k for k, v in (extra or {}).items() if v), "ja")
+    no = next((k for k, v in (extra or {}).items() if not v), "nej")
+    words = f"{yes} eller {no}"
     raise ArgumentError(argument, f"skal være {words.replace('aa', 'å')}", value)
 
 
