@@ -142,7 +142,11 @@ def _ceil(d: Decimal) -> int:
     return int(d.to_integral_value(rounding="ROUND_CEILING"))
 
 
-def schedule_of(offer: Offer, needs: Needs) -> tuple[Schedule | None, float | None]:
+Plan = tuple[Schedule | None, float | None]
+"""An offer's schedule and contract rate, as :func:`schedule_of` gives them (None, None: a cash purchase)."""
+
+
+def schedule_of(offer: Offer, needs: Needs) -> Plan:
     """The offer's schedule and contract rate (implied by the leasingsats when no rate is given)."""
     if not offer.has_schedule:
         return None, None
@@ -179,9 +183,14 @@ def service_term_of(offer: Offer, needs: Needs) -> Decimal:
     return Decimal(needs.horizon)
 
 
-def compute_offer(offer: Offer, key: str, needs: Needs, year_rows: int) -> OfferResult:
-    """Every figure of one offer except the ranking."""
-    s, rate = schedule_of(offer, needs)
+def compute_offer(offer: Offer, key: str, needs: Needs, year_rows: int,
+                  planned: Plan | None = None) -> OfferResult:
+    """Every figure of one offer except the ranking.
+
+    ``planned`` is the offer's :func:`schedule_of`, when the caller has it already (:func:`compare` builds
+    each schedule once, as it checks the offer); without it the schedule is built here.
+    """
+    s, rate = schedule_of(offer, needs) if planned is None else planned
     term = service_term_of(offer, needs)
     res = OfferResult(key, offer, s, rate, term, [])
     d = float(needs.discount_rate)
@@ -192,8 +201,10 @@ def compute_offer(offer: Offer, key: str, needs: Needs, year_rows: int) -> Offer
     sp_bw, sp_col = float(offer.service_bw), float(offer.service_colour)
 
     rows_by_year: dict[int, list[int]] = {}
+    year_of_row: list[int] = []     # the year of each schedule row
     if s is not None:
-        for k, y in enumerate(row_years(s)):
+        year_of_row = row_years(s)
+        for k, y in enumerate(year_of_row):
             rows_by_year.setdefault(y, []).append(k)
         months = [p * s.terms.months_per_period for p in s.period]
         res.leasingsats = leasing_rate(s)
@@ -272,7 +283,7 @@ def compute_offer(offer: Offer, key: str, needs: Needs, year_rows: int) -> Offer
     res.fees_total = sum((yr.fees for yr in horizon), Decimal(0))
     res.service_total = sum((yr.service_bw + yr.service_colour for yr in horizon), Decimal(0))
     if s is not None:
-        res.after_horizon = Decimal(sum(p for p, y in zip(s.payment_ore, row_years(s), strict=True)
+        res.after_horizon = Decimal(sum(p for p, y in zip(s.payment_ore, year_of_row, strict=True)
                                         if y > needs.horizon)) / 100
     res.bw_pages = sum(yr.bw for yr in horizon)
     res.colour_pages = sum(yr.colour for yr in horizon)
@@ -302,7 +313,7 @@ def _buyouts(res: OfferResult, needs: Needs) -> list[Buyout]:
         return []
     # a schedule is only made for an offer with a term (schedule_of passes years to lease_schedule)
     last_year = _ceil(cast(Decimal, offer.years))
-    dates = [edate(needs.start, 12 * y) for y in range(1, last_year)]
+    dates = buyout_dates(needs, last_year - 1)
 
     def series(fn):
         return tuple(fn(y, day) for y, day in enumerate(dates, start=1))
@@ -359,13 +370,18 @@ def contract_terms(res: OfferResult, needs: Needs) -> ContractTerms:
     )
 
 
+def _no_schedule(offer: Offer, exc: XlkopiError) -> FieldError:
+    """The error for an offer whose terms admit no schedule, on the field the rate was taken from."""
+    name = "leasingsats" if offer.rate is None else "rate"
+    return FieldError(offer.sheet, offer.row, FIELD_LABEL[name], str(exc))
+
+
 def check_offer(offer: Offer, needs: Needs) -> FieldError | None:
     """Why the offer's terms admit no schedule (e.g. a leasingsats no rate explains), or None."""
     try:
         schedule_of(offer, needs)
     except XlkopiError as exc:
-        name = "leasingsats" if offer.rate is None else "rate"
-        return FieldError(offer.sheet, offer.row, FIELD_LABEL[name], str(exc))
+        return _no_schedule(offer, exc)
     return None
 
 
@@ -379,36 +395,47 @@ def _year_rows(offers: list[Offer], needs: Needs) -> int:
     return max(terms)
 
 
-def _computed(offers: list[Offer], needs: Needs, rejected: list[FieldError]) -> list[OfferResult]:
-    """Each offer's figures; one whose figures cannot be computed is reported in ``rejected``, never fatal."""
-    year_rows = _year_rows(offers, needs)
+def _computed(planned: list[tuple[Offer, Plan]], needs: Needs, rejected: list[FieldError]
+              ) -> tuple[list[OfferResult], int]:
+    """Each offer's figures and the rows of the year tables.
+
+    An offer whose figures cannot be computed is reported in ``rejected``, never fatal. The year tables
+    have a row for every year of the horizon and of every computed offer's terms: when an offer that
+    could not be computed had the longest term, the others' rows beyond the new count are cut off. That
+    is what computing them again with fewer rows would give: a year's row depends on its year (and the
+    rows before it) alone, and the totals, buyouts and flags read only years within the horizon and the
+    offer's own terms.
+    """
+    year_rows = _year_rows([o for o, _ in planned], needs)
     results: list[OfferResult] = []
-    for o in offers:
+    for o, plan in planned:
         try:
-            results.append(compute_offer(o, f"T{len(results) + 1}", needs, year_rows))
+            results.append(compute_offer(o, f"T{len(results) + 1}", needs, year_rows, plan))
         except XlkopiError as exc:
             rejected.append(FieldError(o.sheet, o.row, FIELD_LABEL["price"], f"tilbuddet kan ikke beregnes: {exc}"))
-    return results
+    if len(results) < len(planned):  # a rejected offer may have had the longest term: lay out without it
+        year_rows = _year_rows([r.offer for r in results], needs)
+        for r in results:
+            del r.years[year_rows:]
+    return results, year_rows
 
 
 def compare(offer_set: OfferSet) -> Comparison:
     """Compute every offer's figures and rank them by present value (1 = cheapest).
 
     Offers whose terms admit no schedule are left out and reported in
-    ``Comparison.rejected``; the others are compared.
+    ``Comparison.rejected``; the others are compared. Each offer's schedule
+    is built once: checking the offer's terms is building it.
     """
     needs = offer_set.needs
-    offers, rejected = [], []
+    planned: list[tuple[Offer, Plan]] = []
+    rejected: list[FieldError] = []
     for o in offer_set.offers:
-        problem = check_offer(o, needs)
-        if problem is None:
-            offers.append(o)
-        else:
-            rejected.append(problem)
-    results = _computed(offers, needs, rejected)
-    year_rows = _year_rows([r.offer for r in results], needs)
-    if year_rows != _year_rows(offers, needs):  # a rejected offer had the longest term: lay out without it
-        results = _computed([r.offer for r in results], needs, [])
+        try:
+            planned.append((o, schedule_of(o, needs)))
+        except XlkopiError as exc:
+            rejected.append(_no_schedule(o, exc))
+    results, year_rows = _computed(planned, needs, rejected)
     for r in results:
         # RANK(x; range; 1): one more than the number of strictly smaller values.
         r.rank = 1 + sum(1 for other in results if other.present_value < r.present_value)

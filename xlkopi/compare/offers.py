@@ -56,6 +56,7 @@ from ..core.vocabulary import (
 )
 from ..errors import ArgumentError, FieldError, WorkbookError
 from ..io.csvtext import read_rows
+from .fields import NEED_FIELDS, OFFER_FIELDS
 
 OFFERS_SHEET = "Tilbud"
 NEEDS_SHEET = "Behov"
@@ -73,52 +74,12 @@ KIND_LABELS = {
 LEASE_KINDS = ("banklaan", "operationel", "finansiel", "leje", "allin")
 """Kinds financed by an annuity schedule (a bank loan is one too)."""
 
-_KIND_ALIASES = {
-    "kontant": "kontant", "kontantkob": "kontant", "kob": "kontant",
-    "banklan": "banklaan", "lan": "banklaan", "eksterntfinansieretkob": "banklaan",
-    "operationel": "operationel", "operationelleasing": "operationel",
-    "finansiel": "finansiel", "finansielleasing": "finansiel",
-    "leje": "leje", "lejeaftale": "leje", "lejekontrakt": "leje",
-    "allin": "allin", "allinkontrakt": "allin",
-}
-
-# (attribute, Danish header) in the order of the Tilbud sheet.
-COLUMNS: tuple[tuple[str, str], ...] = (
-    ("supplier", "Leverandør"),
-    ("machine", "Maskine"),
-    ("kind", "Finansieringsform"),
-    ("price", "Kontantpris (kr)"),
-    ("rate", "Rente (år)"),
-    ("leasingsats", "Leasingsats"),
-    ("years", "Løbetid (år)"),
-    ("periods_per_year", "Terminer pr. år"),
-    ("timing", "Forud/bagud"),
-    ("residual", "Restværdi (kr)"),
-    ("establishment_fee", "Etableringsgebyr (kr)"),
-    ("invoice_fee", "Fakturagebyr pr. termin (kr)"),
-    ("environmental_fee", "Miljøgebyr pr. år (kr)"),
-    ("service_bw", "Servicepris s/h (kr pr. tryk)"),
-    ("service_colour", "Servicepris farve (kr pr. tryk)"),
-    ("service_years", "Serviceaftalens løbetid (år)"),
-    ("min_volume", "Minimumsvolumen (s/h tryk pr. år)"),
-    ("excess_price", "Pris overskydende tryk (kr)"),
-    ("unused_credit", "Kreditering pr. ubrugt tryk (kr)"),
-    ("indexation", "Indeksregulering pr. år"),
-    ("index_financing", "Indeksregulering af finansiering"),
-    ("secondary_months", "Sekundær periode (måneder)"),
-    ("response_hours", "Responstid (timer)"),
-    ("rated_volume", "Kapacitet (tryk pr. år)"),
-)
+COLUMNS: tuple[tuple[str, str], ...] = tuple((f.column, f.header) for f in OFFER_FIELDS)
+"""``(attribute, Danish header)`` of each column, in the order of the Tilbud sheet (from :mod:`.fields`)."""
 FIELD_LABEL = {attr: label for attr, label in COLUMNS}
 
-NEEDS: tuple[tuple[str, str], ...] = (
-    ("bw", "Sort/hvid tryk pr. år"),
-    ("colour", "Farvetryk pr. år"),
-    ("colour_growth", "Farvevækst pr. år"),
-    ("horizon", "Horisont (år)"),
-    ("discount_rate", "Diskonteringsrente"),
-    ("start", "Startdato"),
-)
+NEEDS: tuple[tuple[str, str], ...] = tuple((f.attr, f.header) for f in NEED_FIELDS)
+"""``(attribute, Danish label)`` of each need, in the order of the Behov sheet (from :mod:`.fields`)."""
 NEED_LABEL = {attr: label for attr, label in NEEDS}
 
 MAX_HORIZON = 15

@@ -26,8 +26,6 @@ SHEET = "Forudsætninger"
 """The sheet the inputs are on (named in messages)."""
 
 _KEY = re.compile(r"^(T[1-9][0-9]*)_Kontantpris$")
-# the writer's attribute names that the offers file spells differently
-_AS_COLUMN = {"service_term": "service_years", "in_advance": "timing"}
 
 
 def offer_keys(names: Iterable[str]) -> list[str]:
@@ -43,7 +41,7 @@ def offer_keys(names: Iterable[str]) -> list[str]:
 def is_comparison(names: Iterable[str]) -> bool:
     """Whether ``names`` hold every needs input and at least one offer, as ``xlkopi compare`` writes them."""
     names = set(names)
-    return all(n in names for n, *_ in NEED_FIELDS) and bool(offer_keys(names))
+    return all(f.name in names for f in NEED_FIELDS) and bool(offer_keys(names))
 
 
 def input_name(key: str, attr: str) -> str:
@@ -52,9 +50,9 @@ def input_name(key: str, attr: str) -> str:
     >>> input_name("T3", "excess_price"), input_name("T3", "service_years")
     ('T3_PrisOverskydende', 'T3_Serviceloebetid')
     """
-    for suffix, _label, a, _fmt, _kind in OFFER_FIELDS:
-        if _AS_COLUMN.get(a, a) == attr:
-            return f"{key}_{suffix}"
+    for f in OFFER_FIELDS:
+        if f.column == attr:
+            return f"{key}_{f.suffix}"
     raise KeyError(attr)
 
 
@@ -62,15 +60,14 @@ def read_needs(values: Mapping[str, object]) -> Needs:
     """The needs; raises :class:`~xlkopi.errors.FieldError` naming the field."""
     from .offers import parse_needs
 
-    return parse_needs({attr: (values.get(name), None) for name, _label, attr, _fmt in NEED_FIELDS}, SHEET)
+    return parse_needs({f.attr: (values.get(f.name), None) for f in NEED_FIELDS}, SHEET)
 
 
 def read_offer(values: Mapping[str, object], key: str) -> Offer:
     """Offer ``key``; raises :class:`~xlkopi.errors.FieldError` naming the field."""
     from .offers import parse_offer
 
-    raw = {_AS_COLUMN.get(attr, attr): values.get(f"{key}_{suffix}")
-           for suffix, _label, attr, _fmt, _kind in OFFER_FIELDS}
+    raw = {f.column: values.get(f"{key}_{f.suffix}") for f in OFFER_FIELDS}
     timing = raw["timing"]
     if timing.__class__ in (int, float) and timing in (0, 1):   # the sheet's 1 (forud) / 0 (bagud)
         raw["timing"] = "forud" if timing == 1 else "bagud"
@@ -86,15 +83,9 @@ def name_of(error: FieldError, key: str | None = None) -> str | None:
     >>> name_of(FieldError(SHEET, None, "Restværdi (kr)", "skal være mindre end kontantprisen"), "T2")
     'T2_Restvaerdi'
     """
-    from .offers import FIELD_LABEL, NEED_LABEL
-
-    labels = NEED_LABEL if key is None else FIELD_LABEL
-    attr = next((a for a, label in labels.items() if label == error.field), None)
-    if attr is None:
-        return None
+    # the parsers' messages name a field by its label in the offers file
     if key is None:
-        return next((name for name, _label, a, _fmt in NEED_FIELDS if a == attr), None)
-    try:
-        return input_name(key, attr)
-    except KeyError:
-        return None
+        need = next((f for f in NEED_FIELDS if f.header == error.field), None)
+        return None if need is None else need.name
+    offer = next((f for f in OFFER_FIELDS if f.header == error.field), None)
+    return None if offer is None else f"{key}_{offer.suffix}"
