@@ -28,6 +28,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import cast, overload
 
+from ..core import kinds as _kinds
 from ..core.vocabulary import (
     AMOUNT,
     CONTROL_CHARS,
@@ -45,7 +46,6 @@ from ..core.vocabulary import (
     TIMING,
     Quantity,
     clean_text,
-    fold,
     is_blank,
     parse_date,
     parse_yes_no,
@@ -61,18 +61,10 @@ from .fields import NEED_FIELDS, OFFER_FIELDS
 OFFERS_SHEET = "Tilbud"
 NEEDS_SHEET = "Behov"
 
-KIND_LABELS = {
-    "kontant": "Kontant køb",
-    "banklaan": "Banklån",
-    "operationel": "Operationel leasing",
-    "finansiel": "Finansiel leasing",
-    "leje": "Lejeaftale",
-    "allin": "All-in",
-}
-"""The financing forms (codes of :data:`xlkopi.core.redflags.KINDS`) and their Danish labels."""
-
-LEASE_KINDS = ("banklaan", "operationel", "finansiel", "leje", "allin")
-"""Kinds financed by an annuity schedule (a bank loan is one too)."""
+# The financing forms are the core's one table (xlkopi.core.kinds); these names are kept for the modules
+# and tests that import them from here.
+KIND_LABELS = _kinds.LABELS
+LEASE_KINDS = _kinds.LEASE_KINDS
 
 COLUMNS: tuple[tuple[str, str], ...] = tuple((f.column, f.header) for f in OFFER_FIELDS)
 """``(attribute, Danish header)`` of each column, in the order of the Tilbud sheet (from :mod:`.fields`)."""
@@ -164,15 +156,6 @@ class OfferSet:
 
 # ----------------------------------------------------------------------------- parsing
 
-_KIND_WORDS = {
-    "kontant": ("kontant", "kontant køb", "kontantkøb", "køb", "kob", "kontantkob"),
-    "banklaan": ("banklån", "banklan", "lån", "lan", "eksternt finansieret køb", "eksterntfinansieretkob"),
-    "operationel": ("operationel", "operationel leasing"),
-    "finansiel": ("finansiel", "finansiel leasing"),
-    "leje": ("leje", "lejeaftale", "lejekontrakt"),
-    "allin": ("all-in", "all in", "allin", "all-in kontrakt", "all-in-kontrakt"),
-}
-_KIND_ALIASES = {fold(word): kind for kind, words in _KIND_WORDS.items() for word in words}
 
 QUANTITIES: dict[str, Quantity] = {
     "price": PRICE, "rate": RATE, "leasingsats": LEASINGSATS, "years": TERM, "residual": AMOUNT,
@@ -276,7 +259,7 @@ def parse_offer(raw, row: int | None, sheet: str = OFFERS_SHEET) -> Offer:
     kind_raw = cells.get("kind")
     if is_blank(kind_raw):
         raise FieldError(*at("kind"), "mangler (" + ", ".join(KIND_LABELS.values()) + ")")
-    kind = _KIND_ALIASES.get(fold(kind_raw))
+    kind = _kinds.parse_kind(kind_raw)
     if kind is None:
         raise FieldError(*at("kind"), f"er ukendt (fik {shown(kind_raw)}); brug en af: "
                          + ", ".join(KIND_LABELS.values()))
