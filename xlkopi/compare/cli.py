@@ -61,24 +61,11 @@ def run(offers: Path, output: Path, *, pdf: bool = False, force: bool = False, n
     console.print(Text(f"Skrev {path} ({len(comp.results)} tilbud)"))
     _print_ranking(console, comp)
     if pdf:
-        from ..io.libreoffice import convert, find_soffice
+        from ..io.libreoffice import pdf_beside
 
-        if find_soffice() is None:
-            console.print(styled("LibreOffice er ikke installeret; PDF springes over.", "yellow"))
-        else:
-            target = path.with_suffix(".pdf")
-            if target.exists() and not force:
-                from ..io.atomic import OutputExistsError
-
-                raise OutputExistsError(target)
-            import tempfile
-
-            from ..io.atomic import write_bytes_atomic
-
-            with tempfile.TemporaryDirectory(prefix="xlkopi-pdf-") as tmp:
-                made = convert(path, tmp, "pdf")
-                write_bytes_atomic(target, made.read_bytes(), overwrite=force)
-            console.print(Text(f"Skrev {target}"))
+        made = pdf_beside(path, overwrite=force)
+        console.print(Text(f"Skrev {made}") if made else
+                      styled("LibreOffice er ikke installeret; PDF springes over.", "yellow"))
     return 1 if (offer_set.errors or comp.rejected) else 0
 
 

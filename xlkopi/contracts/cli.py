@@ -92,24 +92,14 @@ def run(register: Path, output: Path, *, day: dt.date | None = None, discount_ra
 
 
 def _pdf(path: Path, force: bool, console) -> None:
-    import tempfile
-
     from rich.text import Text
 
-    from ..io.atomic import OutputExistsError, write_bytes_atomic
-    from ..io.libreoffice import convert, find_soffice
+    from ..io.libreoffice import pdf_beside
     from ..terminal import styled
 
-    if find_soffice() is None:
-        console.print(styled("LibreOffice er ikke installeret; PDF springes over.", "yellow"))
-        return
-    target = path.with_suffix(".pdf")
-    if target.exists() and not force:
-        raise OutputExistsError(target)
-    with tempfile.TemporaryDirectory(prefix="xlkopi-pdf-") as tmp:
-        made = convert(path, tmp, "pdf")
-        write_bytes_atomic(target, made.read_bytes(), overwrite=force)
-    console.print(Text(f"Skrev {target}"))
+    made = pdf_beside(path, overwrite=force)
+    console.print(Text(f"Skrev {made}") if made else
+                  styled("LibreOffice er ikke installeret; PDF springes over.", "yellow"))
 
 
 def _command(args: argparse.Namespace) -> int:

@@ -114,3 +114,24 @@ def recalculate(source: str | os.PathLike, out_dir: str | os.PathLike | None = N
     if out_dir.resolve() == source.parent.resolve():
         raise WorkbookError("Genberegningens kopi skal ligge i en anden mappe end originalen")
     return convert(source, out_dir, "xlsx", timeout)
+
+
+def pdf_beside(workbook: str | os.PathLike, *, overwrite: bool = False) -> Path | None:
+    """Render ``workbook`` to a PDF of the same name beside it (Danish locale, via :func:`convert`).
+
+    Returns the PDF's path, or None when LibreOffice is not installed. An existing PDF is refused
+    (:class:`~xlkopi.io.atomic.OutputExistsError`) unless ``overwrite``; the PDF is written atomically.
+    """
+    import tempfile
+
+    from .atomic import OutputExistsError, write_bytes_atomic
+
+    if find_soffice() is None:
+        return None
+    target = Path(workbook).with_suffix(".pdf")
+    if target.exists() and not overwrite:
+        raise OutputExistsError(target)
+    with tempfile.TemporaryDirectory(prefix="xlkopi-pdf-") as tmp:
+        made = convert(workbook, tmp, "pdf")
+        write_bytes_atomic(target, made.read_bytes(), overwrite=overwrite)
+    return target
