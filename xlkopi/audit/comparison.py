@@ -37,7 +37,7 @@ def comparison_flags(resolved: list[tuple[str, object, str, str]]) -> tuple[list
     values = {name: value for name, value, _sheet, _cell in resolved}
     if not readback.is_comparison(values):
         return None
-    from ..compare.model import check_offer, compare  # the lease engine: imported only when needed
+    from ..compare.model import compare  # the lease engine: imported only when needed
     from ..compare.offers import OfferSet
 
     where = {name: (sheet, cell) for name, _value, sheet, cell in resolved}
@@ -58,12 +58,12 @@ def comparison_flags(resolved: list[tuple[str, object, str, str]]) -> tuple[list
     for key in readback.offer_keys(values):
         try:
             offer = readback.read_offer(values, key)
-            problem = check_offer(offer, needs)
-            if problem is not None:
-                raise problem
             # one offer at a time: its flags do not depend on the others, and one that cannot be
-            # computed leaves the rest alone
-            res, = compare(OfferSet(needs, [offer])).results
+            # computed leaves the rest alone; compare() builds its schedule once and says why it cannot
+            done = compare(OfferSet(needs, [offer]))
+            if done.rejected:
+                raise done.rejected[0]
+            res, = done.results
         except FieldError as exc:
             cant(key, exc)
             continue
