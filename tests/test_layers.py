@@ -83,3 +83,29 @@ def test_the_table_names_every_part_of_the_package():
     parts = {p.name.removesuffix(".py") for p in PACKAGE.iterdir()
              if (p.suffix == ".py") or (p.is_dir() and (p / "__init__.py").exists())}
     assert parts == set(ALLOWED)
+
+
+# Import name -> the distribution that provides it (pyproject names distributions).
+DISTRIBUTIONS = {"stdnum": "python-stdnum", "python_calamine": "python-calamine"}
+
+
+def test_declared_dependencies_are_exactly_what_the_package_imports():
+    """Every third-party import of xlkopi/ is declared in an extra, and every declared run-time package is used."""
+    import re
+    import sys
+    import tomllib
+
+    imported = set()
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                imported.add(node.module.split(".")[0])
+    third_party = {DISTRIBUTIONS.get(m, m) for m in imported - set(sys.stdlib_module_names) - {"xlkopi"}}
+    project = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert project["dependencies"] == []   # the base wheel: the worksheet functions only (xlwings Lite)
+    extras = project["optional-dependencies"]
+    declared = {re.split(r"[<>=;\[ ]", spec, maxsplit=1)[0].lower()
+                for extra in ("tools", "excel") for spec in extras[extra]}
+    assert third_party == declared, (sorted(third_party - declared), sorted(declared - third_party))
