@@ -57,6 +57,7 @@ Conventions of every function here
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import importlib.util
@@ -401,6 +402,17 @@ def _late_start() -> ArgumentError:
     return ArgumentError("start_date", "giver forfaldsdatoer efter 31-12-9999, Excels sidste dato")
 
 
+@contextlib.contextmanager
+def _within_excel_dates():
+    """Report a date computed past 31-12-9999 as the start date's problem, not as Python's overflow."""
+    try:
+        yield
+    except Exception as err:
+        if _beyond_9999(err):
+            raise _late_start() from None
+        raise
+
+
 def _schedule(price, annual_rate, years, periods_per_year, residual, start_date, in_advance, function=None):
     """The core schedule; ``function`` names a worksheet function without a start date.
 
@@ -422,13 +434,9 @@ def LEASE_SCHEDULE(price, annual_rate, years, periods_per_year=4, residual=0, st
                    in_advance=True):
     ("Betalingsplan for en leasingaftale (annuitet) på øre: Termin, Dato, Restforpligtelse, Ydelse, Afdrag og "
      "Renter pr. termin; en restværdi er sidste række.")
-    try:
+    with _within_excel_dates():
         s = _schedule(price, annual_rate, years, periods_per_year, residual, start_date, in_advance)
         rows = s.table()[1:]
-    except Exception as err:
-        if _beyond_9999(err):
-            raise _late_start() from None
-        raise
     out = [list(SCHEDULE_HEADER)]
     for term, due, balance, payment, principal, interest in rows:
         out.append([term, _as_datetime(due), _money(balance), _money(payment), _money(principal),
@@ -452,13 +460,9 @@ def BUYOUT(price, annual_rate, years, periods_per_year, residual, start_date, bu
      "restgaeld (refinansiering) eller skift (lejeaftale, skift af leverandør).")
     if start_date is None:
         raise ArgumentError("start_date", "skal angives for at beregne en indfrielsespris")
-    try:
+    with _within_excel_dates():
         s = _schedule(price, annual_rate, years, periods_per_year, residual, start_date, in_advance)
         return _money(_buyout(s, buyout_date, kind, discount_rate, service_per_period))
-    except Exception as err:
-        if _beyond_9999(err):
-            raise _late_start() from None
-        raise
 
 
 @_register
@@ -523,12 +527,8 @@ def NOTICE_DEADLINE(start_date, years, notice_months=0):
     ("""Sidste dag for skriftlig opsigelse: løbetidens sidste dag (dagen før startdato + løbetid) """
      """minus opsigelsesvarslet.""")
     start = _excel_date(start_date, "start_date")
-    try:
+    with _within_excel_dates():
         day = _notice_day(start, _term_years(years), _whole_months(notice_months, "notice_months"))
-    except Exception as err:
-        if _beyond_9999(err):
-            raise _late_start() from None
-        raise
     return _as_datetime(day)
 
 
@@ -546,12 +546,8 @@ def REMAINING_OBLIGATION(price, annual_rate, years, periods_per_year, residual, 
                          residual=_decimal(residual, "residual"),
                          secondary_months=_whole_months(secondary_months, "secondary_months"),
                          notice_months=_whole_months(notice_months, "notice_months"))
-    try:
+    with _within_excel_dates():
         return _money(_position(_resolve(contract), _excel_date(date, "date")).remaining_obligation)
-    except Exception as err:
-        if _beyond_9999(err):
-            raise _late_start() from None
-        raise
 
 
 @_register
