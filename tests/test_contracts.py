@@ -276,3 +276,16 @@ def test_libreoffice_recalculates_the_overview_to_the_python_figures(tmp_path, r
     due = values["Forfald pr. år"]
     last_col = due.max_column - 1   # "I alt (nominelt)"
     assert round(due.cell(5 + len(read.contracts), last_col).value, 2) == float(total)
+
+
+def test_a_control_character_in_a_text_field_refuses_the_row_not_the_run(tmp_path):
+    # Found by the CLI fuzz: openpyxl cannot write a control character into a cell (IllegalCharacterError)
+    header = ";".join(h for _, h, _, _ in COLUMNS)
+    good = "Statens Leasing;SL-1;Operationel leasing;60.000;;5.450,00;4;3;01-04-2024;forud;0;0;3;3;2;Skolen"
+    bad = "Nordlys\x07Finans;NF-1;Finansiel leasing;100.000;5,1 %;;4;5;01-01-2023;forud;5.000;0;6;3;4;Rådhuset"
+    path = tmp_path / "Kontrakter.csv"
+    path.write_text("\n".join([header, bad, good]) + "\n", encoding="utf-8")
+    read = read_register(path)
+    assert [c.number for _, c in read.contracts] == ["SL-1"]
+    (err,) = read.errors
+    assert (err.row, err.field) == (2, "Leverandør") and "styretegn" in err.problem

@@ -131,12 +131,23 @@ def mutated_workbook(draw, source: Path) -> bytes:
 
 # ----------------------------------------------------------------------------- the commands
 
+def _contracts_example() -> Path:
+    """The contract register's bundled example, written once for the mutations (it is built from code)."""
+    import tempfile
+
+    from xlkopi.contracts.template import EXAMPLE, write_register
+
+    return write_register(Path(tempfile.mkdtemp(prefix="xlkopi-fuzz-")) / "Kontrakter.xlsx", EXAMPLE)
+
+
 WORKBOOK_COMMANDS = {
     "audit": (DATA / "audit" / "Leasingtilbud_eksempel.xlsx",
               lambda i, o: ["audit", str(i / "t.xlsx"), "-o", str(o / "Revision.xlsx")]),
     "compare": (DATA / "compare" / "Tilbud_eksempel.xlsx", lambda i, o: ["compare", str(i / "t.xlsx"), "-o",
                                                                          str(o / "S.xlsx")]),
     "enrol": (DATA / "enrol" / "eksempel_register.xlsx", lambda i, o: ["enrol", str(i / "t.xlsx"), "--out", str(o)]),
+    "kontrakter": (_contracts_example(), lambda i, o: ["kontrakter", str(i / "t.xlsx"), "-o", str(o / "K.xlsx"),
+                                                       "--dato", "01-12-2026", "--ics", str(o / "F.ics")]),
 }
 
 
@@ -176,6 +187,23 @@ def test_compare_survives_hostile_csv_cells(tmp_path, capsys, data, encoding):
                                                                                      "[/x]", "38718"]))]]
     _run(tmp_path, lambda i, o: ["compare", str(i / "T.csv"), "--behov", str(i / "B.csv"), "-o", str(o / "S.xlsx")],
          {"T.csv": _csv(rows, encoding), "B.csv": _csv(needs, encoding)})
+    assert "Traceback" not in capsys.readouterr().err
+
+
+@FUZZ
+@given(data=st.data(), encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252", "cp850"]))
+def test_kontrakter_survives_hostile_csv_cells(tmp_path, capsys, data, encoding):
+    from xlkopi.contracts.register import COLUMNS
+    from xlkopi.contracts.template import EXAMPLE
+
+    rows = [[header for _, header, _, _ in COLUMNS]]
+    for example in EXAMPLE[: data.draw(st.integers(1, len(EXAMPLE)))]:
+        row = ["" if v is None else str(v) for v in example]
+        for _ in range(data.draw(st.integers(0, 4))):
+            row[data.draw(st.integers(0, len(row) - 1))] = data.draw(st.sampled_from(HOSTILE_TEXT))
+        rows.append(row)
+    _run(tmp_path, lambda i, o: ["kontrakter", str(i / "K.csv"), "-o", str(o / "K.xlsx"), "--dato", "01-12-2026",
+                                 "--ics", str(o / "F.ics")], {"K.csv": _csv(rows, encoding)})
     assert "Traceback" not in capsys.readouterr().err
 
 

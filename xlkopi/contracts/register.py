@@ -19,6 +19,7 @@ from ..core.kinds import LABELS, LEASE_KINDS, parse_kind
 from ..core.obligations import Contract, resolve
 from ..core.vocabulary import (
     AMOUNT,
+    CONTROL_CHARS,
     COUNT,
     MONTHS,
     PRICE,
@@ -99,7 +100,13 @@ def _header_map(header: list[Any], sheet: str, row: int) -> tuple[dict[int, tupl
 
 def _value(how: str, raw: Any, header: str, unit: str | None) -> Any:
     if how == "text":
-        return clean_text(raw)
+        text = clean_text(raw)
+        if CONTROL_CHARS.search(text):
+            # A control character cannot stand in a worksheet cell (Excel reports the file as damaged) nor
+            # in a calendar line: the row is refused, the rest proceeds.
+            raise InputError("indeholder et styretegn (fx et linjeskift eller tegn fra en kopi af en anden fil); "
+                             "ret teksten")
+        return text
     if how == "kind":
         kind = parse_kind(raw)
         if kind is None:
