@@ -172,6 +172,23 @@ def test_xlkopi_excel_klassisk_writes_the_config_the_add_in_reads(tmp_path):
         merged_conf("", "C:\\Пользователь\\python.exe")
 
 
+def test_xlkopi_excel_klassisk_never_blocks_on_or_overwrites_a_non_file(tmp_path, capsys):
+    from xlkopi.cli import main
+
+    conf = tmp_path / "xlwings.conf"
+    os.mkfifo(conf)     # a FIFO without a writer: reading it would block forever
+    assert main(["excel", "klassisk", "--mappe", str(tmp_path), "--python", r"C:\p.exe"]) == 2
+    assert "navngivet rør (FIFO)" in capsys.readouterr().err
+    conf.unlink()
+    conf.mkdir()
+    assert main(["excel", "klassisk", "--mappe", str(tmp_path), "--python", r"C:\p.exe"]) == 2
+    assert "er en mappe" in capsys.readouterr().err
+    conf.rmdir()
+    conf.write_bytes(b"")  # an empty config is a config with nothing in it yet
+    assert main(["excel", "klassisk", "--mappe", str(tmp_path), "--python", r"C:\p.exe"]) == 0
+    assert conf.read_bytes().decode("cp1252") == '"UDF MODULES","xlkopi.udfs"\n"INTERPRETER_WIN","C:\\p.exe"\n'
+
+
 # --------------------------------------------------------------------------- xlwings Lite: Pyodide under node
 
 @pytest.fixture(scope="module")

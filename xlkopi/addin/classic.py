@@ -20,6 +20,7 @@ already set to another Python is changed only with ``overwrite``.
 from __future__ import annotations
 
 import re
+import stat
 from pathlib import Path
 
 from ..errors import ArgumentError
@@ -109,17 +110,22 @@ def merged_conf(existing: str, interpreter: str | None, *, overwrite: bool = Fal
 
 
 def read_conf(path: Path) -> str:
-    """The config's text, or '' when there is none; Danish error when it cannot be read."""
+    """The config's text, or '' when there is none or it is empty; Danish error when it cannot be read.
+
+    Read through :func:`xlkopi.io.package.read_once`: a directory, a FIFO or a device is refused without
+    blocking, and so is a file over 1 MB.
+    """
+    from ..io.package import read_once
+
     try:
-        data = path.read_bytes()
+        st = path.stat()
     except FileNotFoundError:
         return ""
-    except IsADirectoryError:
-        raise ArgumentError("--mappe", f"'{path}' er en mappe, ikke en xlwings.conf-fil") from None
     except OSError as exc:
         raise ArgumentError("--mappe", f"'{path}' kan ikke læses ({exc.strerror})") from None
-    if len(data) > 1_000_000:
-        raise ArgumentError("--mappe", f"'{path}' er for stor til at være en xlwings.conf ({len(data)} byte)")
+    if stat.S_ISREG(st.st_mode) and st.st_size == 0:
+        return ""
+    data = read_once(path, noun="Indstillingsfilen", max_bytes=1_000_000).data
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
