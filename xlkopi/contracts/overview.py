@@ -17,7 +17,8 @@ from ..core.obligations import (
     Position,
     Resolved,
     TopUp,
-    due_by_year,
+    by_year,
+    due_rows,
     flags,
     position,
     present_value,
@@ -99,7 +100,8 @@ def build(contracts: list[tuple[int, Contract]], day: dt.date, discount_rate: De
     out = Overview(day, discount_rate)
     for row, contract in contracts:
         r = resolve(contract)
-        out.lines.append(Line(row, r, position(r, day), due_by_year(r, day), present_value(r, day, discount_rate),
+        rows = due_rows(r, day)   # what is still to be paid: the position, the years and the present value share it
+        out.lines.append(Line(row, r, position(r, day, rows), by_year(rows), present_value(r, day, discount_rate, rows),
                               flags(r)))
     by_number = {line.contract.number: line for line in out.lines}
     for t in topups:

@@ -47,7 +47,7 @@ def _kind(kind) -> str:
     return k
 
 
-def _last_paid(schedule: Schedule, day: dt.date) -> int:
+def last_paid(schedule: Schedule, day: dt.date) -> int:
     """Index of the last row due on or before ``day`` (-1 when none is)."""
     last = -1
     for k, due in enumerate(schedule.dates):
@@ -89,7 +89,7 @@ def buyout_ore(schedule: Schedule, buyout_date: dt.date | Number, kind: str = "f
     service = 0 if service_per_period in (None, "") else to_ore(service_per_period, "service_per_period")
     if service < 0:
         raise ArgumentError("service_per_period", "må ikke være negativ", service_per_period)
-    last = _last_paid(schedule, day)
+    last = last_paid(schedule, day)
     remaining = schedule.payment_ore[last + 1:]
     balance = schedule.balance_ore[last] if last >= 0 else terms.price_ore
     if k == "finansiel":

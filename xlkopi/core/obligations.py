@@ -42,11 +42,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from typing import NamedTuple
 
 from ..dates import edate
 from ..errors import ArgumentError, ConvergenceError
 from ..money import float_to_ore, kr
-from .buyout import buyout
+from .buyout import buyout, last_paid
 from .rates import base_rate
 from .redflags import ContractTerms, RedFlag, red_flags
 from .schedule import Schedule, lease_schedule
@@ -172,6 +173,17 @@ def secondary_end(c: Contract) -> dt.date:
     return edate(end + dt.timedelta(days=1), c.secondary_months) - dt.timedelta(days=1)
 
 
+class _Dates(NamedTuple):
+    end: dt.date        # the primary term's last day
+    deadline: dt.date   # the last day to give notice
+    last: dt.date       # the secondary period's last day (the primary end when there is none)
+
+
+def _dates(c: Contract) -> _Dates:
+    """The three dates a contract's status and secondary period turn on, computed once."""
+    return _Dates(primary_end(c), notice_deadline(c), secondary_end(c))
+
+
 def secondary_cost(r: Resolved) -> Decimal:
     """What missing the notice costs: the payments (and service) of the secondary period.
 
@@ -184,7 +196,7 @@ def secondary_cost(r: Resolved) -> Decimal:
     return (per_term * Decimal(terms.numerator) / Decimal(terms.denominator)).quantize(ONE_ORE, ROUND_HALF_UP)
 
 
-def secondary_payments(r: Resolved, day: dt.date) -> list[tuple[dt.date, int]]:
+def secondary_payments(r: Resolved, day: dt.date, dates: _Dates | None = None) -> list[tuple[dt.date, int]]:
     """The secondary period's payments (due date, øre) that are committed at ``day`` and not yet due.
 
     Committed once the notice deadline has passed; none when the contract has no secondary period. The
@@ -192,7 +204,10 @@ def secondary_payments(r: Resolved, day: dt.date) -> list[tuple[dt.date, int]]:
     each term, in arrears at its end.
     """
     c, s = r.contract, r.schedule
-    if not c.secondary_months or day <= notice_deadline(c) or day > secondary_end(c):
+    if not c.secondary_months:
+        return []
+    d = dates or _dates(c)
+    if day <= d.deadline or day > d.last:
         return []
     terms = s.terms
     extra = Fraction(c.secondary_months * c.periods_per_year, 12)
@@ -224,22 +239,13 @@ class Position:
     days_to_deadline: int
 
 
-def _paid_through(s: Schedule, day: dt.date) -> int:
-    """Index of the last row due on or before ``day`` (-1 when none is); payments on the date count as paid."""
-    last = -1
-    for k, due in enumerate(s.dates):
-        if due is not None and due <= day:
-            last = k
-    return last
-
-
-def status(c: Contract, day: dt.date) -> str:
+def status(c: Contract, day: dt.date, dates: _Dates | None = None) -> str:
     """kører; frist inden 90 dage; frist overskredet; i sekundær periode; udløbet (notice assumed not given).
 
     Missing the deadline matters only when an automatic secondary period follows; without one the
     contract just ends at the primary end.
     """
-    end, deadline, last = primary_end(c), notice_deadline(c), secondary_end(c)
+    end, deadline, last = dates or _dates(c)
     if day > last:
         return ENDED
     if day > end:
@@ -251,52 +257,71 @@ def status(c: Contract, day: dt.date) -> str:
     return RUNNING
 
 
-def position(r: Resolved, day: dt.date) -> Position:
-    """The contract's figures at ``day`` (before the start: nothing paid yet; after the end: nothing left)."""
+def position(r: Resolved, day: dt.date, rows: list[tuple[dt.date, int]] | None = None) -> Position:
+    """The contract's figures at ``day`` (before the start: nothing paid yet; after the end: nothing left).
+
+    ``rows`` are :func:`due_rows` at ``day`` when the caller already has them.
+    """
     c, s = r.contract, r.schedule
-    last = _paid_through(s, day)
+    dates = _dates(c)
+    last = last_paid(s, day)    # payments due on the date count as paid, as in BUYOUT
     regular = len(s) - (1 if s.has_residual_row else 0)
-    secondary = secondary_payments(r, day)
-    remaining = kr(sum(s.payment_ore[last + 1:]) + sum(ore for _, ore in secondary))
-    balance = kr(s.balance_ore[last]) if last >= 0 else c.price
-    started = day >= c.start
+    secondary = secondary_payments(r, day, dates)
+    if rows is None:
+        rows = _due_rows(r, day, secondary)
+    balance = kr(s.balance_ore[last]) if last >= 0 else c.price   # buyout()'s restgæld, before the start too
     operational = None
     if c.kind == "operationel" and day >= edate(c.start, OPERATIONAL_BUYOUT_MONTHS) and last + 1 < len(s):
         operational = buyout(s, day, "operationel")
     current = switch = None
     if c.kind == "leje":
-        current = buyout(s, day, "restgaeld") if started else c.price
-        switch = (buyout(s, day, "skift", service_per_period=c.service_per_period) if started
+        current = balance
+        switch = (buyout(s, day, "skift", service_per_period=c.service_per_period) if day >= c.start
                   else c.price + c.service_per_period * regular)
-    deadline = notice_deadline(c)
-    return Position(day, max(0, regular - (last + 1)) + len(secondary), remaining, balance, operational, current,
-                    switch,
-                    primary_end(c), deadline, secondary_end(c), secondary_cost(r), status(c, day),
-                    (deadline - day).days)
+    return Position(day, max(0, regular - (last + 1)) + len(secondary), kr(sum(ore for _, ore in rows)), balance,
+                    operational, current, switch, dates.end, dates.deadline, dates.last, secondary_cost(r),
+                    status(c, day, dates), (dates.deadline - day).days)
 
 
-def due_by_year(r: Resolved, day: dt.date) -> dict[int, Decimal]:
-    """Payments (the residual included) falling due after ``day``, per calendar year of the due date."""
+def due_rows(r: Resolved, day: dt.date) -> list[tuple[dt.date, int]]:
+    """Every payment (due date, øre) still to be paid after ``day``: the schedule's and a committed secondary's."""
+    return _due_rows(r, day, secondary_payments(r, day))
+
+
+def _due_rows(r: Resolved, day: dt.date, secondary: list[tuple[dt.date, int]]) -> list[tuple[dt.date, int]]:
+    s = r.schedule
+    rows = [(due, ore) for due, ore in zip(s.dates, s.payment_ore, strict=True) if due is not None and due > day]
+    return rows + secondary
+
+
+def by_year(rows: list[tuple[dt.date, int]]) -> dict[int, Decimal]:
+    """Payment rows (due date, øre) summed per calendar year of the due date, in kr, years in order."""
     out: dict[int, int] = {}
-    for due, ore in _due_after(r, day):
+    for due, ore in rows:
         out[due.year] = out.get(due.year, 0) + ore
     return {year: kr(ore) for year, ore in sorted(out.items())}
 
 
-def _due_after(r: Resolved, day: dt.date) -> list[tuple[dt.date, int]]:
-    """Every payment (due date, øre) still to be paid after ``day``: the schedule's and a committed secondary's."""
-    s = r.schedule
-    rows = [(due, ore) for due, ore in zip(s.dates, s.payment_ore, strict=True) if due is not None and due > day]
-    return rows + secondary_payments(r, day)
+def due_by_year(r: Resolved, day: dt.date) -> dict[int, Decimal]:
+    """Payments (the residual included) falling due after ``day``, per calendar year of the due date."""
+    return by_year(due_rows(r, day))
 
 
-def present_value(r: Resolved, day: dt.date, annual_rate: Decimal | float) -> Decimal:
-    """The payments due after ``day`` discounted to ``day`` at ``annual_rate``, by actual days / 365."""
+def discounted(rows: list[tuple[dt.date, int]], day: dt.date, annual_rate: Decimal | float) -> float:
+    """Payment rows (due date, øre) discounted to ``day`` at ``annual_rate`` by actual days / 365, in kr (float).
+
+    The one discounting rule of the register: present values and the top-up calculation both use it.
+    """
     rate = float(annual_rate)
     if rate <= -1:
         raise ArgumentError("rente", "skal være større end -100 %", annual_rate)
-    total = sum(ore / 100 / (1.0 + rate) ** ((due - day).days / 365) for due, ore in _due_after(r, day))
-    return kr(float_to_ore(total))
+    return sum(ore / 100 / (1.0 + rate) ** ((due - day).days / 365) for due, ore in rows)
+
+
+def present_value(r: Resolved, day: dt.date, annual_rate: Decimal | float,
+                  rows: list[tuple[dt.date, int]] | None = None) -> Decimal:
+    """The payments due after ``day`` discounted to ``day`` at ``annual_rate``, by actual days / 365."""
+    return kr(float_to_ore(discounted(due_rows(r, day) if rows is None else rows, day, annual_rate)))
 
 
 def flags(r: Resolved) -> list[RedFlag]:
@@ -360,9 +385,9 @@ def topup_vs_parallel(r: Resolved, day: dt.date, new_price: Decimal, new_years: 
     refinance = lease_schedule(now.restgaeld + new_price, new_rate, new_years, ppy, 0, day, adv)
     parallel_new = lease_schedule(new_price, new_rate, new_years, ppy, 0, day, adv)
 
-    def pv(s: Schedule) -> float:
-        return sum(ore / 100 / (1.0 + float(new_rate)) ** ((due - day).days / 365)
-                   for due, ore in zip(s.dates, s.payment_ore, strict=True) if due is not None and due >= day)
+    def pv(s: Schedule) -> float:   # a new contract from ``day``: its first payment may fall on the day itself
+        return discounted([(due, ore) for due, ore in zip(s.dates, s.payment_ore, strict=True)
+                           if due is not None and due >= day], day, new_rate)
 
     old_pv = float(present_value(r, day, new_rate))
     return TopUp(day, new_price, new_years, new_rate, now.restgaeld, refinance, parallel_new,

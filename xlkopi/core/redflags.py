@@ -13,11 +13,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Callable
 
+from .kinds import KINDS as KINDS  # the financing forms' codes, one table (core/kinds.py)
 from .vocabulary import format_amount, format_number, format_percent
-
-KINDS = ("kontant", "banklaan", "operationel", "finansiel", "leje", "allin")
-"""Financing forms: kontant køb, banklån, operationel leasing, finansiel
-leasing, lejeaftale (lease + service), all-in."""
 
 
 @dataclass(frozen=True)
