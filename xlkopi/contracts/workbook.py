@@ -59,7 +59,8 @@ CONTRACT_COLUMNS = (
     ("Leje: indfrielse ved skift af leverandør", 15, KR, VALUE), ("Nutidsværdi af resten", 14, KR, VALUE),
     ("Bemærkning", 40, None, VALUE),
 )
-_COL = {header: get_column_letter(j) for j, (header, *_rest) in enumerate(CONTRACT_COLUMNS, start=1)}
+_INDEX = {header: j for j, (header, *_rest) in enumerate(CONTRACT_COLUMNS, start=1)}
+_COL = {header: get_column_letter(j) for header, j in _INDEX.items()}
 
 
 def _n(value: Decimal | None) -> float | None:
@@ -143,14 +144,14 @@ def _contracts_sheet(ws, ov: Overview) -> tuple[int, int]:
             cell = ws.cell(r, j, values[header])
             if fmt:
                 cell.number_format = fmt
-        ws.cell(r, CONTRACT_COLUMNS.index(("Status", 18, None, FORMULA)) + 1).fill = PatternFill(
+        ws.cell(r, _INDEX["Status"]).fill = PatternFill(
             "solid", fgColor=STATUS_FILL[p.status])
     last = first + len(ov.lines) - 1
     total = last + 1
     ws.cell(total, 1, "I alt").font = BOLD
     for header in ("Restforpligtelse", "Restgæld", "Nutidsværdi af resten", "Pris for at misse fristen"):
         col = c[header]
-        cell = ws.cell(total, CONTRACT_COLUMNS.index(next(x for x in CONTRACT_COLUMNS if x[0] == header)) + 1,
+        cell = ws.cell(total, _INDEX[header],
                        f"=SUM({col}{first}:{col}{last})" if ov.lines else 0)
         cell.number_format, cell.font = KR, BOLD
     ws.freeze_panes = "C5"
