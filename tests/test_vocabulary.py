@@ -303,3 +303,16 @@ def test_auditing_the_bundled_offers_file_runs_to_the_end():
 
     result = audit_workbook(example_offers())
     assert result.sheets >= 2
+
+
+def test_the_format_character_prefilter_covers_every_format_character_of_this_unicode():
+    """clean_text tests characters one by one only where _MAYBE_FORMAT matches: it must match every Cf."""
+    import sys
+    import unicodedata
+
+    from xlkopi.core.vocabulary import _MAYBE_FORMAT, clean_text
+
+    missed = [hex(c) for c in range(sys.maxunicode + 1)
+              if unicodedata.category(chr(c)) == "Cf" and not _MAYBE_FORMAT.match(chr(c))]
+    assert missed == [], f"Unicode {unicodedata.unidata_version}: add {missed} to _MAYBE_FORMAT"
+    assert clean_text("Leverandør\u200b\u202e") == "Leverandør" and clean_text("\u00adLøbetid") == "Løbetid"

@@ -4,7 +4,7 @@
     xlkopi kontrakter --skabelon Kontrakter.xlsx
 
 Exit codes: 0 every row read, 1 some rows were refused (reported; the others are computed), 2 the
-register could not be read or an output not written. The engine, openpyxl and rich are imported when the
+register could not be read or an output not written. The engine, numpy and rich are imported when the
 command runs.
 """
 
@@ -20,6 +20,8 @@ from ..core.vocabulary import PRICE, RATE, TERM, parse_date, read
 from ..errors import ArgumentError
 
 EXAMPLE_NAME = "Kontrakter_eksempel.xlsx"
+SHOWN = 20
+"""Contracts shown in the terminal, the nearest deadlines first; the workbook has them all."""
 
 
 def _topup(text: str, flag: str):
@@ -70,7 +72,8 @@ def run(register: Path, output: Path, *, day: dt.date | None = None, discount_ra
     for head in ("Opsigelsesfrist", "Restforpligtelse", "Restgæld"):
         table.add_column(head, justify="right")
     style = {"frist overskredet": "bold red", "i sekundær periode": "red", "frist inden 90 dage": "yellow"}
-    for line in ov.by_urgency():
+    order = ov.by_urgency()
+    for line in order[:SHOWN]:
         p = line.position
         table.add_row(Text(line.contract.number), Text(line.contract.supplier),
                       styled(p.status, style.get(p.status, "")), format_date(p.notice_deadline),
@@ -78,6 +81,8 @@ def run(register: Path, output: Path, *, day: dt.date | None = None, discount_ra
     table.add_row("I alt", "", "", "", format_amount(ov.remaining_obligation), format_amount(ov.restgaeld),
                   style="bold")
     console.print(table)
+    if len(order) > SHOWN:
+        console.print(Text(f"… og {len(order) - SHOWN} kontrakter mere i {path.name}; totalerne gælder dem alle."))
     for line, t in ov.topups:
         console.print(Text(f"Tilkøb ved {line.contract.number}: refinansiering koster {format_amount(t.difference)} "
                            f"mere end en parallel aftale (nutidsværdi {format_amount(t.difference_pv)})."))

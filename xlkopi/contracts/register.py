@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from ..core.kinds import LABELS, LEASE_KINDS, parse_kind
-from ..core.obligations import Contract, resolve
+from ..core.obligations import Contract
+from ..core.positions import check
 from ..core.vocabulary import (
     AMOUNT,
     CONTROL_CHARS,
@@ -152,7 +153,7 @@ def parse_row(cells: dict[str, tuple[Any, str | None]], sheet: str, row: int) ->
         secondary_months=values.get("secondary_months", 0), notice_months=values.get("notice_months", 0),
         machines=values.get("machines"), location=values.get("location", ""))
     try:
-        resolve(contract)   # the terms fit together (a whole number of terms, a rate the payment fits...)
+        check(contract)   # the terms fit together (a whole number of terms, a rate the payment fits...)
     except XlkopiError as exc:
         problem = exc.problem if hasattr(exc, "problem") else str(exc)
         where = getattr(exc, "argument", None)

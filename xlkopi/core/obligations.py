@@ -120,13 +120,21 @@ def resolve(c: Contract) -> Resolved:
         if c.payment is None or abs(c.payment - s.payment) <= ONE_ORE:
             return Resolved(c, s, c.rate, False, c.payment is None, None)
         difference = c.payment - s.payment
-    assert c.payment is not None
-    try:
-        rate = base_rate(c.payment / c.price, c.years, c.periods_per_year, c.residual / c.price, c.in_advance)
-    except (ArgumentError, ConvergenceError) as exc:
-        raise ArgumentError("Ydelse pr. termin", f"passer ikke til nogen rente ({exc})", c.payment) from None
+    rate = payment_rate(c)
     s = lease_schedule(c.price, rate, c.years, c.periods_per_year, c.residual, start, c.in_advance)
     return Resolved(c, s, rate, True, False, difference)
+
+
+def payment_rate(c: Contract) -> float:
+    """The basisrente behind the contract's ydelse pr. termin (the rate its schedule then runs at).
+
+    Raises :class:`~xlkopi.errors.ArgumentError` naming the field when the payment fits no rate above -100 %.
+    """
+    assert c.payment is not None
+    try:
+        return base_rate(c.payment / c.price, c.years, c.periods_per_year, c.residual / c.price, c.in_advance)
+    except (ArgumentError, ConvergenceError) as exc:
+        raise ArgumentError("Ydelse pr. termin", f"passer ikke til nogen rente ({exc})", c.payment) from None
 
 
 def term_end(start: dt.date, years: Decimal) -> dt.date:
@@ -315,7 +323,10 @@ def discounted(rows: list[tuple[dt.date, int]], day: dt.date, annual_rate: Decim
     rate = float(annual_rate)
     if rate <= -1:
         raise ArgumentError("rente", "skal være større end -100 %", annual_rate)
-    return sum(ore / 100 / (1.0 + rate) ** ((due - day).days / 365) for due, ore in rows)
+    total = 0.0
+    for due, ore in rows:   # added one by one, not sum(): Python 3.12's sum() compensates, this stays the same
+        total += ore / 100 / (1.0 + rate) ** ((due - day).days / 365)
+    return total
 
 
 def present_value(r: Resolved, day: dt.date, annual_rate: Decimal | float,
@@ -325,12 +336,16 @@ def present_value(r: Resolved, day: dt.date, annual_rate: Decimal | float,
 
 
 def flags(r: Resolved) -> list[RedFlag]:
+    """:func:`contract_flags` of a resolved contract."""
+    return contract_flags(r.contract)
+
+
+def contract_flags(c: Contract) -> list[RedFlag]:
     """The guide's red flags for the contract, plus the test of what is really operational.
 
     A contract called operational whose regular payments, discounted at its own rate, cover the whole
     acquisition price is a full-payout financing: the lessor carries no residual risk (rule 4 and 5).
     """
-    c = r.contract
     terms = ContractTerms(kind=c.kind, price=c.price, residual=c.residual, years=c.years,
                           secondary_months=c.secondary_months)
     out = red_flags(terms)

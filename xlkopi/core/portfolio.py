@@ -45,6 +45,12 @@ def _round_half_away(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     return np.where(num < 0, -q, q)
 
 
+def _half_away(num: int, den: int) -> int:
+    """Python-integer ``num / den`` rounded half away from zero (``den`` > 0)."""
+    q = (2 * abs(num) + den) // (2 * den)
+    return -q if num < 0 else q
+
+
 def _pmt_ore(balance, rate, n, residual, adv) -> np.ndarray:
     """Vectorised ROUND(PMT(rate; n; -balance; residual; type); 2) in øre."""
     b = balance / 100.0
@@ -95,8 +101,9 @@ def portfolio_arrays(price_ore, rate_num, rate_den, n, periods_per_year, residua
         Forud (True) or bagud (False).
     """
     price = np.asarray(price_ore, dtype=np.int64)
-    num = np.asarray(rate_num, dtype=np.int64)
-    den = np.asarray(rate_den, dtype=np.int64)
+    # Rates whose exact fraction does not fit int64 arrive as arrays of Python integers and stay so.
+    num, den = (np.asarray(a) if np.asarray(a).dtype == object else np.asarray(a, dtype=np.int64)
+                for a in (rate_num, rate_den))
     n = np.asarray(n, dtype=np.int64)
     rv = np.asarray(residual_ore, dtype=np.int64)
     adv = np.asarray(in_advance, dtype=bool)
@@ -104,12 +111,16 @@ def portfolio_arrays(price_ore, rate_num, rate_den, n, periods_per_year, residua
     if C == 0:
         empty = np.zeros((0, 0), dtype=np.int64)
         return Portfolio(empty, empty, empty, empty, empty, np.zeros(0, np.int64), np.zeros(0, np.int64))
-    if int(np.abs(num).max()) * int(price.max()) * 2 >= _INT_LIMIT:
-        # Exact integer interest would overflow int64: Python integers, slower but exact.
-        num, den, price, rv = (a.astype(object) for a in (num, den, price, rv))
+    # Exact integer interest would overflow int64: the products in Python integers, slower but exact
+    # (amounts, principal and balances still fit int64).
+    big = num.dtype == object or den.dtype == object or int(np.abs(num).max()) * int(price.max()) * 2 >= _INT_LIMIT
     rate = num.astype(float) / den.astype(float)
-
-    rv_interest = np.where(adv & (rv > 0), _round_half_away(rv * num, den + num), 0).astype(np.int64)
+    if big:
+        nums, dens = [int(x) for x in num], [int(x) for x in den]
+        rv_interest = np.array([_half_away(r * a, d + a) if f and r > 0 else 0
+                                for r, a, d, f in zip(rv.tolist(), nums, dens, adv.tolist(), strict=True)], np.int64)
+    else:
+        rv_interest = np.where(adv & (rv > 0), _round_half_away(rv * num, den + num), 0).astype(np.int64)
     target = rv - rv_interest
     y = _pmt_ore(price.astype(float), rate, n, rv.astype(float), adv.astype(float))
 
@@ -123,8 +134,12 @@ def portfolio_arrays(price_ore, rate_num, rate_den, n, periods_per_year, residua
     twice_den = 2 * den
     for k in range(N):
         live = k < n
-        x = balance * num
-        interest = np.where(x >= 0, (2 * x + den) // twice_den, -((den - 2 * x) // twice_den))
+        if big:
+            interest = np.array([_half_away(b * a, d) for b, a, d in zip(balance.tolist(), nums, dens, strict=True)],
+                                np.int64)
+        else:
+            x = balance * num
+            interest = np.where(x >= 0, (2 * x + den) // twice_den, -((den - 2 * x) // twice_den))
         if k == 0:
             interest = np.where(adv, 0, interest)
         interest = np.where(live, interest, 0)

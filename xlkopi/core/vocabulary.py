@@ -97,6 +97,11 @@ __all__ = [
 # ----------------------------------------------------------------------------- text
 
 _SPACES = dict.fromkeys(map(ord, "\u00a0\u202f\u2009\u2007\u2002\u2003\t"), " ")
+_MAYBE_FORMAT = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
+    "\U0001d173-\U0001d17a\U000e0000-\U000e0fff]")
+"""A superset of Unicode's format characters (category Cf); a test checks that it covers every one."""
 _MINUS = dict.fromkeys(map(ord, "\u2212\u2013\u2012\ufe63\uff0d"), "-")
 
 
@@ -114,7 +119,8 @@ def clean_text(value) -> str:
         text = text.replace("\t", " ")
     else:
         text = unicodedata.normalize("NFKC", text).translate(_SPACES)
-        text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+        if _MAYBE_FORMAT.search(text):   # "Leverandør" has none: the per-character test only when one may be there
+            text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
     return re.sub(r" {2,}", " ", text).strip() if "  " in text else text.strip()
 
 
@@ -128,7 +134,13 @@ def is_blank(value) -> bool:
     >>> is_blank(None), is_blank(" \u00a0"), is_blank(0)
     (True, True, False)
     """
-    return value is None or (isinstance(value, str) and not clean_text(value))
+    if value is None:
+        return True
+    if not isinstance(value, str):
+        return False
+    if value.isascii():
+        return not value.strip()
+    return not clean_text(value)
 
 
 def fold(text) -> str:
