@@ -226,12 +226,12 @@ def test_cli_exit_codes_and_report(tmp_path, capsys):
     from openpyxl import load_workbook
 
     wb = load_workbook(out)
-    assert wb.sheetnames == ["Fund", "Oversigt"]
+    assert wb.sheetnames == ["Oversigt", "Fund"]
     ws = wb["Fund"]
     cells = {ws.cell(r, 5).value: ws.cell(r, 5) for r in range(2, ws.max_row + 1)}
     link = cells["'[Leasingtilbud_eksempel.xlsx]Ydelsesplan'!F12"]
-    rel = os.path.relpath(EXAMPLE, out.parent).replace(os.sep, "/")
-    assert link.hyperlink.target == f"{rel}#'Ydelsesplan'!F12"
+    # absolute: the link still opens the cell when the report is moved
+    assert link.hyperlink.target == f"{EXAMPLE.resolve().as_uri()}#'Ydelsesplan'!F12"
     ov = wb["Oversigt"]
     labels = [ov.cell(r, 2).value for r in range(1, ov.max_row + 1)]
     assert "rentesats" in labels and "meget_skjult_ark" in labels
@@ -249,9 +249,11 @@ def test_report_text_never_becomes_formula(tmp_path):
                                   "=1+1", "+2", "@SUM(A1)")])
     out = write_report(result, tmp_path / "r.xlsx")
     ws = load_workbook(out)["Fund"]
-    for c in range(1, 9):
-        assert ws.cell(2, c).data_type in ("s", "n")
-    assert ws.cell(2, 6).value == "=1+1" and ws.cell(2, 6).data_type == "s"
+    for r in (2, 3):   # the file's section row, then its finding
+        for c in range(1, 12):
+            assert ws.cell(r, c).data_type in ("s", "n")
+    assert ws.cell(3, 6).value == "=1+1" and ws.cell(3, 6).data_type == "s"
+    assert ws.cell(3, 4).value == '=HYPERLINK("http://x")' and ws.cell(3, 4).data_type == "s"
 
 
 def test_demo_runs_and_skips_missing_comparison(tmp_path):

@@ -1,8 +1,8 @@
-"""``xlkopi audit``: audit a workbook and report the findings.
+"""``xlkopi audit``: audit workbooks (files and folders) and report the findings.
 
-Exit codes: 0 nothing at advarsel level or above, 1 something was found,
-2 the file could not be audited (unreadable, refused as unsafe, or the
-report could not be written).
+Exit codes: 0 nothing at advarsel level or above, 1 something was found, 2 a file could not be audited
+(unreadable, refused as unsafe) or the report could not be written. In a batch, one file that cannot be
+audited is listed with its reason and the others are audited.
 """
 
 from __future__ import annotations
@@ -19,15 +19,20 @@ SHOWN = 25
 def register(subparsers) -> None:
     """Add the ``audit`` subcommand."""
     p = subparsers.add_parser(
-        "audit", help="Revidér en projektmappe (ydelsesplaner, formler, røde flag)",
-        description="Gennemgår en xlsx- eller xlsm-projektmappe uden at køre noget i den og uden at ændre den: "
+        "audit", help="Revidér projektmapper (ydelsesplaner, formler, røde flag), også hele mapper",
+        description="Gennemgår xlsx- og xlsm-projektmapper uden at køre noget i dem og uden at ændre dem: "
                     "ydelsesplaner efterregnes, formlernes integritet kontrolleres, vejledningens røde flag "
                     "findes, og med --recalc sammenlignes de gemte værdier med en genberegning i LibreOffice. "
-                    "Afslutningskode 0: intet på advarselsniveau eller derover; 1: fund; 2: filen kunne ikke "
-                    "revideres.")
-    p.add_argument("workbook", metavar="PROJEKTMAPPE", help="Projektmappen der skal revideres (.xlsx eller .xlsm)")
+                    "En mappe gennemgås med undermapper. Afslutningskode 0: intet på advarselsniveau eller "
+                    "derover; 1: fund; 2: en fil kunne ikke revideres.")
+    p.add_argument("workbooks", nargs="+", metavar="FIL|MAPPE",
+                   help="Projektmapper (.xlsx, .xlsm) eller mapper med projektmapper")
     p.add_argument("-o", "--output", "--ud", dest="output", metavar="REVISION.xlsx",
-                   help="Skriv fundene til denne projektmappe (ark 'Fund' og 'Oversigt')")
+                   help="Skriv rapporten til denne projektmappe (ark 'Oversigt' og 'Fund')")
+    p.add_argument("--pdf", dest="pdf", metavar="REVISION.pdf",
+                   help="Skriv rapporten som PDF (A4 liggende, dansk talformat; kræver LibreOffice)")
+    p.add_argument("--revisor", dest="reviewer", metavar="NAVN", default="",
+                   help="Revisorens navn i rapportens felt 'Revisor'")
     p.add_argument("--recalc", "--genberegn", dest="recalc", action="store_true",
                    help="Genberegn en kopi i LibreOffice og rapportér forældede gemte værdier")
     p.add_argument("--force", "--overskriv", dest="force", action="store_true",
@@ -92,45 +97,97 @@ def render(result, console, shown: int = SHOWN) -> None:
         console.print(_t(f"… og {len(important) - shown} fund mere (se rapporten med -o)"))
 
 
-def run_audit(workbook, output, recalc: bool, force: bool, console) -> int:
-    """Audit ``workbook``, write ``output`` if given, print the summary; returns the exit code."""
-    from .engine import audit_workbook
+def render_batch(items, console) -> None:
+    """One row per file: the verdict, the counts, the amount at stake; then the first findings of each file."""
+    from rich.table import Table
+
+    from .findings import ADVARSEL, FEJL, INFO
+
+    table = Table(title=_t(f"Revision af {len(items)} filer"))
+    for head, justify in (("Fil", "left"), ("Dom", "left"), (FEJL, "right"), (ADVARSEL, "right"), (INFO, "right"),
+                          ("Beløb i spil", "right")):
+        table.add_column(head, justify=justify)  # type: ignore[arg-type]
+    style = {"Godkendes ikke": "bold red", "Godkendes med bemærkninger": "yellow", "Kan ikke revideres": "red"}
+    for item in items:
+        res = item.result
+        counts = [_t(res.count(s) or "") for s in (FEJL, ADVARSEL, INFO)] if res else [_t("")] * 3
+        table.add_row(_t(item.path), _t(item.verdict, style.get(item.kind, "")), *counts, _t(item.at_stake_text))
+    console.print(table)
+
+
+def run_audit(workbook, output, recalc: bool, force: bool, console, *, pdf=None, reviewer: str = "") -> int:
+    """Audit ``workbook`` (a file, a folder or a list of them), write the report if asked; returns the exit code."""
+    from .batch import audit_files, exit_code, expand
     from .report import write_report
 
-    out = Path(output) if output else None
-    if out is not None:
+    inputs = list(workbook) if isinstance(workbook, (list, tuple)) else [workbook]
+    outputs = [Path(x) for x in (output, pdf) if x]
+    for out in outputs:
         if out.exists() and not force:
             console.print(_error("Fejl:", OutputExistsError(out)))
             return 2
+    if pdf is not None and Path(pdf).suffix.lower() != ".pdf":
+        console.print(_error("Fejl:", f"--pdf skal være en .pdf-fil (fik '{pdf}')"))
+        return 2
+    paths = expand(inputs, skip=outputs)
+    for out in outputs:
         try:
-            check_not_input(out, workbook)   # the same file by any path, a hard link too
+            check_not_input(out, *paths)   # the same file by any path, a hard link too
         except WorkbookError:
-            console.print(_error("Fejl:", "Rapporten må ikke overskrive den reviderede fil"))
+            console.print(_error("Fejl:", "Rapporten må ikke overskrive den reviderede fil" if len(paths) == 1
+                                 else "Rapporten må ikke overskrive en af de reviderede filer"))
             return 2
+    if not paths:
+        console.print(_error("Fejl:", "Ingen projektmapper at revidere (.xlsx, .xlsm, .xls eller .ods) i "
+                                      + ", ".join(str(p) for p in inputs)))
+        return 2
+    items = audit_files(paths, recalc=recalc)
+    if len(items) == 1:
+        item = items[0]
+        if item.result is None:
+            console.print(_error("Filen kan ikke revideres:", item.reason))
+        else:
+            render(item.result, console)
+            console.print(_t(item.verdict, "bold"))
+    else:
+        render_batch(items, console)
+    code = exit_code(items)
+    if not outputs or (len(items) == 1 and items[0].result is None):
+        return code
     try:
-        result = audit_workbook(workbook, recalc=recalc)
+        if output:
+            write_report(items, output, overwrite=force, reviewer=reviewer)
+            console.print(_t(f"Rapport: {output}"))
+        if pdf:
+            _pdf(items, Path(pdf), output, force, reviewer, console)
     except XlkopiError as exc:
-        console.print(_error("Filen kan ikke revideres:", exc))
+        console.print(_error("Fejl:", exc))
         return 2
-    except MemoryError:
-        console.print(_error("Filen kan ikke revideres:", "der var ikke hukommelse nok"))
+    except OSError as exc:
+        console.print(_error("Fejl:", f"Rapporten kunne ikke skrives ({exc.strerror})"))
         return 2
-    render(result, console)
-    if out is not None:
-        try:
-            write_report(result, out, overwrite=force)
-        except XlkopiError as exc:
-            console.print(_error("Fejl:", exc))
-            return 2
-        except OSError as exc:
-            console.print(_error("Fejl:", f"Rapporten '{out}' kunne ikke skrives ({exc.strerror})"))
-            return 2
-        console.print(_t(f"Rapport: {out}"))
-    return result.exit_code
+    return code
+
+
+def _pdf(items, pdf: Path, output, force: bool, reviewer: str, console) -> None:
+    """The report as a PDF: the workbook rendered by LibreOffice (Danish locale)."""
+    import tempfile
+
+    from ..io.libreoffice import render_pdf
+    from .report import write_report
+
+    with tempfile.TemporaryDirectory(prefix="xlkopi-revision-") as tmp:
+        book = Path(output) if output else write_report(items, Path(tmp) / (pdf.stem + ".xlsx"), reviewer=reviewer)
+        made = render_pdf(book, pdf, overwrite=force)
+    if made is None:
+        console.print(_error("Fejl:", "LibreOffice er ikke installeret; PDF'en kan ikke dannes"))
+        raise WorkbookError("LibreOffice mangler")
+    console.print(_t(f"PDF: {made}"))
 
 
 def _run(args) -> int:
-    return run_audit(args.workbook, args.output, args.recalc, args.force, _console())
+    return run_audit(args.workbooks, args.output, args.recalc, args.force, _console(), pdf=args.pdf,
+                     reviewer=args.reviewer)
 
 
 def demo(out_dir: Path, console, force: bool) -> int:

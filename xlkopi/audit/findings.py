@@ -79,6 +79,7 @@ class Finding:
     message: str
     expected: str = ""
     found: str = ""
+    amount: float = 0.0   # kr at stake: the differences a lease check found, summed over its rows (0: none)
 
     @property
     def title(self) -> str:

@@ -349,7 +349,7 @@ def _check_sum(s: _Flows) -> None:
             sheet, cell_ref(row_no(k), cols["ydelse"]), "ydelse_sum", FEJL,
             f"Række {row_no(k)}: ydelsen er {fmt_kr(Y[k] / 100)}, men afdrag + renter er "
             f"{fmt_kr((A[k] + R[k]) / 100)} (afvigelse {fmt_kr((Y[k] - A[k] - R[k]) / 100)}){_more(bad.size - 1)}",
-            fmt_kr((A[k] + R[k]) / 100), fmt_kr(Y[k] / 100)))
+            fmt_kr((A[k] + R[k]) / 100), fmt_kr(Y[k] / 100), _at_stake(diff[np.abs(diff) > TOL_ORE])))
 
 
 def _check_balance(s: _Flows) -> None:
@@ -379,7 +379,7 @@ def _check_balance(s: _Flows) -> None:
                 f"Række {row_no(k)}: restforpligtelsen er {fmt_kr(B[k] / 100)}, men forrige restforpligtelse "
                 f"{fmt_kr(B[k - 1] / 100)} − afdrag {fmt_kr(A[k] / 100)} giver {fmt_kr(exp / 100)} "
                 f"(afvigelse {fmt_kr((B[k] - exp) / 100)}){_more(bad.size - 1)}",
-                fmt_kr(exp / 100), fmt_kr(B[k] / 100)))
+                fmt_kr(exp / 100), fmt_kr(B[k] / 100), _largest(B[bad] - (B[bad - 1] - A[bad]))))
     else:
         before = B.copy()
         bad = np.nonzero(~before_ok)[0]
@@ -392,7 +392,7 @@ def _check_balance(s: _Flows) -> None:
                 f"Række {row_no(k)}: restforpligtelsen (før betaling) er {fmt_kr(B[k] / 100)}, men forrige "
                 f"{fmt_kr(B[k - 1] / 100)} − afdrag {fmt_kr(A[k - 1] / 100)} giver {fmt_kr(exp / 100)} "
                 f"(afvigelse {fmt_kr((B[k] - exp) / 100)}){_more(bad.size - 1)}",
-                fmt_kr(exp / 100), fmt_kr(B[k] / 100)))
+                fmt_kr(exp / 100), fmt_kr(B[k] / 100), _largest(B[bad + 1] - (B[bad] - A[bad]))))
     s.before, s.final_balance = before, final_balance
 
 
@@ -422,7 +422,7 @@ def _check_payments(s: _Flows) -> None:
             sheet, cell_ref(row_no(k), cols["ydelse"]), "fast_ydelse", ADVARSEL,
             f"Række {row_no(k)}: ydelsen er {fmt_kr(Y[k] / 100)}, men tabellens faste ydelse er "
             f"{fmt_kr(regular / 100)} (afvigelse {fmt_kr((Y[k] - regular) / 100)}){_more(bad.size - 1)}",
-            fmt_kr(regular / 100), fmt_kr(Y[k] / 100)))
+            fmt_kr(regular / 100), fmt_kr(Y[k] / 100), _at_stake(Y[bad] - regular)))
     s.residual_row, s.forud = residual_row, forud
 
 
@@ -478,7 +478,7 @@ def _check_rate(s: _Flows) -> None:
                 f"{fmt_num(rate * 100, 4)} % {basis} giver {fmt_kr(exp / 100)} (afvigelse "
                 f"{fmt_kr((R[k] - exp) / 100)}; rækkens egen sats er {fmt_num(R[k] / before[k] * 100, 4)} %)"
                 f"{_more(bad.size - 1)}",
-                fmt_kr(exp / 100), fmt_kr(R[k] / 100)))
+                fmt_kr(exp / 100), fmt_kr(R[k] / 100), _at_stake(_interest_off(s, bad, rate))))
 
 
 def _check_final_balance(s: _Flows) -> None:
@@ -494,27 +494,51 @@ def _check_final_balance(s: _Flows) -> None:
             sheet, cell_ref(row_no(residual_row), cols["ydelse"]), "slutsaldo", FEJL,
             f"Restværdirækken {row_no(residual_row)} betaler {fmt_kr(Y[residual_row] / 100)}, men restværdien er "
             f"{fmt_kr(known_residual)} (afvigelse {fmt_kr(Y[residual_row] / 100 - known_residual)})",
-            fmt_kr(known_residual), fmt_kr(Y[residual_row] / 100)))
+            fmt_kr(known_residual), fmt_kr(Y[residual_row] / 100),
+            abs(Y[residual_row] / 100 - known_residual)))
     if abs(final_balance) > TOL_ORE:
         cell = cell_ref(row_no(last), cols["saldo"])
         if residual_row is not None:
             findings.append(Finding(
                 sheet, cell, "slutsaldo", FEJL,
                 f"Restforpligtelsen efter restværdirækken {row_no(last)} er {fmt_kr(kr_final)}, men skal være 0,00 kr",
-                fmt_kr(0), fmt_kr(kr_final)))
+                fmt_kr(0), fmt_kr(kr_final), abs(kr_final)))
         elif known_residual is not None:
             if abs(final_balance - known_residual * 100) > TOL_ORE:
                 findings.append(Finding(
                     sheet, cell, "slutsaldo", FEJL,
                     f"Restforpligtelsen efter sidste termin (række {row_no(last)}) er {fmt_kr(kr_final)}, men "
                     f"restværdien er {fmt_kr(known_residual)} (afvigelse {fmt_kr(kr_final - known_residual)})",
-                    fmt_kr(known_residual), fmt_kr(kr_final)))
+                    fmt_kr(known_residual), fmt_kr(kr_final), abs(kr_final - known_residual)))
         else:
             findings.append(Finding(
                 sheet, cell, "slutsaldo", INFO,
                 f"Restforpligtelsen efter sidste termin (række {row_no(last)}) er {fmt_kr(kr_final)}; tabellen har "
                 "ingen restværdirække, så beløbet er en restværdi eller en manglende betaling",
                 "0,00 kr eller restværdien", fmt_kr(kr_final)))
+
+
+def _at_stake(differences_ore) -> float:
+    """The differences of the bad rows (øre), as kr at stake: their absolute values summed, to the øre."""
+    return round(float(np.abs(np.asarray(differences_ore, dtype=float)).sum()) / 100, 2)
+
+
+def _largest(differences_ore) -> float:
+    """A balance that is off in one row is off against the row before and the row after: the largest
+    difference is what is at stake, not their sum."""
+    return round(float(np.abs(np.asarray(differences_ore, dtype=float)).max()) / 100, 2)
+
+
+def _interest_off(s: _Flows, bad, rate: float):
+    """The bad rows' interest minus what the table's periodic rate gives (øre)."""
+    out = []
+    for k in np.asarray(bad).tolist():
+        if s.residual_row is not None and s.forud and k == s.residual_row and s.R[k] != 0:
+            exp = _round_ore(s.Y[k] * rate / (1 + rate))
+        else:
+            exp = _round_ore(s.before[k] * rate)
+        out.append(s.R[k] - exp)
+    return out
 
 
 def _round_ore(x: float) -> float:

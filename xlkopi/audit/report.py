@@ -1,26 +1,38 @@
-"""The Revision workbook: the findings and a summary by rule and severity.
+"""The Revision workbook (and its PDF): what a controller files, for one audited workbook or many.
 
-Sheet ``Fund``: one row per finding, the cell as a hyperlink into the
-audited file (``'[fil.xlsx]Ark'!A1`` shown, the link itself a relative
-file link ``fil.xlsx#'Ark'!A1`` that works when the two files lie side by
-side as they were written). Sheet ``Oversigt``: the file, its SHA-256,
-the bounds of the audit and a table of counts by rule and severity.
+Sheet ``Oversigt``: when and by whom (fields for the reviewer, the date, the conclusion and comments, to
+fill in), the verdicts counted, then one row per file: its verdict in one line ("Godkendes ikke: 4 fejl"),
+the findings counted by severity, the amount at stake (the differences the lease checks found, summed),
+its SHA-256, size and modification time, and a column for the controller's comment; then the findings
+counted by rule. Sheet ``Fund``: a section per file, its findings ranked fejl > advarsel > info with the
+expected and the found value, the amount, the cell as a link, and a comment column.
 
-Every text from the audited file is written as a string cell, never as a
-formula; the file is written atomically.
+Links are **absolute** (``file:///…/fil.xlsx#'Ark'!A1``): the report can be moved or mailed within the
+machine's file system and its links still open the audited cell, as long as the audited files stay where
+they were audited.
+
+Printing: landscape A4, one page wide, the header rows repeated, wrapped texts with row heights that fit
+them (LibreOffice does not grow a row for wrapped text when it renders the PDF).
+
+Every text from the audited file is written as a string cell, never as a formula; the file is written
+atomically.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..core.vocabulary import format_count
+from ..core.vocabulary import format_amount, format_count
 from ..io.atomic import save_workbook_atomic
 from . import safety
 from .engine import AuditResult
 from .findings import ADVARSEL, FEJL, INFO, SEVERITIES, rule_title, visible
+
+if TYPE_CHECKING:
+    from .batch import FileAudit
 
 _FILL = {FEJL: "F4C7C3", ADVARSEL: "FCE8B2", INFO: "DDE5F0"}
 MAX_CELL_TEXT = 32_767
@@ -70,19 +82,6 @@ def _text(cell, value) -> None:
     _Writer().text(cell, value)
 
 
-def _link_target(audited: Path, report: Path, sheet: str | None, cell: str | None) -> str:
-    try:
-        rel = os.path.relpath(audited.resolve(), report.resolve().parent)
-    except ValueError:  # another drive on Windows
-        rel = audited.resolve().as_uri()
-    rel = rel.replace(os.sep, "/")
-    if not sheet:
-        return rel
-    first = (cell or "A1").split(":")[0]
-    quoted = "'" + sheet.replace("'", "''") + "'"
-    return f"{rel}#{quoted}!{first}"
-
-
 def shown_reference(file_name: str, sheet: str | None, cell: str | None) -> str:
     """The cell as Excel shows a reference into another workbook.
 
@@ -95,90 +94,218 @@ def shown_reference(file_name: str, sheet: str | None, cell: str | None) -> str:
     return f"'[{file_name}]{name}'!{cell or 'A1'}"
 
 
-def write_report(result: AuditResult, target, *, overwrite: bool = False) -> Path:
-    """Write the Revision workbook for ``result`` to ``target`` (atomically)."""
+def _file_link(path: Path, sheet: str | None = None, cell: str | None = None) -> str:
+    """An absolute link to the file (and a cell in it): works wherever the report is moved."""
+    try:
+        target = path.resolve().as_uri()
+    except ValueError:
+        target = str(path.resolve())
+    if not sheet:
+        return target
+    first = (cell or "A1").split(":")[0]
+    return f"{target}#'{sheet.replace(chr(39), chr(39) * 2)}'!{first}"
+
+
+def _height(texts_and_widths, line: float = 15.0) -> float | None:
+    """A row height that fits the wrapped texts (about 1.2 characters per unit of column width)."""
+    lines = 1
+    for text, width in texts_and_widths:
+        per_line = max(1, int(width * 1.2))
+        n = sum(max(1, -(-len(part) // per_line)) for part in str(text or "").split("\n"))
+        lines = max(lines, n)
+    return None if lines == 1 else min(409.0, lines * line)
+
+
+FILE_HEAD = ("Nr.", "Fil", "Dom", "Fejl", "Advarsler", "Info", "Beløb i spil (kr)", "Størrelse (byte)",
+             "Ændret", "SHA-256", "Revisors kommentar")
+FILE_WIDTHS = (5, 30, 30, 7, 9, 7, 14, 12, 16, 24, 36)
+FINDING_HEAD = ("Nr.", "Alvor", "Regel", "Ark", "Celle", "Besked", "Forventet", "Fundet", "Beløb (kr)", "Fil",
+                "Kommentar")
+FINDING_WIDTHS = (6, 9, 22, 14, 24, 56, 16, 16, 12, 18, 26)
+
+
+def write_report(result: AuditResult | Sequence[FileAudit], target, *, overwrite: bool = False,
+                 reviewer: str = "") -> Path:
+    """Write the Revision workbook for one result or a batch (:mod:`xlkopi.audit.batch`) atomically."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.hyperlink import Hyperlink
 
+    from .batch import CLEAN, NOT_APPROVED, REMARKS, UNREADABLE, FileAudit
+
+    items = [FileAudit(result.path, result)] if isinstance(result, AuditResult) else list(result)
+    for item in items:
+        if item.result is not None and item.size is None:
+            try:
+                st = item.path.stat()
+                item.size, item.modified = st.st_size, dt.datetime.fromtimestamp(st.st_mtime)
+            except OSError:
+                pass
     target = Path(target)
     w = _Writer()
     _text = w.text
+    bold, head_fill = Font(bold=True), PatternFill("solid", fgColor="C9D3E3")
+    wrap = Alignment(wrap_text=True, vertical="top")
+    link_font = Font(color="0563C1", underline="single")
+    verdict_fill = {NOT_APPROVED: "F4C7C3", REMARKS: "FCE8B2", CLEAN: "D9EAD3", UNREADABLE: "EEEEEE"}
     wb = Workbook()
-    ws = wb.active
-    ws.title = "Fund"
-    head = ("Nr.", "Alvor", "Regel", "Ark", "Celle", "Besked", "Forventet", "Fundet")
-    for j, h in enumerate(head, start=1):
-        c = ws.cell(1, j, h)
-        c.font = Font(bold=True)
-        c.fill = PatternFill("solid", fgColor="C9D3E3")
-    order = {s: i for i, s in enumerate(SEVERITIES)}
-    rows = sorted(result.findings, key=lambda f: (order[f.severity], f.sheet or "", f.rule))
-    name = result.path.name
-    for i, f in enumerate(rows, start=2):
-        ws.cell(i, 1, i - 1)
-        _text(ws.cell(i, 2), f.severity)
-        ws.cell(i, 2).fill = PatternFill("solid", fgColor=_FILL[f.severity])
-        _text(ws.cell(i, 3), f.title)
-        _text(ws.cell(i, 4), f.sheet or "(hele filen)")
-        ref = ws.cell(i, 5)
-        _text(ref, shown_reference(name, f.sheet, f.cell) if f.sheet else "")
-        if f.sheet:
-            link = visible(_link_target(result.path, target, f.sheet, f.cell))
-            ref.hyperlink = Hyperlink(ref=ref.coordinate, target=link[:MAX_CELL_TEXT],
-                                      tooltip="Åbn cellen i den reviderede fil")
-            ref.font = Font(color="0563C1", underline="single")
-        _text(ws.cell(i, 6), f.message)
-        ws.cell(i, 6).alignment = Alignment(wrap_text=True, vertical="top")
-        _text(ws.cell(i, 7), f.expected)
-        _text(ws.cell(i, 8), f.found)
-    for col, width in zip("ABCDEFGH", (6, 10, 34, 18, 30, 90, 22, 22), strict=True):
-        ws.column_dimensions[col].width = width
-    ws.freeze_panes = "A2"
-    if len(rows):
-        ws.auto_filter.ref = f"A1:H{len(rows) + 1}"
-
-    ov = wb.create_sheet("Oversigt")
-    ov["A1"] = "Revision af projektmappe"
-    ov["A1"].font = Font(bold=True, size=13)
+    ov = wb.active
+    ov.title = "Oversigt"
+    ov["A1"] = "Revisionsrapport"
+    ov["A1"].font = Font(bold=True, size=14)
+    kinds = [i.kind for i in items]
     facts = [
-        ("Fil", str(result.path)),
-        ("SHA-256", result.sha256),
         ("Revideret", dt.datetime.now().strftime("%d-%m-%Y %H:%M")),
-        ("Ark", str(result.sheets)),
-        ("Formelceller", str(result.formulas)),
-        ("Ydelsesplaner genkendt", str(result.tables)),
-        ("Genberegnet i LibreOffice", "ja" if result.recalculated else "nej"),
-        ("Fejl", str(result.count(FEJL))),
-        ("Advarsler", str(result.count(ADVARSEL))),
-        ("Info", str(result.count(INFO))),
-        ("Grænser", f"højst {format_count(safety.MAX_ROWS)} rækker pr. ark, {format_count(safety.MAX_CELLS)} "
-                    f"celler, {safety.MAX_TOTAL_UNCOMPRESSED // safety.MiB} MiB udpakket, pakning højst "
-                    f"{safety.MAX_RATIO}:1"),
+        ("Filer", format_count(len(items))),
+        (NOT_APPROVED, format_count(kinds.count(NOT_APPROVED))),
+        (REMARKS, format_count(kinds.count(REMARKS))),
+        (CLEAN, format_count(kinds.count(CLEAN))),
+        (UNREADABLE, format_count(kinds.count(UNREADABLE))),
+        ("Beløb i spil i alt", format_amount(sum(i.at_stake for i in items))),
     ]
-    facts.extend(w.notes())
-    for i, (k, v) in enumerate(facts, start=3):
-        ov.cell(i, 1, k).font = Font(bold=True)
-        _text(ov.cell(i, 2), v)
-    top = 3 + len(facts) + 1
-    for j, h in enumerate(("Regel", "Kode", *SEVERITIES, "I alt"), start=1):
+    for r, (k, v) in enumerate(facts, start=3):
+        ov.cell(r, 1, k).font = bold
+        _text(ov.cell(r, 2), v)
+    fill_in = PatternFill("solid", fgColor="FFF2CC")
+    sign = 3 + len(facts) + 1
+    for r, label in enumerate(("Revisor", "Dato", "Konklusion", "Bemærkninger"), start=sign):
+        ov.cell(r, 1, label).font = bold
+        c = ov.cell(r, 2)
+        c.fill, c.alignment = fill_in, wrap
+        if label == "Revisor" and reviewer:
+            _text(c, reviewer)
+    ov.row_dimensions[sign + 2].height = 45
+    ov.row_dimensions[sign + 3].height = 60
+    top = sign + 5
+    for j, h in enumerate(FILE_HEAD, start=1):
         c = ov.cell(top, j, h)
-        c.font = Font(bold=True)
-        c.fill = PatternFill("solid", fgColor="C9D3E3")
-    counts = result.by_rule()
-    r = top
-    for r, (code, per) in enumerate(sorted(counts.items(), key=lambda kv: (min(order[s] for s, n in kv[1].items() if n),
-                                                                          kv[0])), start=top + 1):
+        c.font, c.fill, c.alignment = bold, head_fill, wrap
+    for n, item in enumerate(items, start=1):
+        r = top + n
+        res = item.result
+        ov.cell(r, 1, n)
+        name = ov.cell(r, 2)
+        _text(name, str(item.path))
+        if item.path.exists():
+            name.hyperlink = Hyperlink(ref=name.coordinate, target=visible(_file_link(item.path))[:MAX_CELL_TEXT],
+                                       tooltip="Åbn den reviderede fil")
+            name.font = link_font
+        _text(ov.cell(r, 3), item.verdict)
+        ov.cell(r, 3).fill = PatternFill("solid", fgColor=verdict_fill[item.kind])
+        if res is not None:
+            for j, sev in enumerate(SEVERITIES, start=4):
+                ov.cell(r, j, res.count(sev))
+            _text(ov.cell(r, 10), res.sha256)
+        if item.at_stake:
+            ov.cell(r, 7, item.at_stake).number_format = "#,##0.00"
+        if item.size is not None:
+            ov.cell(r, 8, item.size).number_format = "#,##0"
+        if item.modified is not None:
+            ov.cell(r, 9, item.modified).number_format = "dd-mm-yyyy hh:mm"
+        for j in range(1, len(FILE_HEAD) + 1):
+            ov.cell(r, j).alignment = wrap
+        ov.row_dimensions[r].height = _height([(str(item.path), 30), (item.verdict, 30), (res.sha256 if res else "",
+                                                                                           24)])
+    rules_top = top + len(items) + 2
+    order = {s: i for i, s in enumerate(SEVERITIES)}
+    for j, h in enumerate(("Regel", "Kode", *SEVERITIES, "I alt"), start=1):
+        c = ov.cell(rules_top, j, h)
+        c.font, c.fill = bold, head_fill
+    counts: dict[str, dict[str, int]] = {}
+    for item in items:
+        if item.result is not None:
+            for code, per in item.result.by_rule().items():
+                acc = counts.setdefault(code, {s: 0 for s in SEVERITIES})
+                for sev, found in per.items():
+                    acc[sev] += found
+    r = rules_top
+    for r, (code, per) in enumerate(sorted(counts.items(), key=lambda kv: (min(order[s] for s, k in kv[1].items() if k),
+                                                                          kv[0])), start=rules_top + 1):
         _text(ov.cell(r, 1), rule_title(code))
         _text(ov.cell(r, 2), code)
-        for j, s in enumerate(SEVERITIES, start=3):
-            ov.cell(r, j, per[s])
+        for j, sev in enumerate(SEVERITIES, start=3):
+            ov.cell(r, j, per[sev])
         ov.cell(r, 6, sum(per.values()))
     total = r + 1
-    ov.cell(total, 1, "I alt").font = Font(bold=True)
-    for j, s in enumerate(SEVERITIES, start=3):
-        ov.cell(total, j, result.count(s)).font = Font(bold=True)
-    ov.cell(total, 6, len(result.findings)).font = Font(bold=True)
-    ov.column_dimensions["A"].width = 44
-    ov.column_dimensions["B"].width = 70
+    ov.cell(total, 1, "I alt").font = bold
+    for j, sev in enumerate(SEVERITIES, start=3):
+        ov.cell(total, j, sum(per[sev] for per in counts.values())).font = bold
+    ov.cell(total, 6, sum(sum(per.values()) for per in counts.values())).font = bold
+    notes_top = total + 2
+    limits = (f"højst {format_count(safety.MAX_ROWS)} rækker pr. ark, {format_count(safety.MAX_CELLS)} celler, "
+              f"{safety.MAX_TOTAL_UNCOMPRESSED // safety.MiB} MiB udpakket, pakning højst {safety.MAX_RATIO}:1")
+    at_stake = ("Afvigelserne, efterregningen af ydelsesplanerne fandt: ydelser, renter og slutsaldo lagt sammen "
+                "over rækkerne; for restforpligtelsen den største afvigelse (en fejl i én række giver en afvigelse "
+                "mod rækken før og rækken efter). En fejl kan give fund i flere kontroller, så summen er en øvre "
+                "grænse.")
+    notes = [("Beløb i spil", at_stake),
+             ("Grænser", limits), ("Links", "Absolutte links (file://): de virker, hvor rapporten end flyttes hen, "
+                                            "så længe de reviderede filer ligger, hvor de blev revideret")]
+    for item in items:
+        if item.result is not None and item.result.recalculated:
+            notes.append(("Genberegnet i LibreOffice", str(item.path.name)))
+
+    fund = wb.create_sheet("Fund")
+    for j, h in enumerate(FINDING_HEAD, start=1):
+        c = fund.cell(1, j, h)
+        c.font, c.fill, c.alignment = bold, head_fill, wrap
+    r = 1
+    number = 0
+    section_fill = PatternFill("solid", fgColor="EEF2F8")
+    for item in items:
+        r += 1
+        _text(fund.cell(r, 2), f"{item.path.name}: {item.verdict}")
+        for j in range(1, len(FINDING_HEAD) + 1):
+            fund.cell(r, j).fill = section_fill
+        fund.cell(r, 2).font = bold
+        if item.result is None:
+            continue
+        rows = sorted(item.result.findings, key=lambda f: (order[f.severity], f.sheet or "", f.rule))
+        name = item.path.name
+        for f in rows:
+            r += 1
+            number += 1
+            fund.cell(r, 1, number)
+            _text(fund.cell(r, 2), f.severity)
+            fund.cell(r, 2).fill = PatternFill("solid", fgColor=_FILL[f.severity])
+            _text(fund.cell(r, 3), f.title)
+            _text(fund.cell(r, 4), f.sheet or "(hele filen)")
+            ref = fund.cell(r, 5)
+            _text(ref, shown_reference(name, f.sheet, f.cell) if f.sheet else "")
+            if f.sheet:
+                link = visible(_file_link(item.path, f.sheet, f.cell))
+                ref.hyperlink = Hyperlink(ref=ref.coordinate, target=link[:MAX_CELL_TEXT],
+                                          tooltip="Åbn cellen i den reviderede fil")
+                ref.font = link_font
+            _text(fund.cell(r, 6), f.message)
+            _text(fund.cell(r, 7), f.expected)
+            _text(fund.cell(r, 8), f.found)
+            if f.amount:
+                fund.cell(r, 9, f.amount).number_format = "#,##0.00"
+            _text(fund.cell(r, 10), name)
+            for j in range(1, len(FINDING_HEAD) + 1):
+                fund.cell(r, j).alignment = wrap
+            fund.row_dimensions[r].height = _height([(f.message, 56), (f.title, 22), (fund.cell(r, 5).value, 24),
+                                                     (f.expected, 16), (f.found, 16), (f.sheet, 14), (name, 18)])
+    fund.freeze_panes = "A2"
+    for j, width in enumerate(FINDING_WIDTHS, start=1):
+        fund.column_dimensions[get_column_letter(j)].width = width
+    for j, width in enumerate(FILE_WIDTHS, start=1):
+        ov.column_dimensions[get_column_letter(j)].width = width
+    ov.column_dimensions["A"].width = 28
+    notes.extend(w.notes())
+    for i, (k, v) in enumerate(notes, start=notes_top):
+        ov.cell(i, 1, k).font = bold
+        _text(ov.cell(i, 2), v)
+        ov.merge_cells(start_row=i, start_column=2, end_row=i, end_column=len(FILE_HEAD))
+        ov.cell(i, 2).alignment = wrap
+        ov.row_dimensions[i].height = _height([(v, 150)])
+    for ws, rows_ in ((ov, f"{top}:{top}"), (fund, "1:1")):
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.print_title_rows = rows_
+        ws.page_margins.left = ws.page_margins.right = 0.4
     return save_workbook_atomic(wb, target, overwrite=overwrite)

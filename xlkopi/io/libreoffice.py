@@ -122,13 +122,18 @@ def pdf_beside(workbook: str | os.PathLike, *, overwrite: bool = False) -> Path 
     Returns the PDF's path, or None when LibreOffice is not installed. An existing PDF is refused
     (:class:`~xlkopi.io.atomic.OutputExistsError`) unless ``overwrite``; the PDF is written atomically.
     """
+    return render_pdf(workbook, Path(workbook).with_suffix(".pdf"), overwrite=overwrite)
+
+
+def render_pdf(workbook: str | os.PathLike, target: str | os.PathLike, *, overwrite: bool = False) -> Path | None:
+    """Render ``workbook`` to the PDF ``target`` (Danish locale); None when LibreOffice is not installed."""
     import tempfile
 
     from .atomic import OutputExistsError, write_bytes_atomic
 
     if find_soffice() is None:
         return None
-    target = Path(workbook).with_suffix(".pdf")
+    target = Path(target)
     if target.exists() and not overwrite:
         raise OutputExistsError(target)
     with tempfile.TemporaryDirectory(prefix="xlkopi-pdf-") as tmp:
