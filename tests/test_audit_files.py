@@ -228,8 +228,8 @@ def test_cli_exit_codes_and_report(tmp_path, capsys):
     wb = load_workbook(out)
     assert wb.sheetnames == ["Oversigt", "Fund"]
     ws = wb["Fund"]
-    cells = {ws.cell(r, 5).value: ws.cell(r, 5) for r in range(2, ws.max_row + 1)}
-    link = cells["'[Leasingtilbud_eksempel.xlsx]Ydelsesplan'!F12"]
+    cells = {(ws.cell(r, 4).value, ws.cell(r, 5).value): ws.cell(r, 5) for r in range(2, ws.max_row + 1)}
+    link = cells[("Ydelsesplan", "F12")]
     # absolute: the link still opens the cell when the report is moved
     assert link.hyperlink.target == f"{EXAMPLE.resolve().as_uri()}#'Ydelsesplan'!F12"
     ov = wb["Oversigt"]

@@ -21,6 +21,7 @@ atomically.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -82,18 +83,6 @@ def _text(cell, value) -> None:
     _Writer().text(cell, value)
 
 
-def shown_reference(file_name: str, sheet: str | None, cell: str | None) -> str:
-    """The cell as Excel shows a reference into another workbook.
-
-    >>> shown_reference("tilbud.xlsx", "Ark 1", "B5")
-    "'[tilbud.xlsx]Ark 1'!B5"
-    """
-    if not sheet:
-        return f"[{file_name}]"
-    name = sheet.replace("'", "''")
-    return f"'[{file_name}]{name}'!{cell or 'A1'}"
-
-
 def _file_link(path: Path, sheet: str | None = None, cell: str | None = None) -> str:
     """An absolute link to the file (and a cell in it): works wherever the report is moved."""
     try:
@@ -107,21 +96,41 @@ def _file_link(path: Path, sheet: str | None = None, cell: str | None = None) ->
 
 
 def _height(texts_and_widths, line: float = 15.0) -> float | None:
-    """A row height that fits the wrapped texts (about 1.2 characters per unit of column width)."""
+    """A row height that fits the wrapped texts (a character per unit of column width, erring on the tall side:
+    a clipped text is worse than some white space)."""
     lines = 1
     for text, width in texts_and_widths:
-        per_line = max(1, int(width * 1.2))
+        per_line = max(1, int(width) - 1)
         n = sum(max(1, -(-len(part) // per_line)) for part in str(text or "").split("\n"))
         lines = max(lines, n)
     return None if lines == 1 else min(409.0, lines * line)
 
 
-FILE_HEAD = ("Nr.", "Fil", "Dom", "Fejl", "Advarsler", "Info", "Beløb i spil (kr)", "Størrelse (byte)",
+FILE_HEAD = ("Fil", "Mappe", "Dom", "Fejl", "Advarsler", "Info", "Beløb i spil (kr)", "Størrelse (byte)",
              "Ændret", "SHA-256", "Revisors kommentar")
-FILE_WIDTHS = (5, 30, 30, 7, 9, 7, 14, 12, 16, 24, 36)
+FILE_WIDTHS = (30, 24, 30, 7, 9, 7, 13, 11, 16, 24, 34)
 FINDING_HEAD = ("Nr.", "Alvor", "Regel", "Ark", "Celle", "Besked", "Forventet", "Fundet", "Beløb (kr)", "Fil",
                 "Kommentar")
-FINDING_WIDTHS = (6, 9, 22, 14, 24, 56, 16, 16, 12, 18, 26)
+FINDING_WIDTHS = (6, 9, 22, 14, 9, 60, 18, 18, 12, 20, 30)
+
+
+def _common_folder(paths: list[Path]) -> Path:
+    """The deepest folder that holds every audited file (the report names the others relative to it)."""
+    folders = [str(p.absolute().parent) for p in paths]
+    if not folders:
+        return Path(".")
+    try:
+        return Path(os.path.commonpath(folders))
+    except ValueError:   # different drives
+        return Path(Path(folders[0]).anchor or ".")
+
+
+def _relative_folder(path: Path, base: Path) -> str:
+    try:
+        rel = path.absolute().parent.relative_to(base)
+    except ValueError:
+        return str(path.absolute().parent)
+    return "." if str(rel) == "." else rel.as_posix()
 
 
 def write_report(result: AuditResult | Sequence[FileAudit], target, *, overwrite: bool = False,
@@ -157,6 +166,7 @@ def write_report(result: AuditResult | Sequence[FileAudit], target, *, overwrite
     kinds = [i.kind for i in items]
     facts = [
         ("Revideret", dt.datetime.now().strftime("%d-%m-%Y %H:%M")),
+        ("Mappe", str(_common_folder([i.path for i in items]))),
         ("Filer", format_count(len(items))),
         (NOT_APPROVED, format_count(kinds.count(NOT_APPROVED))),
         (REMARKS, format_count(kinds.count(REMARKS))),
@@ -181,16 +191,19 @@ def write_report(result: AuditResult | Sequence[FileAudit], target, *, overwrite
     for j, h in enumerate(FILE_HEAD, start=1):
         c = ov.cell(top, j, h)
         c.font, c.fill, c.alignment = bold, head_fill, wrap
+    ov.row_dimensions[top].height = 30   # two lines: "Beløb i spil (kr)"
+    base = _common_folder([i.path for i in items])
     for n, item in enumerate(items, start=1):
         r = top + n
         res = item.result
-        ov.cell(r, 1, n)
-        name = ov.cell(r, 2)
-        _text(name, str(item.path))
+        name = ov.cell(r, 1)
+        _text(name, item.path.name)
         if item.path.exists():
             name.hyperlink = Hyperlink(ref=name.coordinate, target=visible(_file_link(item.path))[:MAX_CELL_TEXT],
                                        tooltip="Åbn den reviderede fil")
             name.font = link_font
+        folder = _relative_folder(item.path, base)
+        _text(ov.cell(r, 2), folder)
         _text(ov.cell(r, 3), item.verdict)
         ov.cell(r, 3).fill = PatternFill("solid", fgColor=verdict_fill[item.kind])
         if res is not None:
@@ -205,8 +218,8 @@ def write_report(result: AuditResult | Sequence[FileAudit], target, *, overwrite
             ov.cell(r, 9, item.modified).number_format = "dd-mm-yyyy hh:mm"
         for j in range(1, len(FILE_HEAD) + 1):
             ov.cell(r, j).alignment = wrap
-        ov.row_dimensions[r].height = _height([(str(item.path), 30), (item.verdict, 30), (res.sha256 if res else "",
-                                                                                           24)])
+        ov.row_dimensions[r].height = _height([(item.path.name, 30), (folder, 24), (item.verdict, 30),
+                                               (res.sha256 if res else "", 24)])
     rules_top = top + len(items) + 2
     order = {s: i for i, s in enumerate(SEVERITIES)}
     for j, h in enumerate(("Regel", "Kode", *SEVERITIES, "I alt"), start=1):
@@ -224,6 +237,8 @@ def write_report(result: AuditResult | Sequence[FileAudit], target, *, overwrite
                                                                           kv[0])), start=rules_top + 1):
         _text(ov.cell(r, 1), rule_title(code))
         _text(ov.cell(r, 2), code)
+        ov.cell(r, 1).alignment = wrap
+        ov.row_dimensions[r].height = _height([(rule_title(code), 30)])
         for j, sev in enumerate(SEVERITIES, start=3):
             ov.cell(r, j, per[sev])
         ov.cell(r, 6, sum(per.values()))
@@ -272,7 +287,7 @@ def write_report(result: AuditResult | Sequence[FileAudit], target, *, overwrite
             _text(fund.cell(r, 3), f.title)
             _text(fund.cell(r, 4), f.sheet or "(hele filen)")
             ref = fund.cell(r, 5)
-            _text(ref, shown_reference(name, f.sheet, f.cell) if f.sheet else "")
+            _text(ref, f.cell or ("A1" if f.sheet else ""))
             if f.sheet:
                 link = visible(_file_link(item.path, f.sheet, f.cell))
                 ref.hyperlink = Hyperlink(ref=ref.coordinate, target=link[:MAX_CELL_TEXT],
@@ -286,14 +301,13 @@ def write_report(result: AuditResult | Sequence[FileAudit], target, *, overwrite
             _text(fund.cell(r, 10), name)
             for j in range(1, len(FINDING_HEAD) + 1):
                 fund.cell(r, j).alignment = wrap
-            fund.row_dimensions[r].height = _height([(f.message, 56), (f.title, 22), (fund.cell(r, 5).value, 24),
-                                                     (f.expected, 16), (f.found, 16), (f.sheet, 14), (name, 18)])
+            fund.row_dimensions[r].height = _height([(f.message, 60), (f.title, 22), (f.cell, 9), (f.expected, 18),
+                                                     (f.found, 18), (f.sheet, 14), (name, 20)])
     fund.freeze_panes = "A2"
     for j, width in enumerate(FINDING_WIDTHS, start=1):
         fund.column_dimensions[get_column_letter(j)].width = width
     for j, width in enumerate(FILE_WIDTHS, start=1):
         ov.column_dimensions[get_column_letter(j)].width = width
-    ov.column_dimensions["A"].width = 28
     notes.extend(w.notes())
     for i, (k, v) in enumerate(notes, start=notes_top):
         ov.cell(i, 1, k).font = bold
@@ -301,11 +315,12 @@ def write_report(result: AuditResult | Sequence[FileAudit], target, *, overwrite
         ov.merge_cells(start_row=i, start_column=2, end_row=i, end_column=len(FILE_HEAD))
         ov.cell(i, 2).alignment = wrap
         ov.row_dimensions[i].height = _height([(v, 150)])
-    for ws, rows_ in ((ov, f"{top}:{top}"), (fund, "1:1")):
+    for ws, rows_ in ((ov, None), (fund, "1:1")):
         ws.page_setup.orientation = "landscape"
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
         ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
         ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.print_title_rows = rows_
+        if rows_:
+            ws.print_title_rows = rows_
         ws.page_margins.left = ws.page_margins.right = 0.4
     return save_workbook_atomic(wb, target, overwrite=overwrite)
