@@ -62,6 +62,26 @@ def test_every_tjekliste_flag_is_found_at_its_input_cell(tmp_path):
     assert cells["sekundaer_periode@T4"] == "F34"      # T4_SekundaerPeriode
     severities = {f.rule.split(":")[1]: f.severity for f in found}
     assert severities["fuld_klikpris"] == "advarsel" and severities["gebyrer"] == "info"
+    # one rule table: the auditor's severity is the rule's, the one the Tjekliste counts by
+    from xlkopi.core.redflags import RULES
+
+    assert severities == {rule.code: rule.severity for rule in RULES if rule.code in severities}
+    assert severities["udnyttelse"] == "advarsel"   # the issue: info in the auditor, a red flag in the comparison
+
+
+def test_unequal_coverage_is_flagged_and_xlkopis_own_numbers_are_not(tmp_path):
+    """The issue's example: T3 (3 years) over a 5-year horizon costs 0 kr in years 4-5; T5 runs past it."""
+    comp = compare(read_offers(example_offers()))
+    path = write_workbook(comp, tmp_path / "Sammenligning.xlsx")
+    result = audit_workbook(path)
+    coverage = {f.message.split("'")[1]: f for f in result.findings if f.rule == "ulige_daekning"}
+    assert set(coverage) == {r.key for r in comp.results
+                             if (r.offer.years is not None and r.offer.years < comp.needs.horizon) or r.after_horizon}
+    assert {"T3", "T5"} <= set(coverage) and all(f.severity == "advarsel" for f in coverage.values())
+    assert coverage["T3"].cell == "E19" and "3 år" in coverage["T3"].message   # T3_Loebetid
+    assert coverage["T5"].amount == float(next(r for r in comp.results if r.key == "T5").after_horizon)
+    # the generator's counts, flags and IRR guesses (=IF(T1_Antal=20,...), IRR(...,0.01)) are not findings
+    assert not [f for f in result.findings if f.rule == "hardkodet_tal"]
 
 
 def _retype(path, dst, cell_xml_from: bytes, cell_xml_to: bytes):

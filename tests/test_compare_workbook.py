@@ -152,7 +152,7 @@ def check(comp: Comparison, path) -> list[str]:
              r.present_value)
         same(f"Sammenligning {r.key} ÅOP", ws.cell(labels["ÅOP"], col).value, r.aop, "rate")
         same(f"Sammenligning {r.key} røde flag", ws.cell(labels["Røde flag (se Tjekliste)"], col).value,
-             len(r.flags), "int")
+             sum(1 for f in r.flags if f.is_red), "int")
         same(f"Sammenligning {r.key} leverandør", ws.cell(labels["Leverandør"], col).value, r.offer.supplier)
         for y in range(1, comp.needs.horizon + 1):
             top = labels["Bemærkning"] + 3
@@ -179,7 +179,8 @@ def check(comp: Comparison, path) -> list[str]:
         for j, r in enumerate(comp.results):
             same(f"Tjekliste {rule.code} {r.key}", ws.cell(5 + i, 3 + j).value, checklist_text(r, rule.code))
     for j, r in enumerate(comp.results):
-        same(f"Tjekliste antal {r.key}", ws.cell(5 + len(RULES), 3 + j).value, len(r.flags), "int")
+        same(f"Tjekliste antal {r.key}", ws.cell(5 + len(RULES), 3 + j).value,
+             sum(1 for f in r.flags if f.is_red), "int")   # a note for the record (fees: info) is not counted
     return bad
 
 

@@ -8,13 +8,20 @@ writes, the inputs are read back (:mod:`xlkopi.compare.readback`), the
 offers are recomputed with the comparison model and checked with the same
 rules as the generator's *Tjekliste*. Each finding points at the input
 cell the rule depends on.
+
+Unequal coverage (``ulige_daekning``, advarsel): an offer whose term is
+shorter than the horizon costs nothing in the years after it, although the
+prints are still needed, so it ranks as cheaper than it is; one whose
+payments fall due after the horizon leaves them out. Either way the offers
+are not compared on the same terms.
 """
 
 from __future__ import annotations
 
 from ..compare import readback
+from ..core.vocabulary import format_amount, format_number
 from ..errors import FieldError
-from .findings import INFO, Finding
+from .findings import ADVARSEL, INFO, Finding
 from .terms import flag_finding
 
 # the input (Offer attribute) each rule is about; the first non-zero one of several
@@ -71,9 +78,30 @@ def comparison_flags(resolved: list[tuple[str, object, str, str]]) -> tuple[list
             cant(key, FieldError(readback.SHEET, None, None, f"{key} kan ikke beregnes ({exc})"))
             continue
         handled.add(key)
+        findings.extend(_coverage(key, res, needs.horizon, where))
         for flag in res.flags:
             attrs = _INPUTS.get(flag.code, ("price",))
             attr = next((a for a in attrs if getattr(res.offer, a, None)), attrs[0])
             sheet, cell = where.get(readback.input_name(key, attr), where[f"{key}_Kontantpris"])
             findings.append(flag_finding(flag, sheet, cell, f"tilbud '{key}'", SOURCE))
     return findings, handled
+
+
+def _coverage(key: str, res, horizon: int, where: dict) -> list[Finding]:
+    """``ulige_daekning`` for an offer that does not cover the horizon exactly."""
+    years = res.offer.years
+    sheet, cell = where.get(readback.input_name(key, "years"), where.get(f"{key}_Kontantpris", (None, None)))
+    out = []
+    if years is not None and years < horizon:
+        out.append(Finding(sheet, cell, "ulige_daekning", ADVARSEL,
+                           f"Tilbud '{key}' løber {format_number(years)} år, men sammenligningen gælder {horizon} år: "
+                           f"årene efter løbetiden koster 0 kr, selv om tryk stadig skal tages, så tilbuddet ser "
+                           "billigere ud, end det er; forlæng det med en antagelse (fornyelse) eller forkort "
+                           "horisonten", f"{horizon} år", f"{format_number(years)} år"))
+    if res.after_horizon:
+        out.append(Finding(sheet, cell, "ulige_daekning", ADVARSEL,
+                           f"Tilbud '{key}' har ydelser for {format_amount(res.after_horizon)} efter horisonten på "
+                           f"{horizon} år; de er ikke med i sammenligningen", f"{horizon} år",
+                           f"{format_number(years)} år" if years is not None else "længere end horisonten",
+                           float(res.after_horizon)))
+    return out

@@ -31,7 +31,8 @@ RULES: dict[str, str] = {
     "slutsaldo": "Slutsaldo passer ikke med restværdien",
     "datoer": "Terminsdatoer med uregelmæssig afstand",
     "tabel_fundet": "Ydelsesplan genkendt",
-    # red flags (codes of xlkopi.core.redflags prefixed)
+    # red flags (codes of xlkopi.core.redflags prefixed); the comparison's coverage
+    "ulige_daekning": "Tilbuddene dækker ikke samme periode",
     # formula integrity
     "fejlvaerdi": "Fejlværdi i celle",
     "hardkodet_tal": "Hårdkodet tal i formel",

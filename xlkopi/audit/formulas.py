@@ -7,9 +7,13 @@ error cells and its rows of values.
 * ``fejlvaerdi``: a cell holding #REF!, #VALUE!, #DIV/0!, #NAME?, #N/A,
   #NUM! or #NULL!, or a formula that contains #REF!.
 * ``hardkodet_tal``: a number typed into a formula. Not reported:
-  :data:`IGNORED_NUMBERS` (0, 1, 2, 12, 100) and the digits argument of
-  ROUND/ROUNDUP/ROUNDDOWN/TRUNC/FIXED (and their Danish names). Reported
-  once per block of identical (relative) formulas.
+  :data:`IGNORED_NUMBERS` (0, 1, 2, 12, 100), the digits argument of
+  ROUND/ROUNDUP/ROUNDDOWN/TRUNC/FIXED (and their Danish names), the guess
+  of IRR/RATE/XIRR, and a whole number of at most four digits compared
+  with ``=``, ``<>``, ``<``, ``>``, ``<=``, ``>=`` (a count or a flag:
+  ``=IF(Antal=20, …)``). Reported once per block of identical (relative)
+  formulas. In a workbook xlkopi generated whose formulas are unchanged
+  (the fingerprint holds) none is reported: they are the generator's.
 * ``konstant_i_formelblok``: a constant where the formulas above and below
   (or left and right) have the same relative (R1C1) form.
 * ``inkonsistent_formel``: one or two formulas whose relative form differs
@@ -43,6 +47,9 @@ from .r1c1 import relative_forms as relative_forms  # re-exported, as relative_f
 IGNORED_NUMBERS = frozenset({0.0, 1.0, 2.0, 12.0, 100.0})
 ROUND_FUNCTIONS = frozenset({"ROUND", "ROUNDUP", "ROUNDDOWN", "TRUNC", "FIXED", "AFRUND", "RUND.OP", "RUND.NED",
                              "AFKORT", "FAST", "MROUND"})
+GUESS_FUNCTIONS = {"IRR": 1, "RATE": 5, "XIRR": 2, "IA": 1, "RENTE": 5, "INTERN.RENTE": 2}
+"""The argument (0-based) that is the root finder's starting guess, not an assumption of the model."""
+COMPARISONS = frozenset({"=", "<>", "<", ">", "<=", ">="})
 ERROR_VALUES = ("#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#N/A", "#NUM!", "#NULL!", "#SPILL!", "#CALC!")
 MAX_PER_RULE = 200
 """At most this many findings per rule and sheet; the rest are counted in one info finding."""
@@ -80,6 +87,8 @@ def hardcoded_numbers(formula: str) -> list[str]:
 
     >>> hardcoded_numbers("=ROUND(C5*0.01275,2)+12"), hardcoded_numbers("=B4*(1+B3)^2/100")
     (['0.01275'], [])
+    >>> hardcoded_numbers('=IF(T1_Antal=20,"OK",B2*1.25)'), hardcoded_numbers("=IRR(A1:A9,0.01)")
+    (['1.25'], [])
     """
     from openpyxl.formula.tokenizer import Token, Tokenizer
 
@@ -89,7 +98,7 @@ def hardcoded_numbers(formula: str) -> list[str]:
         return []
     out = []
     stack: list[list] = []
-    for tok in tokens:
+    for i, tok in enumerate(tokens):
         if tok.type == Token.FUNC and tok.subtype == Token.OPEN:
             stack.append([tok.value[:-1].upper().replace("_XLFN.", ""), 0])
         elif tok.type == Token.FUNC and tok.subtype == Token.CLOSE:
@@ -112,8 +121,22 @@ def hardcoded_numbers(formula: str) -> list[str]:
                 continue
             if stack and stack[-1][0] in ROUND_FUNCTIONS and stack[-1][1] == 1:
                 continue
+            if stack and stack[-1][0] in GUESS_FUNCTIONS and stack[-1][1] == GUESS_FUNCTIONS[stack[-1][0]]:
+                continue
+            if value.is_integer() and abs(value) < 10_000 and _compared(tokens, i):
+                continue
             out.append(tok.value)
     return out
+
+
+def _compared(tokens, i: int) -> bool:
+    """The operand ``tokens[i]`` stands next to a comparison operator."""
+    from openpyxl.formula.tokenizer import Token
+
+    def op(j: int) -> bool:
+        return 0 <= j < len(tokens) and tokens[j].type == Token.OP_IN and tokens[j].value in COMPARISONS
+
+    return op(i - 1) or op(i + 1)
 
 
 def _number_text(v: str) -> bool:

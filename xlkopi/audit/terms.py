@@ -40,7 +40,7 @@ from ..core.vocabulary import (
 )
 from ..errors import ArgumentError
 from ..io.a1 import col_letters
-from .findings import ADVARSEL, INFO, Finding
+from .findings import Finding
 
 # field -> (label texts, folded keywords for defined names)
 FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -71,10 +71,7 @@ FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "fees": (("gebyrer", "gebyrer i alt"), ("gebyrer",)),
 }
 
-SEVERITY = {code: ADVARSEL for code in ("restvaerdi", "finansiel_loebetid", "operationel_loebetid", "service_loebetid",
-                                        "fuld_klikpris", "indekseret_finansiering", "sekundaer_periode",
-                                        "ingen_kreditering")}
-"""The issue's red flags are advarsel; the guide's other notes (fees, utilisation) are info."""
+
 
 
 _LABELS: dict[str, str] = {}
@@ -226,7 +223,7 @@ _FIELD_FOR_FLAG = {"restvaerdi": "residual", "finansiel_loebetid": "years", "ope
 
 def flag_finding(flag: RedFlag, sheet: str, cell: str, who: str, source: str) -> Finding:
     """One red flag as a finding at ``sheet!cell``; ``who`` names the offer, ``source`` where its terms came from."""
-    return Finding(sheet, cell, f"rødt_flag:{flag.code}", SEVERITY.get(flag.code, INFO),
+    return Finding(sheet, cell, f"rødt_flag:{flag.code}", flag.severity,   # the rule table's severity
                    f"{flag.title} ({who}, {source}): fundet {flag.found}, forventet {flag.expected}. {flag.reason}",
                    flag.expected, flag.found)
 

@@ -81,7 +81,7 @@ def _print_ranking(console, comp) -> None:
         table.add_column(head, justify=justify)
     for r in sorted(comp.results, key=lambda r: (r.rank, r.key)):
         table.add_row(str(r.rank), Text(f"{r.key} {r.offer.supplier}"), r.offer.kind_label, _kr(r.total),
-                      _kr(r.present_value), str(len(r.flags)))
+                      _kr(r.present_value), str(sum(1 for f in r.flags if f.is_red)))
     console.print(table)
 
 

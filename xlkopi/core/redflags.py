@@ -1,10 +1,14 @@
 """The guide's red flags for a lease, rental or all-in offer.
 
-One table of rules shared by the comparison workbook's *Tjekliste* and the
-auditor. Each rule reads a :class:`ContractTerms` (plain data: whatever is
-known about one contract; ``None`` means unknown and the rule is silent)
-and returns a :class:`RedFlag` with the found and the expected value and
-the guide's reason in one Danish sentence.
+One table of rules shared by the comparison workbook's *Tjekliste*, the
+register of existing contracts and the auditor, with one severity per rule
+(:mod:`xlkopi.core.severity`): a red flag is *advarsel* everywhere; the
+guide's note that fees must be counted is *info* (the comparison counts
+them, so they are not a fault of the offer). Each rule reads a
+:class:`ContractTerms` (plain data: whatever is known about one contract;
+``None`` means unknown and the rule is silent) and returns a
+:class:`RedFlag` with the found and the expected value and the guide's
+reason in one Danish sentence.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from decimal import Decimal
 from typing import Callable
 
 from .kinds import KINDS as KINDS  # the financing forms' codes, one table (core/kinds.py)
+from .severity import ADVARSEL, INFO
 from .vocabulary import format_amount, format_number, format_percent
 
 
@@ -45,6 +50,12 @@ class RedFlag:
     reason: str
     found: str
     expected: str
+    severity: str = ADVARSEL
+
+    @property
+    def is_red(self) -> bool:
+        """A red flag proper (advarsel), not a note for the record (info)."""
+        return self.severity == ADVARSEL
 
 
 @dataclass(frozen=True)
@@ -53,13 +64,14 @@ class Rule:
     title: str
     reason: str
     check: Callable[[ContractTerms], tuple[str, str] | None] = field(repr=False)
+    severity: str = ADVARSEL
 
     def __call__(self, terms: ContractTerms) -> RedFlag | None:
         hit = self.check(terms)
         if hit is None:
             return None
         found, expected = hit
-        return RedFlag(self.code, self.title, self.reason, found, expected)
+        return RedFlag(self.code, self.title, self.reason, found, expected, self.severity)
 
 
 def _pct(x: Decimal) -> str:
@@ -166,7 +178,7 @@ RULES: tuple[Rule, ...] = (
          _secondary),
     Rule("gebyrer", "Gebyrer",
          "Faktura-, miljø- og etableringsgebyrer skal med i sammenligningen; ÅOP medregner dem.",
-         _fees),
+         _fees, INFO),
     Rule("ingen_kreditering", "Underskydende forbrug krediteres ikke",
          "Insistér på, at underskydende forbrug krediteres til en pris, der står i aftalen.",
          _unused_credit),

@@ -9,9 +9,10 @@ from __future__ import annotations
 from openpyxl.utils import get_column_letter
 
 from ...core.redflags import RULES
+from ...core.severity import ADVARSEL
 from ..model import OfferResult
 from .state import Writer
-from .style import BOLD, BOX, FLAG_FILL, OK_FILL, WRAP, head, intro, page, put, text_cell
+from .style import BOLD, BOX, FLAG_FILL, NOTE_FILL, OK_FILL, WRAP, head, intro, page, put, text_cell
 
 
 def write_checklist(w: Writer, ws) -> None:
@@ -36,14 +37,19 @@ def write_checklist(w: Writer, ws) -> None:
             c = ws.cell(row, 3 + j)
             text_cell(c, checklist_text(r, rule.code))
             c.border, c.alignment = BOX, WRAP
-            c.fill = OK_FILL if c.value == "OK" else FLAG_FILL
+            if c.value != "OK":
+                c.fill = FLAG_FILL if rule.severity == ADVARSEL else NOTE_FILL
+            else:
+                c.fill = OK_FILL
     count_row = 5 + len(RULES)
     w.flag_count_row = count_row
     text_cell(ws.cell(count_row, 1), "Antal røde flag").font = BOLD
     ws.cell(count_row, 1).border = BOX
     for j in range(len(results)):
         L = get_column_letter(3 + j)
-        put(ws, count_row, 3 + j, f'=COUNTIF({L}5:{L}{count_row - 1},"<>OK")', "0", bold=True)
+        # the red flags proper: a rule that is a note for the record (info, the fees) is not counted
+        notes = "".join(f'-({L}{5 + i}<>"OK")' for i, rule in enumerate(RULES) if rule.severity != ADVARSEL)
+        put(ws, count_row, 3 + j, f'=COUNTIF({L}5:{L}{count_row - 1},"<>OK"){notes}', "0", bold=True)
     ws.column_dimensions["A"].width = 24
     ws.column_dimensions["B"].width = 52
     for j in range(len(results)):

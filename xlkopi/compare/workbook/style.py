@@ -19,6 +19,7 @@ FIXED_FILL = PatternFill("solid", fgColor="EDEDED")
 HEAD_FILL = PatternFill("solid", fgColor="1F4E78")
 FLAG_FILL = PatternFill("solid", fgColor="F8CBAD")
 OK_FILL = PatternFill("solid", fgColor="E2EFDA")
+NOTE_FILL = PatternFill("solid", fgColor="DDEBF7")   # a note for the record (info), not a red flag
 HEAD_FONT = Font(bold=True, color="FFFFFF")
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)

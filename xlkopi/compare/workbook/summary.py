@@ -141,6 +141,7 @@ def remark(r: OfferResult, comp: Comparison) -> str:
         notes.append(f"Løbetid {format_number(o.years)} år ≠ horisont {comp.needs.horizon} år")
     if r.after_horizon:
         notes.append("ydelser forfalder efter horisonten")
-    if r.flags:
-        notes.append(f"{len(r.flags)} røde flag")
+    red = [f for f in r.flags if f.is_red]
+    if red:
+        notes.append(f"{len(red)} røde flag")
     return "; ".join(notes) if notes else "–"
