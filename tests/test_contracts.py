@@ -26,6 +26,7 @@ from xlkopi.contracts.template import EXAMPLE, write_register
 from xlkopi.core.buyout import buyout
 from xlkopi.core.obligations import (
     ENDED,
+    GIVEN,
     NOTICE_PASSED,
     NOTICE_SOON,
     RUNNING,
@@ -37,6 +38,7 @@ from xlkopi.core.obligations import (
     position,
     primary_end,
     resolve,
+    secondary_payments as secondary_payments_of,
     status,
     topup_vs_parallel,
 )
@@ -92,6 +94,26 @@ def test_rate_and_payment_that_disagree_are_flagged_and_the_payment_rules():
 ])
 def test_status_through_the_contracts_life(day, expected):
     assert status(GUIDE, day) == expected
+
+
+@pytest.mark.parametrize("given, day, expected, secondary_payments", [
+    # the guide's contract: deadline 30-09-2010, primary end 31-12-2010, 6 months' secondary period
+    (dt.date(2010, 9, 1), dt.date(2010, 8, 1), NOTICE_SOON, 0),    # notice dated after the day: not yet given
+    (dt.date(2010, 9, 1), dt.date(2010, 9, 15), GIVEN, 0),         # given in time
+    (dt.date(2010, 9, 30), dt.date(2010, 12, 31), GIVEN, 0),       # on the deadline itself: in time
+    (dt.date(2010, 9, 30), dt.date(2011, 1, 1), ENDED, 0),         # ends at the primary end, no secondary period
+    (dt.date(2010, 10, 1), dt.date(2010, 10, 2), NOTICE_PASSED, 2),  # a day late: the secondary period binds
+    (dt.date(2010, 10, 1), dt.date(2011, 2, 1), SECONDARY, 1),
+])
+def test_notice_given_in_time_ends_the_contract_at_the_primary_end(given, day, expected, secondary_payments):
+    c = _with(notice_given=given)
+    assert status(c, day) == expected
+    r = resolve(c)
+    assert len(secondary_payments_of(r, day)) == secondary_payments
+    without = position(resolve(_with()), day)
+    p = position(r, day)
+    if secondary_payments == 0 and status(_with(), day) in (NOTICE_PASSED, SECONDARY):
+        assert p.remaining_obligation < without.remaining_obligation   # the secondary payments are not owed
 
 
 def test_without_a_secondary_period_the_deadline_does_not_matter():

@@ -89,11 +89,12 @@ def _drop_zero(d):
 
 amounts = st.integers(10_000, 3_000_000)
 contract = st.builds(
-    lambda kind, price, years, ppy, start, adv, rate, residual, service, secondary, notice, by: Contract(
+    lambda kind, price, years, ppy, start, adv, rate, residual, service, secondary, notice, by, given: Contract(
         "Leverandør", "A-1", kind, Decimal(price) / (100 if by == "øre" else 1), Decimal(years), ppy, start, adv,
         rate=None if by == "ydelse" else rate, residual=Decimal(residual),
         service_per_period=Decimal(service), secondary_months=secondary, notice_months=notice,
-        payment=None if by in ("rente", "øre") else (Decimal("1234.56") if by == "uenig" else None)),
+        payment=None if by in ("rente", "øre") else (Decimal("1234.56") if by == "uenig" else None),
+        notice_given=None if given is None else start + dt.timedelta(days=given)),
     kind=st.sampled_from(["finansiel", "operationel", "leje"]), price=amounts,
     years=st.sampled_from([1, 2, 3, 4, 5, 6, Decimal("2.5"), Decimal("0.25")]),
     ppy=st.sampled_from([1, 2, 4, 12]),
@@ -102,7 +103,8 @@ contract = st.builds(
                    st.just(Decimal("0.0512345678901234567"))),   # too many digits for int64: the object path
     residual=st.sampled_from([0, 0, 100, 999, 5000]), service=st.sampled_from([0, 150, Decimal("99.5")]),
     secondary=st.sampled_from([0, 3, 5, 6, 12, 24]), notice=st.sampled_from([0, 1, 3, 6]),
-    by=st.sampled_from(["rente", "rente", "rente", "øre", "uenig"]))
+    by=st.sampled_from(["rente", "rente", "rente", "øre", "uenig"]),
+    given=st.one_of(st.none(), st.integers(0, 3000)))   # notice given ("Opsagt den") some day after the start
 
 
 def _by_payment(c: Contract) -> Contract:

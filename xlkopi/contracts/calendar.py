@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
+from ..core.obligations import GIVEN
 from ..core.vocabulary import format_amount, format_date
 from .overview import Overview
 
@@ -28,7 +29,7 @@ def deadline_calendar(ov: Overview, created: dt.datetime | None = None) -> bytes
     stamp = created or dt.datetime.now(dt.timezone.utc)
     for line in ov.by_urgency():
         k, p = line.contract, line.position
-        if not k.secondary_months or p.notice_deadline < ov.day:
+        if not k.secondary_months or p.notice_deadline < ov.day or p.status == GIVEN:
             continue
         event = Event()
         # A stable UID: the same contract's deadline updates the same event when the file is imported again.

@@ -58,6 +58,7 @@ COLUMNS: tuple[tuple[str, str, str, bool], ...] = (
     ("notice_months", "Opsigelsesvarsel (måneder)", "months", False),
     ("machines", "Maskiner", "count", False),
     ("location", "Placering", "text", False),
+    ("notice_given", "Opsagt den", "date", False),
 )
 HEADERS = {attr: header for attr, header, _, _ in COLUMNS}
 _KEYS = {split_unit(header)[0]: attr for attr, header, _, _ in COLUMNS}
@@ -151,7 +152,8 @@ def parse_row(cells: dict[str, tuple[Any, str | None]], sheet: str, row: int) ->
         in_advance=values.get("in_advance", True), rate=values.get("rate"), payment=values.get("payment"),
         residual=values.get("residual", Decimal(0)), service_per_period=values.get("service_per_period", Decimal(0)),
         secondary_months=values.get("secondary_months", 0), notice_months=values.get("notice_months", 0),
-        machines=values.get("machines"), location=values.get("location", ""))
+        machines=values.get("machines"), location=values.get("location", ""),
+        notice_given=values.get("notice_given"))
     try:
         check(contract)   # the terms fit together (a whole number of terms, a rate the payment fits...)
     except XlkopiError as exc:

@@ -39,10 +39,13 @@ HELP = {
     "notice_months": "Opsigelsesvarslet i måneder før udløb (0 = kan opsiges til udløbsdagen).",
     "machines": "Antal maskiner på aftalen.",
     "location": "Hvor maskinerne står.",
+    "notice_given": "Datoen for den skriftlige opsigelse, dd-mm-åååå, når aftalen er opsagt (tom = ikke opsagt). "
+                    "Opsagt senest på sidste dag for opsigelse slutter aftalen ved udløb; senere opsigelse stopper "
+                    "ikke den sekundære periode.",
 }
 _FORMATS = {"price": KR, "payment": KR, "residual": KR, "service_per_period": KR, "rate": "0.00%",
-            "start": "dd-mm-yyyy", "periods_per_year": "0", "secondary_months": "0", "notice_months": "0",
-            "machines": "0"}
+            "start": "dd-mm-yyyy", "notice_given": "dd-mm-yyyy", "periods_per_year": "0", "secondary_months": "0",
+            "notice_months": "0", "machines": "0"}
 
 # The bundled example: fictitious suppliers, contracts that show every status and red flag at the end of 2026.
 EXAMPLE = (
@@ -56,6 +59,8 @@ EXAMPLE = (
      dt.date(2021, 7, 1), "forud", 25000, 0, 12, 3, 10, "Forvaltningen"),
     ("Kontorhuset", "KH-9", "Finansiel leasing", 80000, Decimal("0.05"), Decimal("4590.00"), 4, 5,
      dt.date(2022, 3, 1), "forud", 4000, 0, 12, 3, 3, "Børnehuset Solsikken"),
+    ("Nordlys Finans", "NF-3310", "Finansiel leasing", 70000, Decimal("0.049"), None, 4, 4,
+     dt.date(2023, 6, 1), "forud", 0, 0, 6, 3, 2, "Ungdomsskolen", dt.date(2026, 10, 15)),
 )
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from ..core.kinds import LABELS
-from ..core.obligations import ENDED, NOTICE_PASSED, NOTICE_SOON, RUNNING, SECONDARY, SOON_DAYS, STATUSES
+from ..core.obligations import ENDED, GIVEN, NOTICE_PASSED, NOTICE_SOON, RUNNING, SECONDARY, SOON_DAYS, STATUSES
 from ..core.vocabulary import format_amount, format_percent
 from ..errors import FieldError
 from ..io.a1 import col_letters
@@ -35,7 +35,8 @@ KR = "#,##0.00"
 PCT = "0.0000%"
 DATE = "dd-mm-yyyy"
 HEAD_FILL = "DDE5F0"
-STATUS_FILL = {NOTICE_PASSED: "F4C7C3", NOTICE_SOON: "FCE8B2", SECONDARY: "F4C7C3", RUNNING: "D9EAD3", ENDED: "EEEEEE"}
+STATUS_FILL = {NOTICE_PASSED: "F4C7C3", NOTICE_SOON: "FCE8B2", SECONDARY: "F4C7C3", RUNNING: "D9EAD3", GIVEN: "DDE5F0",
+               ENDED: "EEEEEE"}
 
 FORMULA, VALUE, INPUT = "formel", "beregnet", "registret"
 
@@ -47,6 +48,7 @@ CONTRACT_COLUMNS = (
     ("Løbetid (år)", 9, "0.##", INPUT), ("Startdato", 11, DATE, INPUT), ("Forud/bagud", 9, None, INPUT),
     ("Restværdi", 12, KR, INPUT), ("Serviceydelse pr. termin", 13, KR, INPUT),
     ("Sekundær periode (måneder)", 11, "0", INPUT), ("Opsigelsesvarsel (måneder)", 11, "0", INPUT),
+    ("Opsagt den", 11, DATE, INPUT),
     ("Primær slutdato", 11, DATE, FORMULA), ("Sidste dag for opsigelse", 11, DATE, FORMULA),
     ("Sekundær periode slutter", 11, DATE, FORMULA), ("Pris for at misse fristen", 13, KR, FORMULA),
     ("Status", 18, None, FORMULA), ("Dage til fristen", 9, "0", FORMULA),
@@ -83,11 +85,15 @@ def _head(ws: Sheet, st: _Styles, headers, at: int | None = None) -> int:
 
 def _status_formula(r: int | str) -> str:
     c = _COL
-    ref, end, deadline, last, sec = ("Referencedato", f"{c['Primær slutdato']}{r}",
-                                     f"{c['Sidste dag for opsigelse']}{r}", f"{c['Sekundær periode slutter']}{r}",
-                                     f"{c['Sekundær periode (måneder)']}{r}")
-    return (f'=IF({ref}>{last},"{ENDED}",IF({ref}>{end},"{SECONDARY}",IF(AND({sec}>0,{ref}>{deadline}),'
-            f'"{NOTICE_PASSED}",IF(AND({sec}>0,{deadline}-{ref}<={SOON_DAYS}),"{NOTICE_SOON}","{RUNNING}"))))')
+    ref = "Referencedato"
+    end, deadline, last = (f"{c[h]}{r}" for h in ("Primær slutdato", "Sidste dag for opsigelse",
+                                                   "Sekundær periode slutter"))
+    sec, given = f"{c['Sekundær periode (måneder)']}{r}", f"{c['Opsagt den']}{r}"
+    # notice given by the reference date and by the deadline: opsagt until the primary end, then udløbet
+    in_time = f"AND(ISNUMBER({given}),{given}<={ref},{given}<={deadline})"
+    return (f'=IF({in_time},IF({ref}>{end},"{ENDED}","{GIVEN}"),'
+            f'IF({ref}>{last},"{ENDED}",IF({ref}>{end},"{SECONDARY}",IF(AND({sec}>0,{ref}>{deadline}),'
+            f'"{NOTICE_PASSED}",IF(AND({sec}>0,{deadline}-{ref}<={SOON_DAYS}),"{NOTICE_SOON}","{RUNNING}")))))')
 
 
 def _row_formulas() -> list[str]:
@@ -154,7 +160,7 @@ def _contracts_sheet(ws: Sheet, st: _Styles, ov: Overview) -> int:
                 k.number, k.supplier, LABELS[k.kind], k.location or None, k.machines, float(k.price),
                 float(f.rate[i]), float(k.payment) if k.payment is not None else payment[i], k.periods_per_year,
                 float(k.years), k.start, "forud" if k.in_advance else "bagud", float(k.residual),
-                float(k.service_per_period), k.secondary_months, k.notice_months, *formulas,
+                float(k.service_per_period), k.secondary_months, k.notice_months, k.notice_given, *formulas,
                 left[i], remaining[i], rest[i], operational[i], current[i], switch[i], pv[i],
                 None if quiet_list[i] else _note(line),
             ]

@@ -56,8 +56,9 @@ RUNNING = "kører"
 NOTICE_SOON = "frist inden 90 dage"
 NOTICE_PASSED = "frist overskredet"
 SECONDARY = "i sekundær periode"
+GIVEN = "opsagt"
 ENDED = "udløbet"
-STATUSES = (NOTICE_PASSED, NOTICE_SOON, SECONDARY, RUNNING, ENDED)
+STATUSES = (NOTICE_PASSED, NOTICE_SOON, SECONDARY, RUNNING, GIVEN, ENDED)
 """The statuses, most urgent first (the order an overview sorts by)."""
 
 SOON_DAYS = 90
@@ -85,6 +86,7 @@ class Contract:
     notice_months: int = 0
     machines: int | None = None
     location: str = ""
+    notice_given: dt.date | None = None   # the day written notice was given ("Opsagt den"), when it has been
 
 
 @dataclass(frozen=True)
@@ -192,6 +194,17 @@ def _dates(c: Contract) -> _Dates:
     return _Dates(primary_end(c), notice_deadline(c), secondary_end(c))
 
 
+def given_in_time(c: Contract, day: dt.date, dates: _Dates | None = None) -> bool:
+    """Written notice was given by ``day`` and by the deadline: the contract ends at the primary end.
+
+    Notice given after the deadline does not stop the secondary period (rule 6: it is non-cancellable once
+    the deadline has passed); a date after ``day`` is not yet notice at ``day``.
+    """
+    if c.notice_given is None or c.notice_given > day:
+        return False
+    return c.notice_given <= (dates or _dates(c)).deadline
+
+
 def secondary_cost(r: Resolved) -> Decimal:
     """What missing the notice costs: the payments (and service) of the secondary period.
 
@@ -215,7 +228,7 @@ def secondary_payments(r: Resolved, day: dt.date, dates: _Dates | None = None) -
     if not c.secondary_months:
         return []
     d = dates or _dates(c)
-    if day <= d.deadline or day > d.last:
+    if day <= d.deadline or day > d.last or given_in_time(c, day, d):
         return []
     terms = s.terms
     extra = Fraction(c.secondary_months * c.periods_per_year, 12)
@@ -248,12 +261,16 @@ class Position:
 
 
 def status(c: Contract, day: dt.date, dates: _Dates | None = None) -> str:
-    """kører; frist inden 90 dage; frist overskredet; i sekundær periode; udløbet (notice assumed not given).
+    """kører; frist inden 90 dage; frist overskredet; i sekundær periode; opsagt; udløbet.
 
     Missing the deadline matters only when an automatic secondary period follows; without one the
-    contract just ends at the primary end.
+    contract just ends at the primary end. Notice given in time (:func:`given_in_time`) makes it *opsagt*
+    until the primary end, *udløbet* after; otherwise notice is assumed not given.
     """
-    end, deadline, last = dates or _dates(c)
+    d = dates or _dates(c)
+    end, deadline, last = d
+    if given_in_time(c, day, d):
+        return ENDED if day > end else GIVEN
     if day > last:
         return ENDED
     if day > end:

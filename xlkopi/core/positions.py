@@ -63,8 +63,9 @@ CHUNK = 4096
 _EPOCH = dt.date(1970, 1, 1).toordinal()
 _INT_SAFE = 2 ** 52
 _STATUS = {s: i for i, s in enumerate(STATUSES)}
-ENDED_, SECONDARY_, PASSED_, SOON_, RUNNING_ = (_STATUS[s] for s in (
-    "udløbet", "i sekundær periode", "frist overskredet", "frist inden 90 dage", "kører"))
+ENDED_, SECONDARY_, PASSED_, SOON_, RUNNING_, GIVEN_ = (_STATUS[s] for s in (
+    "udløbet", "i sekundær periode", "frist overskredet", "frist inden 90 dage", "kører", "opsagt"))
+_NEVER = 2 ** 40   # the notice day of a contract with no notice given: after every reference date
 
 
 @dataclass
@@ -168,7 +169,7 @@ def _year(days: np.ndarray) -> np.ndarray:
 
 _KIND_CODES = {"finansiel": 0, "operationel": 1, "leje": 2}
 (PRICE, RESIDUAL, SERVICE, N, MPP, NUM, DEN, ADV, SECONDARY, NOTICE, START, KIND, GIVEN_NUM, GIVEN_DEN, DERIVED,
- INDEX) = range(16)
+ NOTICE_GIVEN, INDEX) = range(17)
 
 
 def _ore(value: Decimal) -> int | None:
@@ -220,7 +221,8 @@ def _fast(i: int, c: Contract, solved: dict[int, float]) -> tuple[int, ...] | No
     g = gcd(num, den)
     gnum, gden = (0, 0) if c.payment is None or derived else c.payment.as_integer_ratio()
     return (price, residual, service, n, 12 // ppy, num // g, den // g, c.in_advance, secondary, notice,
-            c.start.toordinal() - _EPOCH, _KIND_CODES.get(c.kind, 3), gnum, gden, derived, i)
+            c.start.toordinal() - _EPOCH, _KIND_CODES.get(c.kind, 3), gnum, gden, derived,
+            _NEVER if c.notice_given is None else c.notice_given.toordinal() - _EPOCH, i)
 
 
 def check(c: Contract) -> None:
@@ -348,6 +350,7 @@ def _fast_chunk(m: np.ndarray, day: dt.date, rate_d: float, out: Positions,
     idx, price, residual, service, n, mpp = (col(j) for j in (INDEX, PRICE, RESIDUAL, SERVICE, N, MPP))
     num, den = (m[:, NUM], m[:, DEN]) if big else (col(NUM), col(DEN))
     adv, sec, notice, start, kind = col(ADV).astype(bool), col(SECONDARY), col(NOTICE), col(START), col(KIND)
+    notice_day = col(NOTICE_GIVEN)
     ppy = 12 // mpp
     tm0, d0 = _split(start)
     today = _days(day)
@@ -383,13 +386,14 @@ def _fast_chunk(m: np.ndarray, day: dt.date, rate_d: float, out: Positions,
     deadline = np.where(notice > 0, edate_days(etm, ed, -notice), end)
     ntm, nd = _split(end + 1)
     last_day = np.where(sec > 0, edate_days(ntm, nd, sec) - 1, end)
-    status = np.select([today > last_day, today > end, (sec > 0) & (today > deadline),
+    given = (notice_day <= today) & (notice_day <= deadline)   # notice given in time: ends at the primary end
+    status = np.select([given & (today > end), given, today > last_day, today > end, (sec > 0) & (today > deadline),
                         (sec > 0) & (deadline - today <= SOON_DAYS)],
-                       [ENDED_, SECONDARY_, PASSED_, SOON_], RUNNING_)
+                       [ENDED_, GIVEN_, ENDED_, SECONDARY_, PASSED_, SOON_], RUNNING_)
 
     # A secondary period is committed once the notice deadline has passed (notice assumed not given).
     count = (sec * ppy) // 12
-    committed = (sec > 0) & (today > deadline) & (today <= last_day)
+    committed = (sec > 0) & (today > deadline) & (today <= last_day) & ~given
     S = int(count[committed].max()) if committed.any() else 0
     s_col = np.arange(S)[None, :]
     s_tm = tm0[:, None] + (n[:, None] + s_col + np.where(adv, 0, 1)[:, None]) * mpp[:, None]
