@@ -38,9 +38,11 @@ from xlkopi.core.obligations import (
     position,
     primary_end,
     resolve,
-    secondary_payments as secondary_payments_of,
     status,
     topup_vs_parallel,
+)
+from xlkopi.core.obligations import (
+    secondary_payments as secondary_payments_of,
 )
 
 GUIDE = Contract("Nordlys Finans", "NF-1", "finansiel", Decimal(100000), Decimal(5), 4, dt.date(2006, 1, 1),
