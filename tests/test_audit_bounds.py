@@ -4,20 +4,25 @@ from __future__ import annotations
 
 import zipfile
 from pathlib import Path
+from unittest import mock
 
 import openpyxl
 import pytest
 from audit_corpus import F, Sheet, write_xlsx
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from xlkopi.audit import audit_workbook, safety
 from xlkopi.audit.reader import read_workbook
 from xlkopi.cli import main
 from xlkopi.errors import UntrustedFileError, WorkbookError
-from xlkopi.io import package
+from xlkopi.io import package, sheetbounds
+from xlkopi.io.a1 import col_index, col_letters
 
 HEAD = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
 TAIL = "</sheetData></worksheet>"
+SHEET = "xl/worksheets/sheet1.xml"
 
 
 def _with_sheet(tmp_path: Path, body: str, name: str = "ark.xlsx", head: str = HEAD, tail: str = TAIL) -> Path:
@@ -232,3 +237,185 @@ def test_deflate_data_cut_short_is_refused(tmp_path):
     path.write_bytes(bytes(data))
     with pytest.raises(WorkbookError, match="beskadiget"):
         audit_workbook(path)
+
+
+# --- the fast pass at any row and column (issue 17): exact, on the fast path, equal to the general pass ----------
+
+
+class _OnePart:
+    """A stand-in package holding one sheet part, streamed in chunks of the given sizes (cycled)."""
+
+    def __init__(self, xml: str | bytes, sizes=(package.CHUNK,)):
+        self.xml = xml.encode("utf-8") if isinstance(xml, str) else xml
+        self.sizes = sizes
+
+    def stream(self, part, limit=None, dtd="all"):
+        at, i = 0, 0
+        while at < len(self.xml):
+            n = self.sizes[i % len(self.sizes)]
+            yield self.xml[at:at + n]
+            at, i = at + n, i + 1
+
+
+def _every_reference(xml: str) -> tuple[int, int, int]:
+    """(highest cell row, highest cell column, highest row element), counted from every reference."""
+    import re
+
+    cells = [(int(r), col_index(c)) for c, r in re.findall(r'<c r="([A-Z]+)([0-9]+)"', xml)]
+    rows = [int(r) for r in re.findall(r'<row r="([0-9]+)"', xml)]
+    return (max((r for r, _c in cells), default=0), max((c for _r, c in cells), default=0), max(rows, default=0))
+
+
+def _sheet_xml(rows) -> str:
+    """``rows``: ``(row element number, [(cell row, cell column), ...])``."""
+    body = "".join(f'<row r="{n}">' + "".join(f'<c r="{col_letters(c)}{r}" s="1"><v>{r}</v></c>' for r, c in cells)
+                   + "</row>" for n, cells in rows)
+    return HEAD + body + TAIL
+
+
+_ROW = st.one_of(st.integers(1, 99_999), st.integers(99_999, 1_048_576), st.sampled_from([1, 99_999, 100_000,
+                                                                                          300_000, 1_048_576]))
+_COL = st.one_of(st.integers(1, 26), st.integers(27, 702), st.integers(703, 16_384), st.sampled_from([26, 27, 16_384]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(col=_COL, row=_ROW, max_col=_COL, max_row=_ROW)
+@example(col=27, row=1, max_col=26, max_row=1)
+@example(col=16_384, row=1_048_576, max_col=16_383, max_row=1_048_576)
+@example(col=1, row=100_000, max_col=1, max_row=99_999)
+def test_the_filter_finds_exactly_the_references_past_the_bound(col, row, max_col, max_row):
+    ref = f'<c r="{col_letters(col)}{row}"'.encode()
+    found = sheetbounds.cell_filter(max_col, max_row).search(ref) is not None
+    assert found == (col > max_col or row > max_row)
+    assert (sheetbounds.row_filter(max_row).search(f'<row r="{row}"'.encode()) is not None) == (row > max_row)
+
+
+@pytest.mark.parametrize("ref", ["A01", "a1", "Aa1", "AAAA1", "A12345678", "A1x", "1", "", "A", "$A$1", "A 1"])
+def test_the_filter_finds_every_malformed_reference(ref):
+    for bound in ((1, 1), (26, 300_000), (702, 99_999), (16_384, 1_048_576)):
+        assert sheetbounds.cell_filter(*bound).search(f'<c r="{ref}"'.encode()), (ref, bound)
+
+
+@settings(max_examples=200, deadline=None)
+@given(rows=st.lists(st.tuples(_ROW, st.lists(st.tuples(_ROW, _COL), max_size=5)), max_size=30),
+       ordered=st.booleans(), own_rows=st.booleans(),
+       sizes=st.lists(st.integers(1, 300), min_size=1, max_size=4))
+def test_the_fast_pass_is_exact_and_equals_the_general_pass(rows, ordered, own_rows, sizes):
+    """Cells past Z and past row 99,999, in order or not, cut anywhere: the bound every reference gives."""
+    if ordered:
+        rows = sorted(rows)
+    if own_rows:   # as every writer does: a row's cells carry its number
+        rows = [(n, [(n, c) for _r, c in cells]) for n, cells in rows]
+    xml = _sheet_xml(rows)
+    cell_row, cell_col, row_max = _every_reference(xml)
+    with mock.patch.object(package, "MAX_ROWS", sheetbounds.MAX_ROW_NUMBER):   # no refusal: the bound itself
+        general = sheetbounds._general(_OnePart(xml), SHEET, "Ark", 10**12)
+        for rows_too in (True, False):
+            fast = sheetbounds.scan_bounds(_OnePart(xml, sizes), SHEET, "Ark", 10**12, rows=rows_too)
+            assert fast.regular
+            assert fast.max_col == cell_col == general.max_col
+            if rows_too:   # openpyxl: every row element counts
+                assert fast.max_row == max(cell_row, row_max) == general.max_row
+            else:          # python-calamine: the cells (and the last row element of a piece, never less)
+                assert cell_row <= fast.max_row <= max(cell_row, row_max)
+            assert fast.area >= fast.max_row * max(fast.max_col, 1)
+
+
+@settings(max_examples=100, deadline=None)
+@given(rows=st.lists(st.tuples(_ROW, st.lists(st.tuples(_ROW, _COL), max_size=4)), max_size=20),
+       sizes=st.lists(st.integers(1, 200), min_size=1, max_size=3))
+def test_the_fast_pass_refuses_what_the_general_pass_refuses(rows, sizes):
+    """The real limits (300,000 rows, 6,000,000 cells): refused by both, or by neither (rows counted as openpyxl)."""
+    xml = _sheet_xml(sorted(rows))
+
+    def outcome(fn):
+        try:
+            b = fn()
+        except UntrustedFileError:
+            return "refused"
+        return b.max_row * max(b.max_col, 1)
+
+    fast = outcome(lambda: sheetbounds.scan_bounds(_OnePart(xml, sizes), SHEET, "Ark", package.MAX_CELLS))
+    general = outcome(lambda: sheetbounds._general(_OnePart(xml), SHEET, "Ark", package.MAX_CELLS))
+    assert fast == general
+    cell_row, cell_col, row_max = _every_reference(xml)
+    assert (fast == "refused") == (max(cell_row, row_max) > package.MAX_ROWS
+                                   or max(cell_row, row_max) * max(cell_col, 1) > package.MAX_CELLS)
+
+
+@pytest.mark.parametrize("ref,row", [("XFE5", 5), ("ZZZ5", 5), ("A1048577", 1_048_577), ("AAAA1", 1)])
+def test_a_reference_no_sheet_can_have_is_refused_wherever_it_is(ref, row):
+    """Past XFD or row 1,048,576: a damaged part, also after many ordinary rows (not only in the first piece)."""
+    rows = "".join(f'<row r="{r}"><c r="A{r}"><v>1</v></c><c r="AB{r}"><v>2</v></c></row>' for r in range(1, 40_000))
+    xml = HEAD + rows + f'<row r="{min(row, 40_000)}"><c r="{ref}"><v>1</v></c></row>' + TAIL
+    with pytest.raises(WorkbookError, match="ugyldig reference") as err:
+        sheetbounds.scan_bounds(_OnePart(xml), SHEET, "Ark", package.MAX_CELLS, rows=False)
+    assert ref in str(err.value)
+
+
+def test_rows_past_99999_and_columns_past_z_stay_on_the_fast_path(monkeypatch):
+    """The defect of issue 17: such cells went to a per-cell loop and a second full pass. Now one piece is counted
+    reference by reference (the first, which sets the columns) and every later one only searched."""
+    rows = "".join(f'<row r="{r}"><c r="A{r}"><v>1</v></c><c r="Z{r}"><v>1</v></c><c r="AD{r}"><f>A{r}*2</f>'
+                   f"<v>2</v></c></row>" for r in range(1, 150_001))
+    xml = HEAD + rows + TAIL
+    exact = []
+    monkeypatch.setattr(sheetbounds, "_exact_cells", lambda *a: exact.append(1))
+    b = sheetbounds.scan_bounds(_OnePart(xml), SHEET, "Ark", package.MAX_CELLS, rows=False)
+    assert (b.max_row, b.max_col, b.regular) == (150_000, 30, True)
+    assert len(xml) > 8 * package.CHUNK and exact == []   # every raise of the bound was a single cell
+
+
+def test_many_rises_in_one_piece_count_every_reference():
+    """A staircase (each cell further right and lower than the last) raises the bound at every cell: past a few
+    dozen the piece is counted reference by reference, with the same bound."""
+    cells = [(r, c) for r, c in zip(range(1, 5_000, 7), range(1, 16_000, 23), strict=False)]
+    xml = _sheet_xml([(r, [(r, c)]) for r, c in cells])
+    b = sheetbounds.scan_bounds(_OnePart(xml), SHEET, "Ark", 10**12, rows=False)
+    assert (b.max_row, b.max_col) == cells[-1]
+
+
+@pytest.mark.parametrize("last,refused", [(300_000, False), (300_001, True), (300_003, True)])
+def test_the_row_limit_is_exact_and_refused_in_the_fast_pass(tmp_path, monkeypatch, last, refused):
+    """At the limit the sheet is read; one row past it is refused, before python-calamine sees the file."""
+    import python_calamine
+
+    body = "".join(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c></row>' for r in range(1, last + 1))
+    path = _with_sheet(tmp_path, body, f"r{last}.xlsx")
+    if refused:
+        def never(*_a, **_k):
+            raise AssertionError("python-calamine must not see a refused file")
+
+        monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_filelike", never)
+        with pytest.raises(UntrustedFileError, match=f"mindst {last:,} rækker".replace(",", ".")):
+            read_workbook(path)
+    else:
+        scan = read_workbook(path, values=False).sheets[0].scan
+        assert (scan.max_row, scan.max_col) == (last, 1)
+
+
+def test_an_error_in_the_formula_work_does_not_leave_the_values_thread_waiting(tmp_path):
+    """python-calamine waits for each sheet's formula work before it makes its lists; when that work fails, the
+    error is raised, and no thread is left waiting (the read would hang)."""
+    import threading
+
+    path = write_xlsx(tmp_path / "to.xlsx", [Sheet("A", {"A1": F("=1+1", 2)}), Sheet("B", {"A1": 3})])
+
+    def boom(sheet):
+        raise RuntimeError(f"formelarbejdet fejlede i {sheet.name}")
+
+    out: dict = {}
+
+    def run():
+        try:
+            read_workbook(path, on_formulas=boom)
+        except RuntimeError as exc:
+            out["error"] = str(exc)
+
+    t = threading.Thread(target=run, daemon=True)
+    t.start()
+    t.join(30)
+    assert not t.is_alive(), "read_workbook hung"
+    assert out == {"error": "formelarbejdet fejlede i A"}
+    data = read_workbook(path, on_formulas=lambda sheet: None)   # and without the error: both sheets' values
+    assert [s.rows for s in data.sheets] == [[[2.0]], [[3.0]]]

@@ -24,6 +24,8 @@ formulas are read with openpyxl's sheet parser, which is slower but general.
 from __future__ import annotations
 
 import re
+from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..errors import WorkbookError
@@ -74,8 +76,8 @@ def xml_unescape(text: str) -> str:
 class SheetScan:
     """What the passes found in one sheet.
 
-    After :meth:`read_formulas`: plain formulas as parallel lists
-    ``plain_cols`` / ``plain_rows`` / ``plain_texts`` (text with a leading
+    After :meth:`read_formulas`: plain formulas as parallel sequences
+    ``plain_cols`` / ``plain_rows`` (an int array) / ``plain_texts`` (text with a leading
     ``=``, XML-unescaped), shared-formula children as ``shared`` (``(row,
     col) -> group id``) and ``shared_master`` (``si -> (row, col, text)``),
     cached error values as ``errors``. :attr:`formulas` gives the plain
@@ -86,8 +88,9 @@ class SheetScan:
     max_row: int = 0
     max_col: int = 0
     area: int = 0
-    plain_cols: list = field(default_factory=list)
-    plain_rows: list = field(default_factory=list)
+    plain_cols: "Sequence[int]" = field(default_factory=list)
+    # an int array, not a list: 10^5-10^6 row numbers past 256 cost 28 bytes more each as int objects
+    plain_rows: "Sequence[int]" = field(default_factory=lambda: array("i"))
     plain_texts: list = field(default_factory=list)
     shared: dict = field(default_factory=dict)
     shared_master: dict = field(default_factory=dict)   # si -> (row, col, text)
@@ -99,6 +102,7 @@ class SheetScan:
     _sheet: str = ""
     _formulas: dict | None = None
     _done: bool = False
+    _letters: dict = field(default_factory=dict)   # column letters -> number, for every block of the sheet
 
     # --- pass 2 -------------------------------------------------------------------------
 
@@ -111,20 +115,28 @@ class SheetScan:
         raw_texts: list = []
         # a scan still to be read comes from scan_sheet, which sets the package (cleared below, with _done set)
         assert self._pkg is not None
-        for block in _row_blocks(self._pkg, self.part, self._sheet, self._blocks):
+        kept, self._blocks = self._blocks, None
+        for block in _row_blocks(self._pkg, self.part, self._sheet, None if kept is None else _drained(kept)):
             _formulas_in(self, block, raw_cols, raw_rows, raw_texts)
-        self._blocks = None
+            if raw_texts:   # each block's formulas in their final form at once: the raw ones never pile up
+                self._finish_plain(raw_cols, raw_rows, raw_texts)
+                raw_cols.clear()
+                raw_rows.clear()
+                raw_texts.clear()
         self._pkg = None
-        self._finish_plain(raw_cols, raw_rows, raw_texts)
         self._done = True
         return self
 
     def _finish_plain(self, raw_cols, raw_rows, raw_texts) -> None:
         if not raw_texts:
             return
-        letters = {b: col_index(b) for b in set(raw_cols)}
-        self.plain_cols.extend(map(letters.__getitem__, raw_cols))
-        self.plain_rows.extend(map(int, raw_rows))
+        letters = self._letters
+        for b in set(raw_cols).difference(letters):
+            letters[b] = col_index(b)
+        cols, rows = self.plain_cols, self.plain_rows
+        assert isinstance(cols, list) and isinstance(rows, array)   # as made above (_scan_openpyxl's are not read)
+        cols.extend(map(letters.__getitem__, raw_cols))
+        rows.extend(map(int, raw_rows))
         joined = b"\x00".join(raw_texts).decode("utf-8", "replace")
         if "&" in joined:
             joined = xml_unescape(joined)
@@ -188,13 +200,26 @@ def scan_sheet(pkg: "safety.Package", part: str, sheet: str, area_budget: int) -
 
 # --- pass 2: formulas ---------------------------------------------------------------------
 
+def _drained(chunks: list):
+    """``chunks`` one by one, each dropped from the list as it is handed on (the kept XML is freed as it is read)."""
+    chunks.reverse()
+    while chunks:
+        yield chunks.pop()
+
+
 def _formulas_in(scan: SheetScan, block: bytes, raw_cols: list, raw_rows: list, raw_texts: list) -> None:
     if b"<f" in block:
-        n_plain = block.count(b"<f>")
-        n_attr = block.count(b"<f ")
-        plain = _PLAIN_F.findall(block) if n_plain else []
-        children = _CHILD_F.findall(block) if n_attr else []
-        others = _OTHER_F.findall(block) if n_attr else []
+        has_plain = b"<f>" in block
+        plain = _PLAIN_F.findall(block) if has_plain else []
+        if plain and len(plain) == block.count(b"<f"):
+            # Every '<f' of the block starts a plain formula the pattern read (each match holds one): the
+            # attribute forms below would find nothing. One count instead of two on the usual block.
+            n_plain, n_attr, children, others = len(plain), 0, [], []
+        else:
+            n_plain = block.count(b"<f>") if has_plain else 0
+            n_attr = block.count(b"<f ")
+            children = _CHILD_F.findall(block) if n_attr else []
+            others = _OTHER_F.findall(block) if n_attr else []
         if len(plain) == n_plain and len(children) + len(others) == n_attr:
             if plain:
                 cols, rows, texts = zip(*plain, strict=True)

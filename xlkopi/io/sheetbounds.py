@@ -9,23 +9,40 @@ column of a sheet part and refuses the part when the rows pass
 :data:`~xlkopi.io.package.MAX_ROWS` or the grid (highest row x highest
 column, counted from A1) passes the budget.
 
-**Fast pass.** A regular expression flags only the cells and rows that
-need a closer look: a cell that is not ``<c r="`` + one letter + a row of at
-most five digits (a column past Z, a row past 99,999, another attribute
-first, any other whitespace after the name, no ``r``), a row whose number
-has six digits or more. Everything else lies inside A1:Z99999. Flagged
-cells must read ``<c r="XFD1048576"`` (1-3 capitals, a row without a
-leading zero); a column past XFD or a row past 1,048,576 is refused as a
-damaged part, naming the sheet and the reference. When the coarse grid
-passes the budget, every cell reference is counted exactly.
+**Fast pass.** The part is read in pieces that end after a ``</row>`` (or
+another ``>``): none of the patterns below holds a ``>`` before its last
+character, so none is cut in two. Each piece costs a few regular-expression
+searches and no Python code per cell:
+
+* a cell whose first attribute is not ``r="`` (no ``r``, ``r`` not first,
+  other whitespace, single quotes): the general pass;
+* the number of the piece's last ``<row r="N">``, which joins the bound
+  (rows are written in order, so it bounds the piece's cells); with
+  ``rows`` (openpyxl walks every row) a search for a row number past it;
+* a reference the bound so far does not cover (:func:`cell_filter`: 1-3
+  capitals up to the widest column, a row without a leading zero up to the
+  highest row, a closing quote; an ordinary reference fails it within its
+  first characters). Each one found raises the bound, so a sheet's first
+  row raises it once per column and later pieces find nothing; a piece with
+  more than :data:`_RISES` of them has every reference counted. A malformed
+  reference goes to the general pass; a column past XFD or a row past
+  1,048,576 is refused as a damaged part, naming the sheet and the
+  reference.
+
+So the bound is exact at any row and any column (rows past 99,999 and
+columns past Z included), in one pass. Only the budget is charged as it
+always was, so a workbook of many sheets passes or is refused as before: a
+sheet with a cell in A1:Z99999 costs 99,999 x 26 cells when that fits, its
+exact grid otherwise.
 
 **General pass**, for a part the fast pass cannot read (a namespace
 prefix on the cell or row elements, cells without ``r`` or with ``r`` not
-first, single quotes): every ``c`` and ``row`` start tag, whatever its
-prefix, whitespace, quoting or attribute order, with the implicit
-positions python-calamine and openpyxl give cells and rows that have no
-``r`` (the next column, the next row). It never undercounts what either
-parser reads: text that only looks like a tag (in a comment) counts too.
+first, single quotes, a malformed reference): every ``c`` and ``row`` start
+tag, whatever its prefix, whitespace, quoting or attribute order, with the
+implicit positions python-calamine and openpyxl give cells and rows that
+have no ``r`` (the next column, the next row). It never undercounts what
+either parser reads: text that only looks like a tag (in a comment)
+counts too, in both passes.
 
 A sheet part that is not UTF-8 (a UTF-16 byte order mark, another
 declared encoding) is refused: the patterns read bytes, and a parser that
@@ -40,23 +57,32 @@ from dataclasses import dataclass, field
 from ..core.vocabulary import format_count
 from ..errors import UntrustedFileError, WorkbookError
 from . import package as pk
-from .a1 import col_index
+from .a1 import col_index, col_letters
 
-KEEP_BYTES = 128 * pk.MiB
-"""Decompressed sheet XML kept for a second pass (the auditor's formulas); a larger sheet is decompressed again."""
+KEEP_BYTES = 32 * pk.MiB
+"""Decompressed sheet XML kept for a second pass (the auditor's formulas); a larger sheet is decompressed again.
+
+Not more, because freed XML is not given back: pieces of about a megabyte
+come from the C heap, which keeps them once freed (measured: 60 MiB more at
+the peak of a 300,000-row sheet kept whole), while inflating again costs
+about 1.5 ms a megabyte, off the critical path on two cores (the second
+pass runs while python-calamine reads the values). A part whose zip entry
+declares more is not kept at all."""
 MAX_COL = 16_384          # XFD
 MAX_ROW_NUMBER = 1_048_576
-_SMALL_ROW = 99_999        # the highest row a cell or row the fast pass does not look at can have
+_SMALL_ROW = 99_999        # the budget's cheap bound for a sheet with a cell in A1:Z99999
 _SMALL_COL = 26
-_OVERLAP = 64              # longer than any start tag the fast pass reads (<c r="XFD1048576")
+_RISES = 64                # cells looked at one by one in a piece before all of its references are counted
+_MAX_CARRY = 16 * pk.MiB   # XML without a '>' for this long is no sheet any writer makes: the general pass reads it
 
 # fast pass
-_LOOK = re.compile(rb'<c(?! r="[A-Z][1-9][0-9]{0,4}")[\s>/]')
-_SMALL = re.compile(rb'<c r="[A-Z][1-9][0-9]{0,4}"')
+_LOOK = re.compile(rb'<c(?! r=")[\s>/]')                    # a cell whose first attribute is not r="
+_ROW_LOOK = re.compile(rb'<row(?! r=")[\s>/]')
+_ROW_TAG = re.compile(rb'<row[\s>/]')
 _REF = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"')
-_ROW_LOOK = re.compile(rb'<row(?! r="[1-9][0-9]{0,4}")[\s>/]')
-_ROW_SMALL = re.compile(rb'<row r="[1-9][0-9]{0,4}"')
 _ROW_R = re.compile(rb'<row r="([1-9][0-9]{0,6})"')
+_SMALL = re.compile(rb'<c r="[A-Z][1-9][0-9]{0,4}"')
+_ROW_SMALL = re.compile(rb'<row r="[1-9][0-9]{0,4}"')
 _PREFIX = re.compile(rb":(?:c|row|f)[\s>/]")
 # general pass: any prefix, whitespace, quoting and attribute order
 _TAG = re.compile(rb'<(/?)(?:[^\s<>/:!?"\'=]+:)?(row|c)(?=[\s/>])((?:[^>"\']|"[^"]*"|\'[^\']*\')*)>')
@@ -75,7 +101,7 @@ class Bounds:
     part: str
     max_row: int = 0
     max_col: int = 0
-    area: int = 0
+    area: int = 0              # what the part is charged against the workbook's budget
     regular: bool = True       # every cell in the usual <c r="A1" ...> form (the auditor's formula pass reads it)
     blocks: list | None = field(default=None, repr=False)   # the decompressed bytes, when kept
 
@@ -126,6 +152,82 @@ def _check_encoding(first: bytes, part: str) -> None:
         raise WorkbookError(f"Delen '{part}' er ikke kodet som UTF-8 (erklæret: '{_shown(m.group(1))}'); filen afvises")
 
 
+# --- the filters: a reference past a bound, as one search -----------------------------------
+
+def _above(text: str, top: str, any_: str) -> str:
+    """A pattern for the strings of ``len(text)`` characters that sort after ``text`` (digits or capitals).
+
+    Nested, so a search tries one alternative per character ``text`` shares
+    with the string looked at: ``_above("305", "9", "[0-9]")`` is
+    ``(?:[4-9][0-9]{2}|3(?:[1-9][0-9]|0[6-9]))``.
+    """
+    def at(i: int) -> str | None:
+        if i == len(text):
+            return None      # equal is not above
+        ch, rest = text[i], len(text) - i - 1
+        alts = []
+        if ch < top:
+            nxt = chr(ord(ch) + 1)
+            alts.append((nxt if nxt == top else f"[{nxt}-{top}]") + (any_ + (f"{{{rest}}}" if rest > 1 else "")
+                                                                   if rest else ""))
+        deeper = at(i + 1)
+        if deeper is not None:
+            alts.append(ch + deeper)
+        if not alts:
+            return None
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    return at(0) or "(?!)"
+
+
+def _number_above(n: int) -> str:
+    """After the first digit was checked to be 1-9: a digit run longer than ``n``'s, or as long and greater,
+    or one not closed by the quote (a malformed reference)."""
+    s = str(n)
+    above = _above(s, "9", "[0-9]")
+    return f'[0-9]{{1,{len(s)}}}+[^"]' + ("" if above == "(?!)" else "|" + above)
+
+
+def cell_filter(max_col: int, max_row: int) -> re.Pattern:
+    """A search for a cell reference the bound ``(max_row, max_col)`` does not cover, or a malformed one.
+
+    Matches ``<c r="`` followed by anything but 1-3 capitals up to column
+    ``max_col`` and a row without a leading zero up to ``max_row``, closed
+    by ``"``. Everything it does not match is inside the bound.
+    """
+    if max_col < 1 or max_row < 1:
+        return re.compile(rb'<c r="')
+    letters = col_letters(max_col)
+    number = _number_above(max_row)
+    if len(letters) == 1:
+        body = f'[^A-{letters}]|[A-{letters}](?:[^1-9]|{number})'
+    else:
+        m = len(letters)
+        body = (f'[^A-Z]|[A-Z]{{{m + 1}}}|{_above(letters, "Z", "[A-Z]")}'
+                f'|[A-Z]++(?:[^1-9]|{number})')
+    return re.compile(f'<c r="(?:{body})'.encode())
+
+
+def row_filter(max_row: int) -> re.Pattern:
+    """A search for a ``<row r="N"`` with N past ``max_row``, or a malformed number."""
+    if max_row < 1:
+        return re.compile(rb'<row r="')
+    return re.compile(f'<row r="(?:[^1-9]|{_number_above(max_row)})'.encode())
+
+
+@dataclass
+class _Pass:
+    """The fast pass's state between pieces."""
+
+    rows: bool                 # every row element counts (openpyxl), not only the cells (python-calamine)
+    small_cell: bool = False   # some cell in A1:Z99999
+    small_row: bool = False    # some row element numbered up to 99,999
+    cells: re.Pattern | None = None
+    cells_for: tuple = ()
+    row_pattern: re.Pattern | None = None
+    row_for: int = -1
+
+
 def scan_bounds(pkg: "pk.Package", part: str, sheet: str, area_budget: int, keep: bool = True,
                 rows: bool = True) -> Bounds:
     """The grid bound of sheet ``part`` of ``pkg`` (``sheet``: its name, for messages).
@@ -135,106 +237,161 @@ def scan_bounds(pkg: "pk.Package", part: str, sheet: str, area_budget: int, keep
     limit is passed, so a 10^6-row sheet costs one pass over the first
     rows), :class:`WorkbookError` for a cell or row reference that no
     sheet can have. With ``keep`` the decompressed bytes are kept in
-    :attr:`Bounds.blocks` (up to :data:`KEEP_BYTES`).
+    :attr:`Bounds.blocks` (up to :data:`KEEP_BYTES`), in pieces that end
+    at a ``</row>`` where the XML has one.
     """
     b = Bounds(part)
-    kept: list[bytes] | None = []
+    state = _Pass(rows)
+    kept: list[bytes] | None = [] if keep and _declared(pkg, part) <= KEEP_BYTES else None
     size = 0
-    coarse = 0   # 99,999 once a cell or row was passed without a closer look
-    tail = b""
-    first = True
     try:
-        # raw chunks, each looked at with the end of the one before, so no start tag is missed
-        for chunk in pkg.stream(part, dtd="head"):
-            if first:
-                _check_encoding(chunk[:256], part)
-                first = False
-            block = tail + chunk
-            coarse = max(coarse, _fast(b, block, sheet, part, rows=rows))
-            tail = block[-_OVERLAP:]
+        for block, end in _pieces(pkg, part):
+            _fast(b, state, block, end, sheet, part)
             if kept is not None:
-                size += len(chunk)
-                kept.append(chunk)
+                size += end
+                kept.append(block if end == len(block) else block[:end])
                 if size > KEEP_BYTES:
                     kept = None
-        coarse = max(coarse, _fast(b, tail, sheet, part, final=True, rows=rows))
     except _Irregular:
         b = _general(pkg, part, sheet, area_budget)
         b.regular = False
         return b
-    b.area = max(b.max_row, min(coarse, _SMALL_ROW)) * max(b.max_col, 1)
-    if b.area > area_budget:
-        # the cheap bound is too loose for this sheet: look at every cell reference
-        top, right = 0, 0
-        for block in _row_blocks(pkg, part, sheet, kept):
-            refs = _REF.findall(block)
-            if refs:
-                top = max(top, max(int(r) for _c, r in refs))
-                right = max(right, max(col_index(c) for c in {c for c, _r in refs}))
-            numbers = _ROW_R.findall(block)
-            if numbers:
-                top = max(top, max(map(int, numbers)))
-        b.max_row, b.max_col = max(top, b.max_row), right
-        b.area = b.max_row * max(b.max_col, 1)
-        check_area(b, sheet, area_budget)
-    b.blocks = kept if keep else None
+    exact = b.max_row * max(b.max_col, 1)
+    cheap = (max(b.max_row, _SMALL_ROW if state.small_cell or state.small_row else 0)
+             * max(b.max_col, _SMALL_COL if state.small_cell else 0, 1))
+    b.area = cheap if cheap <= area_budget else exact
+    check_area(b, sheet, area_budget)
+    b.blocks = kept
     return b
 
 
-def _row_number(b: Bounds, block: bytes, at: int, sheet: str, part: str) -> None:
-    row = _ROW_R.match(block, at)
-    if row is None:
-        raise _Irregular   # no r, r not first, a leading zero or more than 7 digits
-    r = int(row.group(1))
-    if r > MAX_ROW_NUMBER:
-        raise _bad_row(sheet, part, row.group(1))
-    if r > b.max_row:
-        b.max_row = r
+def _declared(pkg, part: str) -> int:
+    """The uncompressed size the part's zip entry claims (0 if unknown): a hint only, never a limit."""
+    try:
+        return pkg.zf.getinfo(part).file_size
+    except (AttributeError, KeyError):
+        return 0
 
 
-def _fast(b: Bounds, block: bytes, sheet: str, part: str, final: bool = False, rows: bool = True) -> int:
-    """Raise the bound from one block; returns 99,999 if some cell or row was only bounded.
+def _pieces(pkg: "pk.Package", part: str):
+    """The part's bytes in pieces ``block[:end]`` that end after ``</row>`` (or, failing that, after some ``>``).
 
-    Unless ``final``, a tag starting in the last ``_OVERLAP`` bytes is left
-    for the next block, which starts with those bytes and sees it whole.
+    None of the fast pass's patterns holds a ``>`` before its last
+    character, so none is cut in two; a piece that ends at ``</row>`` is
+    also whole for the formula pass, which then copies nothing. The piece
+    is read in place (``end`` as the patterns' end position), not copied.
     """
-    end = len(block) if final else max(0, len(block) - _OVERLAP)
-    colon = block.find(b":")   # memchr: most sheet XML has no colon past the root element
-    if colon >= 0 and _PREFIX.search(block, colon):
+    carry = b""
+    first = True
+    for chunk in pkg.stream(part, dtd="head"):
+        if first:
+            _check_encoding(chunk[:256], part)
+            first = False
+        block = carry + chunk if carry else chunk
+        cut = block.rfind(b"</row>") + 6
+        if cut < 6 or len(block) - cut > pk.CHUNK:   # no row ends here (or a row longer than a chunk)
+            cut = block.rfind(b">") + 1
+        carry = block[cut:]
+        if len(carry) > _MAX_CARRY:
+            raise _Irregular
+        if cut:
+            yield block, cut
+    if carry:
+        yield carry, len(carry)
+
+
+def _fast(b: Bounds, st: _Pass, piece: bytes, end: int, sheet: str, part: str) -> None:
+    """Raise the bound from ``piece[:end]`` (exactly; see the module's docstring)."""
+    colon = piece.find(b":", 0, end)   # memchr: most sheet XML has no colon past the root element
+    if colon >= 0 and _PREFIX.search(piece, colon, end):
         raise _Irregular
-    if rows:   # every row number: openpyxl walks every row up to the last
-        for m in _ROW_LOOK.finditer(block):
-            if m.start() >= end:
-                break
-            _row_number(b, block, m.start(), sheet, part)
-            if b.max_row > pk.MAX_ROWS:
-                break
-    else:      # python-calamine allocates by cells only: the last row of the block for the row count
-        at = block.rfind(b"<row", 0, end)
-        if at >= 0 and _ROW_LOOK.match(block, at):
-            _row_number(b, block, at, sheet, part)
-    for m in _LOOK.finditer(block):
-        if m.start() >= end:
+    if _LOOK.search(piece, 0, end):
+        raise _Irregular       # a cell without r (or r not first): positions are implicit
+    last = 0                   # the number of the piece's last row element
+    if st.rows:                # every row number: openpyxl walks every row up to the last
+        if _ROW_LOOK.search(piece, 0, end):
+            raise _Irregular
+        at = piece.rfind(b'<row r="', 0, end)
+        m = _ROW_R.match(piece, at, end) if at >= 0 else None
+        if m is not None:   # a malformed one is flagged below
+            last = int(m.group(1))
+            if last > MAX_ROW_NUMBER:
+                raise _bad_row(sheet, part, m.group(1))
+        top = max(b.max_row, last)
+        if st.row_for != top:
+            st.row_pattern, st.row_for = row_filter(top), top
+        assert st.row_pattern is not None
+        if st.row_pattern.search(piece, 0, end):
+            _exact_rows(b, piece, end, sheet, part)
+        if not st.small_row and _ROW_SMALL.search(piece, 0, end):
+            st.small_row = True
+    else:                      # python-calamine allocates by cells only: the last row of the piece for the count
+        at = piece.rfind(b"<row", 0, end)
+        if at >= 0 and _ROW_TAG.match(piece, at, end):
+            m = _ROW_R.match(piece, at, end)
+            if m is None:
+                raise _Irregular   # no r, r not first, a leading zero or more than 7 digits
+            last = int(m.group(1))
+            if last > MAX_ROW_NUMBER:
+                raise _bad_row(sheet, part, m.group(1))
+        if not st.small_row and _ROW_SMALL.search(piece, 0, end):
+            st.small_row = True
+    if last > b.max_row:
+        b.max_row = last
+    at = 0
+    for _rise in range(_RISES):   # the bound rises cell by cell while few cells pass it (a sheet's first columns)
+        key = (b.max_col, b.max_row)
+        if st.cells_for != key:
+            st.cells, st.cells_for = cell_filter(*key), key
+        assert st.cells is not None
+        m = st.cells.search(piece, at, end)
+        if m is None:
             break
-        ref = _REF.match(block, m.start())
+        ref = _REF.match(piece, m.start(), end)
         if ref is None:
-            raise _Irregular   # a cell without r (or r not first): positions are implicit
+            raise _Irregular   # a malformed reference: the general pass names it
         c, r = col_index(ref.group(1)), int(ref.group(2))
         if c > MAX_COL or r > MAX_ROW_NUMBER:
             raise _bad_cell(sheet, part, ref.group(1) + ref.group(2))
-        if c > b.max_col:
-            b.max_col = c
-        if r > b.max_row:
-            b.max_row = r
-        if b.max_row > pk.MAX_ROWS:
-            break
+        b.max_col, b.max_row = max(b.max_col, c), max(b.max_row, r)
+        at = ref.end()
+    else:                         # many cells pass it: count every reference of the piece
+        _exact_cells(b, piece, end, sheet, part)
+    if not st.small_cell and _SMALL.search(piece, 0, end):
+        st.small_cell = True
     check_rows(b.max_row, sheet)
-    if _SMALL.search(block):   # some cell was only bounded, not looked at
-        b.max_col = max(b.max_col, _SMALL_COL)
-        return _SMALL_ROW
-    if _ROW_SMALL.search(block):
-        return _SMALL_ROW
-    return 0
+
+
+def _exact_cells(b: Bounds, piece: bytes, end: int, sheet: str, part: str) -> None:
+    """Every cell reference of ``piece[:end]``, for the bound; a malformed one sends the part to the general pass."""
+    refs = _REF.findall(piece, 0, end)
+    if len(refs) != piece.count(b'<c r="', 0, end):
+        raise _Irregular   # a reference that is not 1-3 capitals and 1-7 digits: the general pass names it
+    if not refs:
+        return
+    right = max(map(col_index, {c for c, _r in refs}))
+    top = max(map(int, [r for _c, r in refs]))
+    if right > MAX_COL or top > MAX_ROW_NUMBER:
+        c, r = next((c, r) for c, r in refs if col_index(c) > MAX_COL or int(r) > MAX_ROW_NUMBER)
+        raise _bad_cell(sheet, part, c + r)
+    if right > b.max_col:
+        b.max_col = right
+    if top > b.max_row:
+        b.max_row = top
+
+
+def _exact_rows(b: Bounds, piece: bytes, end: int, sheet: str, part: str) -> None:
+    """Every row number of ``piece[:end]``; a malformed one sends the part to the general pass."""
+    numbers = _ROW_R.findall(piece, 0, end)
+    if len(numbers) != piece.count(b'<row r="', 0, end):
+        raise _Irregular   # a leading zero, a sign, more than 7 digits: the general pass names it
+    if not numbers:
+        return
+    top = max(map(int, numbers))
+    if top > MAX_ROW_NUMBER:
+        raise _bad_row(sheet, part, next(n for n in numbers if int(n) > MAX_ROW_NUMBER))
+    if top > b.max_row:
+        b.max_row = top
 
 
 def _row_blocks(pkg: "pk.Package", part: str, sheet: str, chunks=None):
