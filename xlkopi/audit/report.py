@@ -164,9 +164,10 @@ def write_report(result: AuditResult | Sequence[FileAudit], target, *, overwrite
     ov["A1"] = "Revisionsrapport"
     ov["A1"].font = Font(bold=True, size=14)
     kinds = [i.kind for i in items]
+    base = _common_folder([i.path for i in items])
     facts = [
         ("Revideret", dt.datetime.now().strftime("%d-%m-%Y %H:%M")),
-        ("Mappe", str(_common_folder([i.path for i in items]))),
+        ("Mappe", str(base)),
         ("Filer", format_count(len(items))),
         (NOT_APPROVED, format_count(kinds.count(NOT_APPROVED))),
         (REMARKS, format_count(kinds.count(REMARKS))),
@@ -192,7 +193,6 @@ def write_report(result: AuditResult | Sequence[FileAudit], target, *, overwrite
         c = ov.cell(top, j, h)
         c.font, c.fill, c.alignment = bold, head_fill, wrap
     ov.row_dimensions[top].height = 30   # two lines: "Beløb i spil (kr)"
-    base = _common_folder([i.path for i in items])
     for n, item in enumerate(items, start=1):
         r = top + n
         res = item.result

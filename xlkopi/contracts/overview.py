@@ -28,10 +28,12 @@ from ..core.obligations import (
 )
 from ..core.positions import Positions, positions
 from ..core.redflags import RedFlag
+from ..money import kr
 
 
 def _kr(ore) -> Decimal:
-    return Decimal(int(ore)).scaleb(-2)
+    """An array's øre (a numpy integer) as kr, by the package's one conversion."""
+    return kr(int(ore))
 
 
 def _date(value: np.datetime64) -> dt.date:
