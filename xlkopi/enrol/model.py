@@ -88,6 +88,7 @@ class Institution(Record):
     email: str = ""
     phone: str = ""
     signatory: str = ""
+    signatory_title: str = ""   # the signatory's title (Underskrivers titel), printed under the signature
     # classify_kind(kind): (VOLUNTARY | OBLIGED | None, the type's display form), worked out once per
     # institution by the register check (validate.check_institution); read it with rules.institution_kind.
     kind_class: tuple[str | None, str] | None = field(default=None, compare=False, repr=False)
@@ -119,8 +120,10 @@ class Agreement(Record):
     phase_open: bool | None = None
     requires_enrolment: bool = False
     requires_enrolment_given: bool = False
-    template: str = ""
+    template: str = ""          # the Skema template (.xlsx); a .docx here is taken as the Bilag 7
     mapping: str = ""
+    document: str = ""          # the agreement's own Bilag 7 (.docx)
+    document_mapping: str = ""  # its field map (labels, placeholders, content controls)
 
 
 @dataclass

@@ -5,12 +5,14 @@ common variants accepted; a column mapping file maps other names):
 
 ========================  =====================================================
 Institutioner             Navn, Type, CVR, EAN, Adresse, Kontaktperson, E-mail,
-                          Telefon (valgfri), Underskriver
+                          Telefon (valgfri), Underskriver, Underskrivers titel
+                          (valgfri)
 Lokationer (valgfri)      Institution, Enhed, EAN, P-nummer (valgfri),
                           Leveringsadresse, Kontaktperson (valgfri)
 Aftaler                   Aftale, Fase, Fasestatus (åben/lukket, valgfri),
                           Kræver tilmelding (ja/nej/tom = reglerne),
-                          Skabelon (valgfri), Feltkort (valgfri)
+                          Skabelon (valgfri), Feltkort (valgfri), Bilag 7
+                          (Word, valgfri), Feltkort (Word) (valgfri)
 Parter                    Institution, Fase og/eller Aftale
 Tilmeldinger              Institution, Aftale, Dato (valgfri); not needed
                           with ``--all-eligible``
@@ -65,6 +67,8 @@ SHEETS: tuple[SheetSpec, ...] = (
         Column("email", ("E-mail", "Email", "Mail", "E-mailadresse")),
         Column("phone", ("Telefon", "Tlf", "Telefonnummer"), required=False),
         Column("signatory", ("Underskriver", "Tegningsberettiget")),
+        Column("signatory_title", ("Underskrivers titel", "Titel", "Stilling", "Underskrivers stilling"),
+               required=False),
     )),
     SheetSpec("Lokationer", "locations", (
         Column("institution", ("Institution", "Navn")),
@@ -81,6 +85,8 @@ SHEETS: tuple[SheetSpec, ...] = (
         Column("requires", ("Kræver tilmelding", "Tilmelding påkrævet", "Tilmelding"), required=False),
         Column("template", ("Skabelon",), required=False),
         Column("mapping", ("Feltkort",), required=False),
+        Column("document", ("Bilag 7", "Bilag 7 (Word)", "Word-skabelon", "Bilag 7-skabelon"), required=False),
+        Column("document_mapping", ("Feltkort (Word)", "Word-feltkort", "Feltkort Bilag 7"), required=False),
     )),
     SheetSpec("Parter", "memberships", (
         Column("institution", ("Institution", "Navn", "Kunde")),
@@ -226,14 +232,15 @@ def _build(spec: SheetSpec, sheet: str, row_no: int, cells: dict[str, Any]):
         return Institution(sheet=sheet, row=row_no, name=t.get("name", ""), kind=t.get("kind", ""),
                            cvr=t.get("cvr", ""), ean=t.get("ean", ""), address=t.get("address", ""),
                            contact=t.get("contact", ""), email=t.get("email", ""), phone=t.get("phone", ""),
-                           signatory=t.get("signatory", ""))
+                           signatory=t.get("signatory", ""), signatory_title=t.get("signatory_title", ""))
     if spec.attr == "locations":
         return Location(sheet=sheet, row=row_no, institution=t.get("institution", ""), unit=t.get("unit", ""),
                         ean=t.get("ean", ""), p_number=t.get("p_number", ""), address=t.get("address", ""),
                         contact=t.get("contact", ""))
     if spec.attr == "agreements":
         agr = Agreement(sheet=sheet, row=row_no, name=t.get("name", ""), template=t.get("template", ""),
-                        mapping=t.get("mapping", ""))
+                        mapping=t.get("mapping", ""), document=t.get("document", ""),
+                        document_mapping=t.get("document_mapping", ""))
         agr.phase = _phase(cells.get("phase"), agr, "Fase")
         agr.phase_open = _yes_no(cells.get("phase_open"), agr, "Fasestatus", PHASE_STATUS)
         given = _yes_no(cells.get("requires"), agr, "Kræver tilmelding")

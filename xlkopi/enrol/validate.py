@@ -210,7 +210,7 @@ def check_institution(inst: Institution) -> None:
     _required(inst, {"name": "Navn", "kind": "Type", "cvr": "CVR", "ean": "EAN", "address": "Adresse",
                      "contact": "Kontaktperson", "email": "E-mail", "signatory": "Underskriver"})
     _single_line(inst, {"name": "Navn", "kind": "Type", "contact": "Kontaktperson", "phone": "Telefon",
-                        "signatory": "Underskriver"})
+                        "signatory": "Underskriver", "signatory_title": "Underskrivers titel"})
     kind_class = inst.kind_class = classify_kind(inst.kind)  # once per institution: plan and the fill use it
     if inst.kind.strip() and kind_class[0] is None:
         _add(inst, FEJL, "Type", f"ukendt institutionstype '{inst.kind}'; brug fx Kommune, Region, Selvejende "
@@ -284,10 +284,12 @@ def check_request(r: Request) -> None:
 # The register's column of each text field, per sheet (for the findings).
 _LABELS: dict[type, dict[str, str]] = {
     Institution: {"name": "Navn", "kind": "Type", "cvr": "CVR", "ean": "EAN", "address": "Adresse",
-                  "contact": "Kontaktperson", "email": "E-mail", "phone": "Telefon", "signatory": "Underskriver"},
+                  "contact": "Kontaktperson", "email": "E-mail", "phone": "Telefon", "signatory": "Underskriver",
+                  "signatory_title": "Underskrivers titel"},
     Location: {"institution": "Institution", "unit": "Enhed", "ean": "EAN", "p_number": "P-nummer",
                "address": "Leveringsadresse", "contact": "Kontaktperson"},
-    Agreement: {"name": "Aftale", "template": "Skabelon", "mapping": "Feltkort"},
+    Agreement: {"name": "Aftale", "template": "Skabelon", "mapping": "Feltkort", "document": "Bilag 7",
+                "document_mapping": "Feltkort (Word)"},
     Membership: {"institution": "Institution", "agreement": "Aftale"},
     Request: {"institution": "Institution", "agreement": "Aftale"},
 }
