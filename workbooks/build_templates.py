@@ -5,11 +5,16 @@ Run from the repository root::
     python3 workbooks/build_templates.py
 
 It writes ``workbooks/bilag7_skema.xlsx``, the identical package copy
-``xlkopi/data/enrol/bilag7_skema.xlsx`` (what an installed xlkopi uses) and
+``xlkopi/data/enrol/bilag7_skema.xlsx`` (what an installed xlkopi uses),
 the fictitious example register ``xlkopi/data/enrol/eksempel_register.xlsx``
-(from :data:`xlkopi.enrol.example.EXAMPLE`).
+(from :data:`xlkopi.enrol.example.EXAMPLE`) and the fictitious published
+party list ``xlkopi/data/enrol/eksempel_partsliste.xlsx``
+(:func:`xlkopi.enrol.example.example_party_list`).
 The output is deterministic: fixed document dates and zip timestamps, so a
 rebuild without changes gives the same bytes (a test checks the two copies).
+openpyxl serialises XML with lxml when it is installed and with the standard
+library otherwise, and the two differ in bytes; the script always uses the
+standard library (``OPENPYXL_LXML=False``), as the committed files were made.
 
 The template: sheet "Bilag 7" (the enrolment form) and sheet "Skema" (the
 locations as the Excel table "Lokationer"). Every field cell has a defined
@@ -22,6 +27,7 @@ form, so that tests can show that filling keeps all of it.
 from __future__ import annotations
 
 import io
+import os
 import re
 import struct
 import sys
@@ -29,22 +35,25 @@ import zlib
 from datetime import datetime
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.drawing.image import Image
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
-from openpyxl.workbook.defined_name import DefinedName
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.properties import PageSetupProperties
-from openpyxl.worksheet.table import Table, TableStyleInfo
+os.environ["OPENPYXL_LXML"] = "False"  # before openpyxl is imported: the same bytes with or without lxml
+
+from openpyxl import Workbook  # noqa: E402
+from openpyxl.drawing.image import Image  # noqa: E402
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side  # noqa: E402
+from openpyxl.workbook.defined_name import DefinedName  # noqa: E402
+from openpyxl.worksheet.datavalidation import DataValidation  # noqa: E402
+from openpyxl.worksheet.properties import PageSetupProperties  # noqa: E402
+from openpyxl.worksheet.table import Table, TableStyleInfo  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from xlkopi.enrol.example import EXAMPLE, register_workbook, workbook_bytes  # noqa: E402
+from xlkopi.enrol.example import EXAMPLE, example_party_list, register_workbook, workbook_bytes  # noqa: E402
 from xlkopi.enrol.rules import VOLUNTARY_KINDS  # noqa: E402
 
 FIXED = datetime(2024, 1, 1, 0, 0, 0)
 EXAMPLE_REGISTER = ROOT / "xlkopi" / "data" / "enrol" / "eksempel_register.xlsx"
+EXAMPLE_PARTY_LIST = ROOT / "xlkopi" / "data" / "enrol" / "eksempel_partsliste.xlsx"
 OUTPUTS = (ROOT / "workbooks" / "bilag7_skema.xlsx", ROOT / "xlkopi" / "data" / "enrol" / "bilag7_skema.xlsx")
 
 BLUE = "1F4E79"
@@ -240,6 +249,9 @@ def main() -> int:
     example = workbook_bytes(register_workbook(EXAMPLE))
     EXAMPLE_REGISTER.write_bytes(example)
     print(f"skrev {EXAMPLE_REGISTER.relative_to(ROOT)} ({len(example)} bytes)")
+    party_list = example_party_list()
+    EXAMPLE_PARTY_LIST.write_bytes(party_list)
+    print(f"skrev {EXAMPLE_PARTY_LIST.relative_to(ROOT)} ({len(party_list)} bytes)")
     return 0
 
 

@@ -1,9 +1,11 @@
 """The bundled example register (fictitious) and synthetic registers for tests and benchmarks.
 
 EKSEMPELDATA: every institution, person, address, CVR- and EAN-nummer here
-is made up (the numbers only carry valid check digits). The bundled file
-``xlkopi/data/enrol/eksempel_register.xlsx`` is built from :data:`EXAMPLE`
-by ``workbooks/build_templates.py``.
+is made up (the numbers only carry valid check digits). The bundled files
+``xlkopi/data/enrol/eksempel_register.xlsx`` (from :data:`EXAMPLE`) and
+``xlkopi/data/enrol/eksempel_partsliste.xlsx`` (:func:`example_party_list`,
+a published party list in the agency's grid form, from :data:`PARTY_LIST`)
+are built by ``workbooks/build_templates.py``.
 """
 
 from __future__ import annotations
@@ -83,6 +85,71 @@ EXAMPLE: dict[str, list[list[Any]]] = {
         ["Eksempelby Kommune", "Computeraftalen", ""],
     ],
 }
+
+
+PARTY_LIST_NOTICE = ("EKSEMPELDATA – alle institutioner og CVR-numre er opdigtede (numrene har blot gyldige "
+                     "kontrolcifre). Filen har samme form som Statens Indkøbs oversigt over, hvilke offentlige "
+                     "institutioner der er part på hvilke aftaler: institutionerne ned ad, faser og aftaler hen ad, "
+                     "x = part. Brug den med xlkopi enrol REGISTER --parter LISTE.xlsx.")
+PARTY_LIST_TITLE = ("Oversigt over offentlige institutioner, der er part på aftaler i Statens Indkøbsprogram "
+                    "(EKSEMPELDATA)")
+PARTY_LIST_HEADER = ["Institution", "CVR", "9. fase", "10. fase", "11. fase", "12. fase", "Computeraftalen"]
+
+#: The example party list: the example register's parties (Solsikken spelled otherwise, found by its
+#: CVR-nummer), Fjordby Kommune also party to phase 9, and institutions that are not in the register.
+PARTY_LIST: list[list[Any]] = [
+    ["Eksempelby Kommune", "23043823", "x", "x", "", "", ""],
+    ["Region Eksempel", "38678574", "", "x", "x", "", ""],
+    ["Solsikken, selvejende institution", "47384656", "", "", "", "", "x"],
+    ["Fjordby Kommune", "22106848", "x", "", "x", "", ""],
+    ["Nordby Kommune", "29100004", "x", "x", "x", "x", ""],
+    ["Sydby Kommune", "29100012", "", "x", "x", "", ""],
+    ["Region Prøve", "29100020", "x", "x", "", "", ""],
+    ["Den Selvejende Institution Mælkebøtten", "29100039", "", "", "", "", "x"],
+]
+
+
+def party_list_workbook(rows: list[list[Any]], header: list[str] | None = None, title: str | None = PARTY_LIST_TITLE,
+                        notice: str | None = PARTY_LIST_NOTICE, sheet: str = "Partsliste"):
+    """An openpyxl workbook shaped like the agency's party list: a notice sheet, then title rows and a grid."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    header = header or PARTY_LIST_HEADER
+    wb = Workbook()
+    ws = wb.active
+    if notice:
+        ws.title = "Læs mig"
+        ws["A1"] = notice
+        ws["A1"].font = Font(bold=True, color="C00000")
+        ws.column_dimensions["A"].width = 120
+        ws = wb.create_sheet(sheet)
+    else:
+        ws.title = sheet
+    if title:
+        ws.append([title])
+        ws["A1"].font = Font(bold=True, size=14)
+        ws.append([])
+    ws.append(header)
+    for cell in ws[ws.max_row]:
+        cell.font = Font(bold=True)
+        if isinstance(cell.value, str):
+            cell.data_type = "s"  # a header is text, even "=..."
+    for row in rows:
+        ws.append(row)
+        for cell in ws[ws.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # list text is never a formula, even "=..."
+                cell.number_format = "@"
+    ws.column_dimensions["A"].width = 40
+    wb.properties.creator = "xlkopi"
+    wb.properties.created = wb.properties.modified = FIXED
+    return wb
+
+
+def example_party_list() -> bytes:
+    """The bundled fictitious party list (``eksempel_partsliste.xlsx``) as deterministic .xlsx bytes."""
+    return workbook_bytes(party_list_workbook(PARTY_LIST))
 
 
 def register_workbook(data: dict[str, list[list[Any]]], headers: dict[str, list[str]] | None = None,

@@ -13,7 +13,9 @@ Aftaler                   Aftale, Fase, Fasestatus (åben/lukket, valgfri),
                           Kræver tilmelding (ja/nej/tom = reglerne),
                           Skabelon (valgfri), Feltkort (valgfri), Bilag 7
                           (Word, valgfri), Feltkort (Word) (valgfri)
-Parter                    Institution, Fase og/eller Aftale
+Parter                    Institution, Fase og/eller Aftale; or the agency's
+                          grid (institutions down, phases and agreements
+                          across, x = part), see :mod:`.partylist`
 Tilmeldinger              Institution, Aftale, Dato (valgfri); not needed
                           with ``--all-eligible``
 ========================  =====================================================
@@ -263,6 +265,24 @@ def _build(spec: SheetSpec, sheet: str, row_no: int, cells: dict[str, Any]):
     return req
 
 
+def _grid_parties(reg: Register, rows: list[list[Any]], sheet: str, cmap: ColumnMap) -> bool:
+    """Read a Parter sheet shaped as the agency's grid (its party list pasted in); False for the long form.
+
+    The grid's columns are the register's agreements and phases, and its rows are
+    matched to the register's institutions: :data:`SHEETS` lists Institutioner and
+    Aftaler before Parter, so both are read by now.
+    """
+    from .partylist import GRID, find_layout, memberships_from_rows
+
+    layout = find_layout(rows, cmap, reg.agreements)
+    if layout is None or layout.shape != GRID:
+        return False
+    memberships, findings = memberships_from_rows(rows, sheet, cmap, reg.institutions, reg.agreements)
+    reg.memberships.extend(memberships)
+    reg.findings.extend(findings)
+    return True
+
+
 def read_register(path: str | Path, columns: ColumnMap | None = None, need_requests: bool = True) -> Register:
     """Read and check a register; rows carry findings, unreadable inputs raise.
 
@@ -295,6 +315,8 @@ def read_register(path: str | Path, columns: ColumnMap | None = None, need_reque
         if not any(any(_text(v) for v in r) for r in rows):
             if required:
                 raise FieldError(sheet, None, None, "arket er tomt")
+            continue
+        if spec.attr == "memberships" and _grid_parties(reg, rows, sheet, cmap):
             continue
         head, cols = _header(rows, spec, sheet, cmap)
         used = set(cols.values())
