@@ -5,6 +5,19 @@ keys and the values :meth:`xlkopi.enrol.template.Template.fill` takes);
 :class:`Mapping` is a mapping file (feltkort, TOML or JSON) read: each field
 to cells or defined names, and the locations to an Excel table or a start
 cell with column letters.
+
+A Word Bilag 7 (:mod:`xlkopi.enrol.wordtemplate`) reads the same file: ``[felter]``
+then names the content controls or ``{{placeholders}}`` of each field, and
+``[etiketter]`` finds a field by the label text the form prints before it,
+for the agency's own forms that mark nothing::
+
+    [etiketter]
+    institution = "Institutionens navn"            # the table cell to the right of the label
+    cvr = { tekst = "CVR-nr.:", sted = "under" }    # the cell below
+    dato = { tekst = "Dato:", sted = "efter" }      # the text after it on the same line
+
+    [lokationer.kolonner]                           # the locations table, by its header texts
+    enhed = "Leveringssted"
 """
 
 from __future__ import annotations
@@ -29,6 +42,7 @@ FIELDS: dict[str, str] = {
     "email": "Kontaktpersonens e-mail",
     "telefon": "Telefon",
     "underskriver": "Underskriver",
+    "titel": "Underskrivers titel",
     "dato": "Dato",
     "antal_lokationer": "Antal lokationer",
 }
@@ -43,6 +57,19 @@ LOCATION_FIELDS: dict[str, str] = {
 }
 
 
+#: Where a label's value goes (``sted`` in ``[etiketter]``): the cell to its right, the cell below, or the
+#: rest of its line. ``None``: to the right in a table, after it elsewhere.
+PLACES = {"højre": "right", "hojre": "right", "under": "below", "efter": "after"}
+
+
+@dataclass(frozen=True)
+class Label:
+    """A field found by the text the form prints before it (``[etiketter]``)."""
+
+    text: str
+    place: str | None = None   # "right", "below", "after" or None (right in a table cell, else after)
+
+
 @dataclass
 class Mapping:
     """Where each field goes: field key -> references (cells or defined names)."""
@@ -51,6 +78,7 @@ class Mapping:
     table: str | None = None        # Excel table name for the locations
     start: str | None = None        # or the first data cell, e.g. "Skema!A10"
     columns: dict[str, str] = field(default_factory=dict)  # location key -> column header or letter
+    labels: dict[str, list[Label]] = field(default_factory=dict)  # field key -> labels (Word templates)
 
     @classmethod
     def load(cls, path: Path) -> "Mapping":
@@ -63,10 +91,10 @@ class Mapping:
             data = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)
         except (ValueError, tomllib.TOMLDecodeError) as exc:
             raise WorkbookError(f"Feltkortet '{path.name}' kan ikke læses: {exc}") from None
-        unknown = set(data) - {"felter", "lokationer"}
+        unknown = set(data) - {"felter", "lokationer", "etiketter"}
         if unknown:
             raise WorkbookError(f"Feltkortet '{path.name}' har ukendte afsnit: {', '.join(sorted(unknown))} "
-                                "(kendte: felter, lokationer)")
+                                "(kendte: felter, lokationer, etiketter)")
         mapping = cls()
         for key, refs in (data.get("felter") or {}).items():
             if key not in FIELDS:
@@ -84,7 +112,30 @@ class Mapping:
                 raise WorkbookError(f"Feltkortet '{path.name}': ukendt lokationskolonne '{key}'; kendte: "
                                     + ", ".join(LOCATION_FIELDS))
             mapping.columns[key] = str(col)
+        for key, given in (data.get("etiketter") or {}).items():
+            if key not in FIELDS:
+                raise WorkbookError(f"Feltkortet '{path.name}': ukendt felt '{key}' i [etiketter]; kendte felter: "
+                                    + ", ".join(FIELDS))
+            mapping.labels[key] = [_label(path.name, key, g) for g in (given if isinstance(given, list) else [given])]
         if mapping.start and not mapping.columns:
             raise WorkbookError(f"Feltkortet '{path.name}': med 'start' skal [lokationer.kolonner] angive "
                                 "kolonnebogstaverne")
         return mapping
+
+
+def _label(file: str, key: str, given) -> Label:
+    """One ``[etiketter]`` entry: a label text, or ``{ tekst = ..., sted = "højre" | "under" | "efter" }``."""
+    where = f"Feltkortet '{file}': etiketten for feltet '{key}'"
+    if isinstance(given, str):
+        given = {"tekst": given}
+    if not isinstance(given, dict):
+        raise WorkbookError(f"{where} skal være en tekst eller {{ tekst = ..., sted = ... }}")
+    unknown = set(given) - {"tekst", "sted"}
+    if unknown:
+        raise WorkbookError(f"{where} har ukendte nøgler: {', '.join(sorted(unknown))} (kendte: tekst, sted)")
+    text, place = given.get("tekst"), given.get("sted")
+    if not isinstance(text, str) or not text.strip():
+        raise WorkbookError(f"{where} mangler 'tekst' (den tekst, formularen skriver foran feltet)")
+    if place is not None and (not isinstance(place, str) or place.strip().casefold() not in PLACES):
+        raise WorkbookError(f"{where}: 'sted' skal være højre, under eller efter, ikke {place!r}")
+    return Label(text.strip(), PLACES[place.strip().casefold()] if isinstance(place, str) else None)

@@ -69,6 +69,51 @@ def _profile(root: Path) -> str:
     return root.resolve().as_uri()
 
 
+_WRITER = {".docx", ".docm", ".dotx", ".doc", ".odt", ".rtf"}
+
+
+def _filter(to: str, source: Path) -> str:
+    """The export filter for ``to``: a Word document's PDF comes from Writer, a workbook's from Calc."""
+    if to == "pdf" and source.suffix.lower() in _WRITER:
+        return "pdf:writer_pdf_Export"
+    return _FILTERS.get(to, to)
+
+
+def _run(sources: list[Path], out_dir: Path, to: str, timeout: float) -> subprocess.CompletedProcess:
+    """One LibreOffice run converting ``sources`` into ``out_dir``, with a private da-DK profile."""
+    soffice = find_soffice()
+    if soffice is None:
+        raise WorkbookError("LibreOffice (soffice) er ikke installeret")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="xlkopi-lo-") as tmp:
+        profile = _profile(Path(tmp) / "profile")
+        cmd = [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--nolockcheck",
+               "--nodefault", "--convert-to", _filter(to, sources[0]), "--outdir", str(out_dir),
+               *[str(s.resolve()) for s in sources]]
+        try:
+            return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
+                                  env={**os.environ, "HOME": tmp})
+        except subprocess.TimeoutExpired:
+            raise WorkbookError(f"LibreOffice svarede ikke inden for {timeout:.0f} s") from None
+
+
+def convert_many(sources: list[Path], out_dir: str | os.PathLike, to: str = "pdf",
+                 timeout: float = 900) -> list[Path | None]:
+    """Convert several files in one LibreOffice run (one start-up for the lot); None for a file that failed.
+
+    The files must be of one kind (all documents or all workbooks) and have distinct names.
+    """
+    if not sources:
+        return []
+    out_dir = Path(out_dir).resolve()
+    _run([Path(s) for s in sources], out_dir, to, timeout)
+    out: list[Path | None] = []
+    for s in sources:
+        made = out_dir / (Path(s).stem + "." + to.split(":")[0])
+        out.append(made if made.exists() else None)
+    return out
+
+
 def convert(source: str | os.PathLike, out_dir: str | os.PathLike, to: str = "xlsx",
             timeout: float = 300) -> Path:
     """Open ``source`` in LibreOffice headless (recalculating on load) and save it as ``to``.
@@ -77,22 +122,9 @@ def convert(source: str | os.PathLike, out_dir: str | os.PathLike, to: str = "xl
     disabled in the private profile. Raises :class:`WorkbookError` when
     LibreOffice is missing, fails or times out.
     """
-    soffice = find_soffice()
-    if soffice is None:
-        raise WorkbookError("LibreOffice (soffice) er ikke installeret")
     source = Path(source).resolve()
     out_dir = Path(out_dir).resolve()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="xlkopi-lo-") as tmp:
-        profile = _profile(Path(tmp) / "profile")
-        cmd = [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore",
-               "--nolockcheck", "--nodefault", "--convert-to", _FILTERS.get(to, to),
-               "--outdir", str(out_dir), str(source)]
-        try:
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
-                                  env={**os.environ, "HOME": tmp})
-        except subprocess.TimeoutExpired:
-            raise WorkbookError(f"LibreOffice svarede ikke inden for {timeout:.0f} s") from None
+    proc = _run([source], out_dir, to, timeout)
     result = out_dir / (source.stem + "." + to.split(":")[0])
     if proc.returncode != 0 or not result.exists():
         raise WorkbookError(f"LibreOffice kunne ikke konvertere '{source.name}': "

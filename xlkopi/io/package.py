@@ -337,23 +337,44 @@ def _fold(name: str) -> str:
     return name.replace("\\", "/").lstrip("/").lower()
 
 
-def open_package(source, noun: str = "Filen") -> Package:
+@dataclass(frozen=True)
+class PackageKind:
+    """What a package must be: its main part, that part's content types, and the Danish words for it."""
+
+    main: str
+    types: tuple[str, ...]
+    what: str          # "en Excel-fil"
+    form: str          # "xlsx- eller xlsm-projektmappe"
+    save_as: str       # how to save it without a password: "gem projektmappen som .xlsx"
+
+
+WORKBOOK = PackageKind("xl/workbook.xml", _WORKBOOK_TYPES, "en Excel-fil", "xlsx- eller xlsm-projektmappe",
+                       "gem projektmappen som .xlsx")
+#: A Word document (.docx/.docm/.dotx): the agency's Bilag 7.
+DOCUMENT = PackageKind("word/document.xml", ("document.main+xml", "document.macroEnabled.main+xml",
+                                            "template.main+xml", "template.macroEnabledTemplate.main+xml"),
+                       "et Word-dokument", "docx-dokument", "gem dokumentet som .docx")
+
+
+def open_package(source, noun: str = "Filen", kind: PackageKind = WORKBOOK) -> Package:
     """Open ``source`` (a path or :class:`FileBytes`) as a zip container after the cheap checks.
 
     Raises :class:`UntrustedFileError` (encrypted, zip bomb, ambiguous part
     names) or :class:`WorkbookError` (missing, not a workbook, corrupt) with
-    a Danish message. Never modifies the file.
+    a Danish message. Never modifies the file. ``kind`` is what the package
+    must be: a workbook (default) or a Word document (:data:`DOCUMENT`).
     """
     src = source_of(source, noun)
     noun, name, data = src.noun, src.name, src.data
     head = data[:8]
     if head == _OLE_MAGIC:
+        old = ".xls" if kind is WORKBOOK else ".doc"
         raise UntrustedFileError(
-            f"{noun} '{name}' er krypteret (beskyttet med adgangskode) eller i det gamle .xls-format; "
-            "gem projektmappen som .xlsx uden adgangskode og prøv igen")
+            f"{noun} '{name}' er krypteret (beskyttet med adgangskode) eller i det gamle {old}-format; "
+            f"{kind.save_as} uden adgangskode og prøv igen")
     if not head.startswith(b"PK"):
-        raise WorkbookError(f"{noun} '{name}' er ikke en Excel-fil: den kan ikke læses som xlsx- eller "
-                            "xlsm-projektmappe (ikke et zip-arkiv)")
+        raise WorkbookError(f"{noun} '{name}' er ikke {kind.what}: den kan ikke læses som {kind.form} "
+                            "(ikke et zip-arkiv)")
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
@@ -367,9 +388,9 @@ def open_package(source, noun: str = "Filen") -> Package:
                       if n.lower().endswith("vbaproject.bin") or n.lower().startswith("xl/macrosheets/")]
         pkg.external_links = [n for n in pkg.names
                               if n.lower().startswith("xl/externallinks/") and n.lower().endswith(".xml")]
-        if not pkg.has("xl/workbook.xml"):
-            raise WorkbookError(f"{noun} '{name}' er ikke en xlsx- eller xlsm-projektmappe (mangler xl/workbook.xml)")
-        _check_main_part(pkg)
+        if not pkg.has(kind.main):
+            raise WorkbookError(f"{noun} '{name}' er ikke {kind.what} ({kind.form}; mangler {kind.main})")
+        _check_main_part(pkg, kind)
     except Exception:
         zf.close()
         raise
@@ -417,8 +438,8 @@ def _check_members(src: FileBytes, infos) -> None:
             "(mulig zip-bombe)")
 
 
-def _check_main_part(pkg: Package) -> None:
-    """The workbook part is ``xl/workbook.xml`` for every reader.
+def _check_main_part(pkg: Package, kind: PackageKind = WORKBOOK) -> None:
+    """The workbook part is ``xl/workbook.xml`` (a document's ``word/document.xml``) for every reader.
 
     python-calamine takes the folder of the main part from ``_rels/.rels``
     and openpyxl the part from ``[Content_Types].xml``; a package that
@@ -436,14 +457,14 @@ def _check_main_part(pkg: Package) -> None:
     if types is not None:
         root = parse_xml(pkg.read(types, 16 * MiB), types)
         for el in root.iter():
-            if _local(el.tag) == "Override" and (el.get("ContentType") or "").endswith(_WORKBOOK_TYPES):
+            if _local(el.tag) == "Override" and (el.get("ContentType") or "").endswith(kind.types):
                 where.append(("[Content_Types].xml", el.get("PartName") or ""))
     for part, target in where:
         resolved = _fold(posixpath.normpath(posixpath.join("/", target)))
-        if resolved != "xl/workbook.xml":
+        if resolved != kind.main:
             raise UntrustedFileError(
-                f"{pkg.noun} '{pkg.path.name}' angiver projektmappens hoveddel som '{target}' i '{part}' i stedet "
-                "for 'xl/workbook.xml'; forskellige programmer ville læse forskellige ark. Filen afvises")
+                f"{pkg.noun} '{pkg.path.name}' angiver hoveddelen som '{target}' i '{part}' i stedet "
+                f"for '{kind.main}'; forskellige programmer ville læse forskellige dele. Filen afvises")
 
 
 def _local(tag) -> str:
