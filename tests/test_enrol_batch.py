@@ -11,7 +11,7 @@ import importlib
 import inspect
 import io
 import pkgutil
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import openpyxl
 import pytest
@@ -56,8 +56,14 @@ def data_copy():
 
 
 def digests(folder: Path) -> dict[str, tuple[str, int]]:
-    return {p.name: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
-            for p in sorted(folder.iterdir())}
+    """Every file under ``folder`` (in the agreement folders too), by its path relative to ``folder``."""
+    return {p.relative_to(folder).as_posix(): (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def folder_of(agreement: str, phase: int | None) -> str:
+    """The agreement's folder inside the output folder (batch._Folders)."""
+    return agreement if phase is None else f"{agreement} (fase {phase})"
 
 
 @pytest.fixture(scope="module")
@@ -73,9 +79,17 @@ def test_example_statuses(example_run):
     assert "koncernindkøber" in report.results[7].reason
     assert "forpligtet kunde" in report.results[6].reason
     assert any("5798" in w for w in report.results[5].warnings)
-    names = sorted(p.name for p in out.iterdir())
-    assert names == sorted(["Oversigt.xlsx"] + [f"Tilmelding til {a} - {i}.{ext}" for s, i, a in EXPECTED[:6]
-                                                if s == GENERATED for ext in ("xlsx", "eml")])
+    phases = {"Computeraftalen": 9, "Multifunktionsmaskiner": 10}   # example.py
+    # one folder per agreement, the overview at the top
+    top = sorted(p.name for p in out.iterdir())
+    assert top == sorted(["Oversigt.xlsx"] + [folder_of(a, f) for a, f in phases.items()])
+    names = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    expected = [f"{folder_of(a, phases[a])}/Tilmelding til {a} - {i}.{ext}" for s, i, a in EXPECTED[:6]
+                if s == GENERATED for ext in ("xlsx", "eml")]
+    assert names == sorted(["Oversigt.xlsx"] + expected)
+    made = [r for r in report.results if r.status == GENERATED]
+    assert sorted(n for r in made for n in (r.workbook_name, r.eml_name)) == sorted(expected)  # the results' names
+    assert all(r.phase == phases[r.agreement] for r in made)
 
 
 def test_overview_workbook(example_run):
@@ -85,8 +99,9 @@ def test_overview_workbook(example_run):
     rows = list(wb["Oversigt"].iter_rows(values_only=True))
     assert rows[0][:6] == ("Nr.", "Institution", "Aftale", "Fase", "Status", "Begrundelse")
     assert [(r[4], r[1], r[2]) for r in rows[1:]] == EXPECTED
-    assert rows[1][7] == "Tilmelding til Computeraftalen - Eksempelby Kommune.xlsx"
-    assert rows[1][9] == "Tilmeldinger række 2"
+    col = {h: j for j, h in enumerate(rows[0])}   # the later columns by name (test_enrol_overview.py: the layout)
+    assert rows[1][col["Skema"]] == "Tilmelding til Computeraftalen - Eksempelby Kommune.xlsx"   # the link's text
+    assert rows[1][col["Kilde"]] == "Tilmeldinger række 2"
     findings = list(wb["Fejl og advarsler"].iter_rows(values_only=True))
     assert findings[1][:4] == ("advarsel", "Institutioner", 4, "EAN")
 
@@ -100,7 +115,8 @@ def test_eml_draft(example_run):
     assert msg["X-Unsent"] == "1" and msg["Date"] is None
     assert "Hermed tilmelder Eksempelby Kommune (CVR 23043823) sig Computeraftalen" in msg.get_body().get_content()
     (att,) = list(msg.iter_attachments())
-    assert att.get_filename() == r.workbook_name
+    assert r.workbook_name == "Computeraftalen (fase 9)/Tilmelding til Computeraftalen - Eksempelby Kommune.xlsx"
+    assert att.get_filename() == PurePosixPath(r.workbook_name).name   # the bare file name, no folder
     assert att.get_content() == (out / r.workbook_name).read_bytes()
 
 
@@ -118,13 +134,25 @@ def test_changed_output_needs_force(tmp_path):
     out = tmp_path / "ud"
     run(EXAMPLE_REGISTER, out)
     before = digests(out)
+    first_overview = (out / "Oversigt.xlsx").read_bytes()
     changed = run(EXAMPLE_REGISTER, out, mail_to="andet@eksempel.example")
     assert changed.exit_code == 1
-    assert all(r.status == FAILED and "--force" in r.reason for r in changed.results if r.workbook_name)
-    assert digests(out) == before  # nothing overwritten
+    made = [r for r in changed.results if r.workbook_name]
+    assert len(made) == 4 and all(r.status == FAILED and "--force" in r.reason for r in made)
+    after = digests(out)
+    # the overview is xlkopi's own: it is replaced without --force and reports the refusals ...
+    assert changed.overview_state == "overskrevet" and not changed.overview_problem
+    statuses = [row[4] for row in openpyxl.load_workbook(out / "Oversigt.xlsx")["Oversigt"].iter_rows(
+        min_row=2, values_only=True)]
+    assert statuses == [r.status for r in changed.results]
+    # ... but no enrolment's file is overwritten
+    del before["Oversigt.xlsx"], after["Oversigt.xlsx"]
+    assert len(before) == 8 and after == before
     forced = run(EXAMPLE_REGISTER, out, mail_to="andet@eksempel.example", force=True)
-    assert forced.exit_code == 0 and forced.files("overskrevet") == 4  # the four .eml drafts
-    assert forced.files("uændret") == 5  # the workbooks and the overview did not change
+    # the four .eml drafts, and the overview back to the first run's (all generated again)
+    assert forced.exit_code == 0 and forced.files("overskrevet") == 4 + 1 and forced.overview_state == "overskrevet"
+    assert forced.files("uændret") == 4  # the workbooks did not change
+    assert (out / "Oversigt.xlsx").read_bytes() == first_overview
 
 
 def test_all_eligible(tmp_path):
@@ -159,7 +187,11 @@ def test_formula_looking_names_stay_text(tmp_path):
     assert wb["Skema"]["A8"].value == "+45 -Rådhuset @x" and wb["Skema"]["A8"].data_type == "s"
     ov = openpyxl.load_workbook(tmp_path / "ud" / "Oversigt.xlsx")["Oversigt"]
     assert ov["B2"].value == evil and ov["B2"].data_type == "s"
-    assert not any(c in r.workbook_name for c in '<>:"/\\|?*')
+    # the relative name is "folder/file": neither part holds a character Windows refuses
+    *folders, name = r.workbook_name.split("/")
+    assert folders == ["Computeraftalen (fase 9)"]
+    for part in (*folders, name):
+        assert not any(c in part for c in '<>:"/\\|?*')
 
 
 def test_newlines_never_reach_a_header(tmp_path):
@@ -172,7 +204,9 @@ def test_newlines_never_reach_a_header(tmp_path):
     assert statuses[("Eksempelby Kommune", "Computeraftalen")].status == GENERATED  # the others proceed
     failing = [r for r in report.results if r.status == FAILED]
     assert failing and all("findes ikke" in r.reason or "linjeskift" in r.reason for r in failing)
-    for eml in (tmp_path / "ud").glob("*.eml"):
+    emls = list((tmp_path / "ud").rglob("*.eml"))
+    assert len(emls) == sum(r.status == GENERATED for r in report.results) > 0
+    for eml in emls:
         headers = eml.read_bytes().split(b"\r\n\r\n", 1)[0]
         assert b"Bcc" not in headers
 
@@ -213,7 +247,9 @@ def test_duplicate_rows(tmp_path):
     by = first_by(report)
     assert by[("Eksempelby Kommune", "Computeraftalen")].status == GENERATED
     assert "flere gange" in by[("Region Eksempel", "Multifunktionsmaskiner")].reason
-    wb = openpyxl.load_workbook(tmp_path / "ud" / "Tilmelding til Computeraftalen - Eksempelby Kommune.xlsx")
+    name = "Computeraftalen (fase 9)/Tilmelding til Computeraftalen - Eksempelby Kommune.xlsx"
+    assert by[("Eksempelby Kommune", "Computeraftalen")].workbook_name == name
+    wb = openpyxl.load_workbook(tmp_path / "ud" / name)
     assert wb["Skema"].tables["Lokationer"].ref == "A7:E10"  # the duplicate location is not listed twice
     assert any("dublet" in f.message for f in report.findings)
 
@@ -274,7 +310,8 @@ def test_cli_exit_codes_and_summary(tmp_path, capsys):
     data["Institutioner"][0][2] = "12345678"
     reg = write_register(tmp_path / "r.xlsx", data)
     assert main(["enrol", str(reg), "--out", str(tmp_path / "ud2")]) == 1
-    assert (tmp_path / "ud2" / "Tilmelding til Multifunktionsmaskiner - Region Eksempel.xlsx").exists()
+    assert (tmp_path / "ud2" / "Multifunktionsmaskiner (fase 10)"
+            / "Tilmelding til Multifunktionsmaskiner - Region Eksempel.xlsx").exists()
 
 
 def test_windows_unsafe_and_colliding_names(tmp_path):
@@ -290,9 +327,12 @@ def test_windows_unsafe_and_colliding_names(tmp_path):
     data["Tilmeldinger"].append(["Region/ Eksempel", "Multifunktionsmaskiner", ""])
     report = _run_data(tmp_path, data)
     names = [r.workbook_name for r in report.results if r.status == GENERATED]
-    assert "Tilmelding til Computeraftalen - CON.xlsx" in names  # "CON" is only reserved as the whole name
-    assert "Tilmelding til Multifunktionsmaskiner - Region Eksempel.xlsx" in names
-    assert "Tilmelding til Multifunktionsmaskiner - Region Eksempel (2).xlsx" in names
+    # "CON" is only reserved as the whole name
+    assert "Computeraftalen (fase 9)/Tilmelding til Computeraftalen - CON.xlsx" in names
+    assert "Multifunktionsmaskiner (fase 10)/Tilmelding til Multifunktionsmaskiner - Region Eksempel.xlsx" in names
+    assert "Multifunktionsmaskiner (fase 10)/Tilmelding til Multifunktionsmaskiner - Region Eksempel (2).xlsx" in names
+    for name in names:
+        assert (tmp_path / "ud" / name).is_file()
 
 
 def test_csv_folder_and_column_mapping(tmp_path):
@@ -332,7 +372,8 @@ def test_agency_template_via_cli(tmp_path):
     code = main(["enrol", str(EXAMPLE_REGISTER), "--out", str(tmp_path / "ud"), "--template",
                  str(tmp_path / "agency.xlsx"), "--mapping", str(tmp_path / "kort.toml")])
     assert code == 0
-    got = openpyxl.load_workbook(tmp_path / "ud" / "Tilmelding til Computeraftalen - Eksempelby Kommune.xlsx")
+    got = openpyxl.load_workbook(tmp_path / "ud" / "Computeraftalen (fase 9)"
+                                 / "Tilmelding til Computeraftalen - Eksempelby Kommune.xlsx")
     assert got["Blanket"]["B2"].value == "Computeraftalen" and got["Blanket"]["B3"].value == "23043823"
     assert [c.value for c in got["Lok"]["A"]] == ["Enhed", "Rådhuset", "Skoleforvaltningen", "Eksempelby Bibliotek"]
     assert main(["enrol", str(EXAMPLE_REGISTER), "--out", str(tmp_path / "ud2"), "--template",
@@ -420,8 +461,22 @@ def test_unwritable_outputs_give_danish_messages(tmp_path, capsys):
     assert main(["enrol", str(EXAMPLE_REGISTER), "--out", str(blocker / "ud")]) == 2
     assert "kan ikke oprettes" in capsys.readouterr().out
     out = tmp_path / "ud"
-    (out / "Tilmelding til Computeraftalen - Eksempelby Kommune.xlsx").mkdir(parents=True)  # a folder in the way
+    # a folder in the way, where the first enrolment's workbook goes (in its agreement's folder)
+    (out / "Computeraftalen (fase 9)" / "Tilmelding til Computeraftalen - Eksempelby Kommune.xlsx").mkdir(parents=True)
     report = run(EXAMPLE_REGISTER, out)
     assert report.exit_code == 1
     assert report.results[0].status == FAILED and "ikke en almindelig fil" in report.results[0].reason
     assert report.results[1].status == GENERATED
+    # a file where an agreement's folder goes fails that agreement's enrolments, not the others
+    out = tmp_path / "ud3"
+    out.mkdir()
+    (out / "Computeraftalen (fase 9)").write_text("x")
+    report = run(EXAMPLE_REGISTER, out)
+    assert report.exit_code == 1 and not report.overview_problem
+    by = first_by(report)
+    for who in ("Eksempelby Kommune", "Den Selvejende Institution Solsikken"):
+        r = by[(who, "Computeraftalen")]
+        assert r.status == FAILED and "Computeraftalen (fase 9)" in r.reason and "kan ikke oprettes: der ligger allerede en fil" in r.reason
+        assert r.workbook_name == r.eml_name == ""
+    assert (out / "Computeraftalen (fase 9)").read_text() == "x"
+    assert by[("Region Eksempel", "Multifunktionsmaskiner")].status == GENERATED

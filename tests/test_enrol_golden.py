@@ -1,10 +1,11 @@
 """Golden files and LibreOffice for the enrolment generator.
 
 ``tests/golden/enrol/`` holds the approved output of the bundled example
-(the four workbooks, their e-mail drafts and Oversigt.xlsx). The comparison
-is cell by cell (value and type) plus the parts of a workbook a user sees
-(merged cells, tables, defined names); for drafts the headers and the text,
-with the attachment compared cell by cell. What may change on every save
+(the four workbooks, the four Word Bilag 7, their e-mail drafts, one folder
+per agreement, and Oversigt.xlsx). The comparison is cell by cell (value and
+type) plus the parts of a workbook a user sees (merged cells, tables, defined
+names); a Word document by its canonicalised document XML (C14N 2.0); for
+drafts the headers and the text, with the attachments compared the same way. What may change on every save
 (zip timestamps, document dates, Message-ID and MIME boundary, which depend
 on the attachment's bytes) is ignored.
 
@@ -20,6 +21,7 @@ import email.policy
 import io
 import os
 import shutil
+import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -27,7 +29,7 @@ import openpyxl
 import pytest
 from golden_view import workbook_view
 
-from xlkopi.enrol.batch import data_path, default_template, run
+from xlkopi.enrol.batch import data_path, default_template, example_document, run
 from xlkopi.enrol.template import FIELDS, Template
 
 GOLDEN = Path(__file__).parent / "golden" / "enrol"
@@ -37,7 +39,8 @@ APPROVE = os.environ.get("XLKOPI_APPROVE_GOLDEN") == "1"
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("golden-run")
-    report = run(data_path("eksempel_register.xlsx"), out)
+    document, mapping = example_document()
+    report = run(data_path("eksempel_register.xlsx"), out, document=document, document_mapping=mapping)
     assert report.exit_code == 0
     if APPROVE:
         shutil.rmtree(GOLDEN, ignore_errors=True)
@@ -45,32 +48,51 @@ def generated(tmp_path_factory) -> Path:
     return out
 
 
+def document_view(data: bytes) -> str:
+    """A Word document as its canonicalised main part (zip timestamps and member order ignored)."""
+    from lxml import etree
+
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return etree.canonicalize(etree.fromstring(zf.read("word/document.xml")))
+
+
+def _view(path_or_data, name: str):
+    data = path_or_data if isinstance(path_or_data, bytes) else path_or_data.read_bytes()
+    return document_view(data) if name.endswith(".docx") else workbook_view(io.BytesIO(data))
+
+
 def eml_view(raw: bytes) -> dict:
     msg = email.message_from_bytes(raw, policy=email.policy.default)
-    (att,) = list(msg.iter_attachments())
     return {
         "headers": {k: str(msg[k]) for k in ("To", "From", "Subject", "X-Unsent", "Date")},
         "body": msg.get_body().get_content(),
-        "attachment_name": att.get_filename(),
-        "attachment": workbook_view(io.BytesIO(att.get_content())),
+        "attachments": [(att.get_filename(), att.get_content_type(), _view(att.get_content(), att.get_filename()))
+                        for att in msg.iter_attachments()],
     }
+
+
+def _files(root: Path) -> list[str]:
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
 
 
 def test_golden_files_exist():
     assert GOLDEN.is_dir(), "run with XLKOPI_APPROVE_GOLDEN=1 once to create the approved output"
-    assert sorted(p.suffix for p in GOLDEN.iterdir()) == [".eml"] * 4 + [".xlsx"] * 5
+    assert sorted(Path(p).suffix for p in _files(GOLDEN)) == [".docx"] * 4 + [".eml"] * 4 + [".xlsx"] * 5
+    assert sorted(p.name for p in GOLDEN.iterdir() if p.is_dir()) == ["Computeraftalen (fase 9)",
+                                                                      "Multifunktionsmaskiner (fase 10)"]
 
 
 def test_same_files_as_golden(generated):
-    assert sorted(p.name for p in generated.iterdir()) == sorted(p.name for p in GOLDEN.iterdir())
+    assert _files(generated) == _files(GOLDEN)
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in GOLDEN.glob("*.xlsx")) if GOLDEN.is_dir() else [])
+@pytest.mark.parametrize("name", [n for n in _files(GOLDEN) if n.endswith((".xlsx", ".docx"))]
+                         if GOLDEN.is_dir() else [])
 def test_workbook_matches_golden_cell_by_cell(generated, name):
-    assert workbook_view(generated / name) == workbook_view(GOLDEN / name)
+    assert _view(generated / name, name) == _view(GOLDEN / name, name)
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in GOLDEN.glob("*.eml")) if GOLDEN.is_dir() else [])
+@pytest.mark.parametrize("name", [n for n in _files(GOLDEN) if n.endswith(".eml")] if GOLDEN.is_dir() else [])
 def test_draft_matches_golden(generated, name):
     assert eml_view((generated / name).read_bytes()) == eml_view((GOLDEN / name).read_bytes())
 

@@ -12,7 +12,7 @@ import email
 import email.policy
 import xml.etree.ElementTree as ET
 import zipfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import openpyxl
 import pytest
@@ -102,7 +102,10 @@ def test_hundred_rows_with_idn_addresses(tmp_path):
     assert header_block(raw).isascii()
     assert parse(raw)["From"].addresses[0].addr_spec == f"indkob1@{IDN_ASCII}"
     assert f"indkob1@{IDN}" in parse(raw).get_body().get_content()  # the text shows it as written
-    assert len(list((tmp_path / "ud").glob("*.eml"))) == 90
+    emls = sorted((tmp_path / "ud").rglob("*.eml"))
+    assert len(emls) == 90
+    assert [e.relative_to(tmp_path / "ud").as_posix() for e in emls] == sorted(
+        r.eml_name for r in report.results if r.status == GENERATED)
 
 
 def test_idn_rows_only_exit_0(tmp_path):
@@ -111,7 +114,9 @@ def test_idn_rows_only_exit_0(tmp_path):
         row[6] = f"indkob@{IDN}"
     assert main(["enrol", str(write_register(tmp_path / "r.xlsx", data)), "--out", str(tmp_path / "ud"),
                  "--mail-to", f"tilmelding@{IDN}"]) == 0
-    for eml in (tmp_path / "ud").glob("*.eml"):
+    emls = list((tmp_path / "ud").rglob("*.eml"))
+    assert len(emls) == 6
+    for eml in emls:
         assert parse(eml.read_bytes())["To"].addresses[0].addr_spec == f"tilmelding@{IDN_ASCII}"
 
 
@@ -157,19 +162,21 @@ def test_a_failure_while_writing_one_enrolment_never_stops_the_batch(tmp_path, m
     assert report.exit_code == 1 and not report.overview_problem
     rows = list(openpyxl.load_workbook(tmp_path / "ud" / "Oversigt.xlsx")["Oversigt"].iter_rows(values_only=True))
     assert [row[4] for row in rows[1:]] == statuses
-    assert len(list((tmp_path / "ud").glob("*.xlsx"))) == 8 + 1  # eight workbooks and the overview
+    assert len(list((tmp_path / "ud").rglob("*.xlsx"))) == 8 + 1  # eight workbooks and the overview
+    assert (tmp_path / "ud" / "Oversigt.xlsx").is_file()
 
 
 def test_the_overview_failing_is_reported_not_raised(tmp_path, monkeypatch):
     data = synthetic_register(2, agreements=1, locations_per=0)
 
-    def broken(results, findings):
+    def broken(*args, **kwargs):
         raise RuntimeError("kaput")
 
     monkeypatch.setattr(batch, "overview_bytes", broken)
     report = run(write_register(tmp_path / "r.xlsx", data), tmp_path / "ud")
     assert report.count(GENERATED) == 2
     assert "uventet fejl" in report.overview_problem and report.exit_code == 1
+    assert "RuntimeError: kaput" in report.overview_problem   # the intended failure, not a wrong call
 
 
 # ---------------------------------------------------------- 2. file names: bytes, not characters; no format characters
@@ -249,10 +256,12 @@ def test_long_non_latin_names_generate_files(tmp_path, name):
     assert report.exit_code == 0
     for r in mine:
         for file in (r.workbook_name, r.eml_name):
-            assert len(file.encode()) <= MAX_NAME_BYTES
+            folder, name = file.split("/")   # "agreement folder/file name"
+            assert len(name.encode()) <= MAX_NAME_BYTES   # the limit is on the file's name
+            assert 0 < len(folder) <= 60
             assert (tmp_path / "ud" / file).is_file()
         (att,) = list(parse((tmp_path / "ud" / r.eml_name).read_bytes()).iter_attachments())
-        assert att.get_filename() == r.workbook_name
+        assert att.get_filename() == PurePosixPath(r.workbook_name).name   # the bare file name
 
 
 def test_bidi_override_in_register_names_never_reaches_file_names(tmp_path):
@@ -264,13 +273,16 @@ def test_bidi_override_in_register_names_never_reaches_file_names(tmp_path):
     for r in made:
         assert r.workbook_name.isprintable()
         assert not any(c in r.workbook_name + r.eml_name for c in "\u202e\u2066\u200b")
-    for path in (tmp_path / "ud").iterdir():
+    paths = list((tmp_path / "ud").rglob("*"))
+    assert sum(path.suffix == ".eml" for path in paths) == len(made)
+    for path in paths:   # the agreement folders and the files in them
         assert not any(c in path.name for c in "\u202e\u2066\u200b")
         if path.suffix == ".eml":
             msg = parse(path.read_bytes())
             (att,) = list(msg.iter_attachments())
             assert not any(c in att.get_filename() + str(msg["Subject"]) for c in "\u202e\u2066\u200b")
-    assert "Tilmelding til Computeraftalen - Kopi gpj.exe Kommune.xlsx" in {r.workbook_name for r in made}
+    assert ("Computeraftalen (fase 9)/Tilmelding til Computeraftalen - Kopi gpj.exe Kommune.xlsx"
+            in {r.workbook_name for r in made})
 
 
 # ---------------------------------------------------------- 3. no overview cell over Excel's 32,767 characters
@@ -345,7 +357,9 @@ def test_csv_field_longer_than_a_cell_is_refused(tmp_path):
     assert reg.status == FAILED and len(reg.reason) > 100_000
     cells = _all_cells(tmp_path / "ud" / "Oversigt.xlsx")
     assert max(cell_length(c.value) for c in cells) <= MAX_CELL_CHARS
-    for made in (tmp_path / "ud").glob("Tilmelding*.xlsx"):
+    workbooks = list((tmp_path / "ud").rglob("Tilmelding*.xlsx"))
+    assert len(workbooks) == report.count(GENERATED) > 0
+    for made in workbooks:
         assert max(cell_length(c.value) for c in _all_cells(made)) <= MAX_CELL_CHARS
 
 
@@ -414,7 +428,9 @@ def test_a_line_break_in_a_name_is_refused_and_never_becomes_a_header(tmp_path, 
     assert region[0].status == FAILED and "må ikke indeholde linjeskift" in region[0].reason
     assert ("fejl", "Institutioner", 3, label) in [(f.level, f.sheet, f.row, f.field) for f in report.findings]
     assert report.count(GENERATED) == 3  # the others are still made
-    for eml in (tmp_path / "ud").glob("*.eml"):
+    emls = list((tmp_path / "ud").rglob("*.eml"))
+    assert len(emls) == 3
+    for eml in emls:
         raw = eml.read_bytes()
         assert b"Bcc" not in header_block(raw)
         assert parse(raw)["Bcc"] is None

@@ -24,7 +24,8 @@ VALUES = {
     "aftale": "Computeraftalen", "fase": 9, "institution": "=HYPERLINK(\"http://x\",\"klik\")",
     "institutionstype": "Kommune", "cvr": "23043823", "ean": "5798179995337",
     "adresse": "Rådhuspladsen 1\n9999 Eksempelby", "kontaktperson": "+45 Åse Ørsted", "email": "a@b.dk",
-    "telefon": "-99 99 10 00", "underskriver": "@Bo Borgmester & <søn>", "dato": date(2024, 3, 1),
+    "telefon": "-99 99 10 00", "underskriver": "@Bo Borgmester & <søn>", "titel": "=Borgmester",
+    "dato": date(2024, 3, 1),
     "antal_lokationer": 3,
 }
 ROWS = [{"enhed": f"Enhed {i}", "ean": "5798813662830", "p_nummer": "1000000001" if i == 0 else "",
@@ -78,7 +79,9 @@ def test_patched_sheets_unchanged_outside_the_filled_cells(filled):
         assert _outside_sheet_data(before[part]) == _outside_sheet_data(after[part])
     # Bilag 7: rows without a field are byte-identical
     b, a = _rows(before["xl/worksheets/sheet1.xml"]), _rows(after["xl/worksheets/sheet1.xml"])
-    field_rows = {4, 5, 8, 9, 10, 11, 12, 15, 16, 17, 19, 23, 24}
+    # ... 23 Underskriver, 24 Titel, 25 Dato (workbooks/build_templates.py); 26, the signature line, has none
+    field_rows = {4, 5, 8, 9, 10, 11, 12, 15, 16, 17, 19, 23, 24, 25}
+    assert 26 in b
     for r in b:
         if r not in field_rows:
             assert a[r] == b[r], f"row {r} changed"
@@ -117,7 +120,7 @@ def test_reopens_in_openpyxl_with_everything_in_place(filled, tmp_path):
     assert got == [[r["enhed"], r["ean"], r["p_nummer"] or None, r["leveringsadresse"], r["kontaktperson"]]
                    for r in ROWS]
     assert sk["A8"].protection.locked is False and sk["E10"].protection.locked is False
-    assert wb["Bilag 7"]["B24"].number_format == "dd-mm-yyyy"
+    assert wb["Bilag 7"]["B25"].number_format == "dd-mm-yyyy"
 
 
 def test_fill_is_deterministic_and_zero_rows_keeps_one_table_row(template):

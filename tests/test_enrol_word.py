@@ -3,7 +3,7 @@
 Templates are made here with python-docx the way Word and the agency make them: content controls
 (``w:sdt`` with a tag or a title), ``{{Feltnavn}}`` placeholders split over runs (as Word splits them
 after an edit or a spell check), and the bundled form that marks nothing and is filled through the
-labels of its field map. Golden files (``tests/golden/enrol/word/``) hold the approved
+labels of its field map. Golden files (``tests/golden/enrol_word/``) hold the approved
 ``word/document.xml`` of each, canonicalised (C14N 2.0); approve a reviewed change with
 ``XLKOPI_APPROVE_GOLDEN=1``.
 """
@@ -30,7 +30,7 @@ from xlkopi.enrol.mapping import Mapping
 from xlkopi.enrol.wordtemplate import WordTemplate
 from xlkopi.errors import UntrustedFileError, WorkbookError
 
-GOLDEN = Path(__file__).parent / "golden" / "enrol" / "word"
+GOLDEN = Path(__file__).parent / "golden" / "enrol_word"
 APPROVE = os.environ.get("XLKOPI_APPROVE_GOLDEN") == "1"
 
 VALUES = {"aftale": "Computeraftalen", "fase": 9, "institution": "Eksempelby Kommune",

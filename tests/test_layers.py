@@ -86,7 +86,7 @@ def test_the_table_names_every_part_of_the_package():
 
 
 # Import name -> the distribution that provides it (pyproject names distributions).
-DISTRIBUTIONS = {"stdnum": "python-stdnum", "python_calamine": "python-calamine"}
+DISTRIBUTIONS = {"stdnum": "python-stdnum", "python_calamine": "python-calamine", "docx": "python-docx"}
 
 
 def test_declared_dependencies_are_exactly_what_the_package_imports():

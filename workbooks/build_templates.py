@@ -160,7 +160,8 @@ def build_workbook() -> Workbook:
         (17, "Telefon", "Telefon", None, "@"),
         (19, "Antal lokationer (se arket Skema)", "Antal_lokationer", None, "0"),
         (23, "Underskriver (navn)", "Underskriver", "D", "@"),
-        (24, "Dato", "Dato", None, "dd-mm-yyyy"),
+        (24, "Underskrivers titel", "Titel", "D", "@"),
+        (25, "Dato", "Dato", None, "dd-mm-yyyy"),
     ]
     _label(ws, "A3", "Aftalen", bold=True)
     _label(ws, "A7", "Kunden", bold=True)
@@ -175,10 +176,10 @@ def build_workbook() -> Workbook:
     ws["A21"].alignment = Alignment(wrap_text=True, vertical="top")
     ws.merge_cells("A21:D21")
     ws.row_dimensions[21].height = 32
-    _label(ws, "A25", "Underskrift")
-    ws["B25"].border = Border(bottom=thin)
-    ws.merge_cells("B25:D25")
-    ws["B25"].protection = UNLOCKED
+    _label(ws, "A26", "Underskrift")
+    ws["B26"].border = Border(bottom=thin)
+    ws.merge_cells("B26:D26")
+    ws["B26"].protection = UNLOCKED
 
     kinds = DataValidation(type="list", formula1='"' + ",".join(VOLUNTARY_KINDS.values()) + '"', allow_blank=True,
                            showErrorMessage=True, errorTitle="Institutionstype",

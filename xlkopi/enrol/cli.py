@@ -28,10 +28,12 @@ def register(subparsers) -> None:
         "enrol",
         help="Lav tilmeldinger (Bilag 7 og Skema) og e-mailkladder for frivillige kunder",
         description="Læser et register over institutioner, lokationer, aftaler, parter og ønskede "
-                    "tilmeldinger og laver for hver tilmelding en udfyldt arbejdsbog (Bilag 7 og Skema) og "
-                    "en e-mailkladde (.eml) med emnet \"Tilmelding til <aftalenavn>\", plus en oversigt "
-                    "(Oversigt.xlsx). Slutkode 0: alt lavet eller med god grund sprunget over; 1: mindst én "
-                    "tilmelding fejlede (de gode er stadig lavet); 2: inddata kunne ikke læses.",
+                    "tilmeldinger og laver for hver tilmelding en udfyldt arbejdsbog (Bilag 7 og Skema), det "
+                    "udfyldte Bilag 7 i Word, når aftalen har et, og en e-mailkladde (.eml) med begge vedhæftet "
+                    "og emnet \"Tilmelding til <aftalenavn>\"; filerne lægges i én mappe pr. aftale. Oversigten "
+                    "(Oversigt.xlsx) har kolonner til opfølgning (Sendt, Bekræftet, Log-in anmodet, Underskrevet), "
+                    "som bevares ved næste kørsel. Slutkode 0: alt lavet eller med god grund sprunget over; 1: "
+                    "mindst én tilmelding fejlede (de gode er stadig lavet); 2: inddata kunne ikke læses.",
     )
     p.add_argument("register", metavar="REGISTER",
                    help="Registret: en Excel-fil (.xlsx) eller en mappe med CSV-filer (Institutioner.csv ...)")
@@ -41,6 +43,16 @@ def register(subparsers) -> None:
                    help="Egen skabelon (.xlsx) i stedet for standardskabelonen workbooks/bilag7_skema.xlsx")
     p.add_argument("--mapping", "--feltkort", dest="mapping", metavar="FELTKORT",
                    help="Feltkort (.toml/.json) der fortæller, hvor felterne står i skabelonen")
+    p.add_argument("--bilag7", dest="document", metavar="DOCX",
+                   help="Aftalens Bilag 7 i Word (.docx) til de aftaler, der ikke selv angiver et i arket Aftaler "
+                        "(kolonnen 'Bilag 7'); hver tilmelding får så både Bilag 7 (.docx) og Skema (.xlsx)")
+    p.add_argument("--bilag7-feltkort", dest="document_mapping", metavar="FELTKORT",
+                   help="Feltkort (.toml) til --bilag7: etiketter, pladsholdere og indholdskontrolelementer")
+    p.add_argument("--parter", "--partsliste", dest="party_list", metavar="LISTE",
+                   help="Statens Indkøbs oversigt over, hvem der er part på hvilke aftaler (.xlsx eller .csv; "
+                        "også som gitter med et x pr. aftale eller fase); lægges til registrets ark Parter")
+    p.add_argument("--pdf", action="store_true",
+                   help="Lav også en PDF af hvert Bilag 7 til underskrift (kræver LibreOffice)")
     p.add_argument("--mail-to", "--modtager", dest="mail_to", metavar="ADRESSE",
                    help="Modtageradresse for e-mailkladderne (standard: modtager i indstillinger.toml)")
     p.add_argument("--columns", "--kolonnekort", dest="columns", metavar="KOLONNEKORT",
@@ -58,7 +70,8 @@ def _run_args(args: argparse.Namespace) -> int:
     console = make_console()
     return run_with_progress(console, Path(args.register), Path(args.out), template=args.template,
                              mapping=args.mapping, mail_to=args.mail_to, force=args.force,
-                             all_eligible=args.all_eligible, columns=args.columns)
+                             all_eligible=args.all_eligible, columns=args.columns, document=args.document,
+                             document_mapping=args.document_mapping, party_list=args.party_list, pdf=args.pdf)
 
 
 def run_with_progress(console, register: Path, out: Path, **options) -> int:
@@ -111,7 +124,9 @@ def show_report(console, report: Report) -> None:
         shown = [r for r in shown if r.status == FAILED or r.warnings][:MAX_TABLE_ROWS]
         table.title = f"Tilmeldinger med fejl eller advarsler (højst {MAX_TABLE_ROWS}; alle står i oversigten)"
     for r in shown:
-        note = Text(r.reason if r.status != GENERATED else r.workbook_name)
+        note = Text(r.reason if r.status != GENERATED else r.workbook_name.rsplit("/", 1)[0] + "/")
+        if r.status == GENERATED and r.signature and not r.signature_ready:
+            note.append(f"\n{r.signature}", style="yellow")
         if r.warnings:
             note.append("\n" + "\n".join(f"Advarsel: {w}" for w in r.warnings), style="yellow")
         table.add_row(str(r.number), Text(r.institution), Text(r.agreement), styled(r.status, status_style[r.status]),
@@ -132,7 +147,11 @@ def show_report(console, report: Report) -> None:
 def demo(out_dir: Path, console, force: bool) -> int:
     """Run the bundled fictitious example register into ``out_dir/tilmelding``."""
     from ..terminal import styled
-    from .batch import data_path
+    from .batch import data_path, example_document
 
     console.rule(styled("Tilmelding for frivillige kunder (eksempeldata)", "bold"))
-    return run_with_progress(console, data_path(EXAMPLE_REGISTER), Path(out_dir) / "tilmelding", force=force)
+    from ..io.libreoffice import find_soffice
+
+    document, mapping = example_document()
+    return run_with_progress(console, data_path(EXAMPLE_REGISTER), Path(out_dir) / "tilmelding", force=force,
+                             document=document, document_mapping=mapping, pdf=find_soffice() is not None)

@@ -12,6 +12,8 @@ import binascii
 import hashlib
 import io
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from email.generator import NLCRE, BytesGenerator  # type: ignore[attr-defined]  # NLCRE: not in typeshed
 from email.header import Header
 from email.mime.application import MIMEApplication
@@ -76,6 +78,8 @@ class _Policy(Compat32):
 SMTP_COMPAT = _Policy(linesep="\r\n")
 
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF_TYPE = "application/pdf"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\x85]+")
 
 
@@ -105,19 +109,49 @@ def subject_for(agreement: str) -> str:
 
 
 def body_for(institution: str, cvr: str, agreement: str, phase: int | None, locations: int,
-             contact: str, email: str, phone: str) -> str:
-    """A short Danish cover text for the enrolment."""
+             contact: str, email: str, phone: str, word: bool = False) -> str:
+    """A short Danish cover text for the enrolment (``word``: the Bilag 7 is attached as its own document)."""
     fase = f" (fase {phase})" if phase is not None else ""
     lok = "1 lokation" if locations == 1 else f"{locations} lokationer"
-    sign = "\n".join(x for x in (contact, institution, " · ".join(y for y in (email, phone) if y)) if x)
+    attached = ("Vedhæftet er det udfyldte Bilag 7 og det tilhørende Excel-ark Skema" if word
+                else "Vedhæftet er det udfyldte Bilag 7 med det tilhørende Excel-ark Skema")
     return (
         "Til Statens Indkøb\n\n"
         f"Hermed tilmelder {institution} (CVR {cvr}) sig {agreement}{fase} som frivillig kunde "
         "i Statens Indkøbsprogram.\n\n"
-        f"Vedhæftet er det udfyldte Bilag 7 med det tilhørende Excel-ark Skema ({lok}).\n"
+        f"{attached} ({lok}).\n"
         "Vi er bekendt med, at tilmeldingen ikke forpligter os til at købe ind på aftalen.\n\n"
         "Med venlig hilsen\n"
-        f"{sign}\n"
+        f"{_signature(contact, institution, email, phone)}\n"
+    )
+
+
+def _signature(contact: str, institution: str, email: str, phone: str) -> str:
+    return "\n".join(x for x in (contact, institution, " · ".join(y for y in (email, phone) if y)) if x)
+
+
+def login_subject_for(agreement: str) -> str:
+    """The subject of the request for a log-in (the agency: "anmode om log in pr. e-mail").
+
+    >>> login_subject_for("Computeraftalen")
+    'Anmodning om log-in til Computeraftalen'
+    """
+    return f"Anmodning om log-in til {header_safe(agreement)}"
+
+
+def login_body_for(institution: str, cvr: str, agreement: str, phase: int | None, confirmed: str,
+                   contact: str, email: str, phone: str) -> str:
+    """The Danish text asking for a log-in to an agreement the institution's enrolment was confirmed for."""
+    fase = f" (fase {phase})" if phase is not None else ""
+    when = f" (bekræftet {confirmed})" if confirmed else ""
+    user = ", ".join(x for x in (contact, email, phone) if x)
+    return (
+        "Til Statens Indkøb\n\n"
+        f"{institution} (CVR {cvr}) er tilmeldt {agreement}{fase} som frivillig kunde{when}.\n\n"
+        "Vi anmoder om log-in til aftalen med henblik på at foretage et konkret køb.\n"
+        f"Log-in ønskes til: {user}.\n\n"
+        "Med venlig hilsen\n"
+        f"{_signature(contact, institution, email, phone)}\n"
     )
 
 
@@ -128,9 +162,18 @@ def _address(addr: str, display: str = "") -> str:
                        ascii_email(header_safe(addr))))
 
 
-def build_eml(*, to: str, subject: str, body: str, attachment: bytes, filename: str,
-              sender: str = "", sender_name: str = "") -> bytes:
-    """The bytes of an .eml draft with ``attachment`` (an xlsx) attached.
+@dataclass(frozen=True)
+class Attachment:
+    """A file attached to a draft: its name, its bytes and its MIME type (``"application/..."``)."""
+
+    filename: str
+    data: bytes
+    mime: str = "/".join(XLSX_TYPE)
+
+
+def build_eml(*, to: str, subject: str, body: str, attachment: bytes | None = None, filename: str = "",
+              attachments: Sequence[Attachment] = (), sender: str = "", sender_name: str = "") -> bytes:
+    """The bytes of an .eml draft with ``attachments`` (and ``attachment``, an xlsx named ``filename``).
 
     Every header value passes :func:`header_safe`; the recipient and sender
     must be valid addresses (checked by the caller with
@@ -139,11 +182,18 @@ def build_eml(*, to: str, subject: str, body: str, attachment: bytes, filename: 
     and an address that cannot be raises :class:`~xlkopi.errors.InputError`. The classic
     ``email.mime`` API is used because it is several times faster than
     ``EmailMessage`` for batches, with the same output standards (MIME,
-    RFC 2047 headers, RFC 2231 file names, base64 attachment).
+    RFC 2047 headers, RFC 2231 file names, base64 attachment). A draft
+    without attachments (the log-in request) is a plain text message.
     """
-    digest = hashlib.sha256(b"\0".join([to.encode(), subject.encode(), body.encode(), filename.encode(),
-                                         attachment])).hexdigest()
-    msg = MIMEMultipart("mixed", boundary=f"=_xlkopi_{digest[32:56]}")
+    files = list(attachments) + ([Attachment(filename, attachment)] if attachment is not None else [])
+    digest = hashlib.sha256(b"\0".join([to.encode(), subject.encode(), body.encode()]
+                                        + [x for f in files for x in (f.filename.encode(), f.mime.encode(), f.data)])
+                            ).hexdigest()
+    msg: MIMEMultipart | MIMENonMultipart
+    if files:
+        msg = MIMEMultipart("mixed", boundary=f"=_xlkopi_{digest[32:56]}")
+    else:
+        msg = _text_part(body)
     msg["To"] = _address(to)
     if sender:
         msg["From"] = _address(sender, sender_name)
@@ -152,11 +202,14 @@ def build_eml(*, to: str, subject: str, body: str, attachment: bytes, filename: 
     msg["Subject"] = subject if subject.isascii() else Header(subject, "utf-8")  # type: ignore[assignment]
     msg["X-Unsent"] = "1"
     msg["Message-ID"] = f"<{digest[:32]}@xlkopi.invalid>"
-    msg.attach(_text_part(body))
-    part = MIMEApplication(b"", XLSX_TYPE[1], _encoder=_base64_lines(attachment))
-    name = header_safe(filename)
-    part.add_header("Content-Disposition", "attachment", filename=name if name.isascii() else ("utf-8", "", name))
-    msg.attach(part)
+    if files:
+        msg.attach(_text_part(body))
+    for f in files:
+        part = MIMEApplication(b"", f.mime.split("/", 1)[1], _encoder=_base64_lines(f.data))
+        name = header_safe(f.filename)
+        part.add_header("Content-Disposition", "attachment",
+                        filename=name if name.isascii() else ("utf-8", "", name))
+        msg.attach(part)
     out = io.BytesIO()
     _Generator(out, mangle_from_=False, policy=SMTP_COMPAT).flatten(msg)
     return out.getvalue()

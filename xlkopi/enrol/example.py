@@ -26,9 +26,10 @@ NOTICE = ("EKSEMPELDATA – alle institutioner, personer, adresser, CVR- og EAN-
           "(numrene har blot gyldige kontrolcifre). Brug filen som forlæg for jeres eget register.")
 
 HEADERS: dict[str, list[str]] = {
-    "Institutioner": ["Navn", "Type", "CVR", "EAN", "Adresse", "Kontaktperson", "E-mail", "Telefon", "Underskriver"],
+    "Institutioner": ["Navn", "Type", "CVR", "EAN", "Adresse", "Kontaktperson", "E-mail", "Telefon", "Underskriver",
+                      "Underskrivers titel"],
     "Lokationer": ["Institution", "Enhed", "EAN", "P-nummer", "Leveringsadresse", "Kontaktperson"],
-    "Aftaler": ["Aftale", "Fase", "Fasestatus", "Kræver tilmelding", "Skabelon"],
+    "Aftaler": ["Aftale", "Fase", "Fasestatus", "Kræver tilmelding", "Skabelon", "Bilag 7", "Feltkort (Word)"],
     "Parter": ["Institution", "Fase", "Aftale"],
     "Tilmeldinger": ["Institution", "Aftale", "Dato"],
 }
@@ -36,15 +37,15 @@ HEADERS: dict[str, list[str]] = {
 EXAMPLE: dict[str, list[list[Any]]] = {
     "Institutioner": [
         ["Eksempelby Kommune", "Kommune", "23043823", "5798179995337", "Rådhuspladsen 1, 9999 Eksempelby",
-         "Anne Eksempel", "indkob@eksempelby.example", "99 99 10 00", "Bo Borgmester"],
+         "Anne Eksempel", "indkob@eksempelby.example", "99 99 10 00", "Bo Borgmester", "Borgmester"],
         ["Region Eksempel", "Region", "38678574", "5798930820618", "Regionsvej 2, 9998 Regionby",
-         "Karl Prøve", "udbud@region-eksempel.example", "99 99 20 00", "Rie Regionsdirektør"],
+         "Karl Prøve", "udbud@region-eksempel.example", "99 99 20 00", "Rie Regionsdirektør", "Regionsdirektør"],
         ["Den Selvejende Institution Solsikken", "Selvejende institution", "47384656", "5731234567896",
-         "Blomstervej 3, 9997 Havby", "Søs Solsikke", "kontor@solsikken.example", "99 99 30 00", "Åge Formand"],
+         "Blomstervej 3, 9997 Havby", "Søs Solsikke", "kontor@solsikken.example", "99 99 30 00", "Åge Formand", ""],
         ["Eksempelstyrelsen", "Statslig institution", "26064171", "5798376433106", "Ministerievej 4, 9996 Statsby",
-         "Stig Stat", "post@eksempelstyrelsen.example", "99 99 40 00", "Dorte Direktør"],
+         "Stig Stat", "post@eksempelstyrelsen.example", "99 99 40 00", "Dorte Direktør", "Direktør"],
         ["Fjordby Kommune", "Kommune", "22106848", "5798766276252", "Torvet 5, 9995 Fjordby",
-         "Frida Fjord", "indkob@fjordby.example", "99 99 50 00", "Finn Borgmester"],
+         "Frida Fjord", "indkob@fjordby.example", "99 99 50 00", "Finn Borgmester", "Borgmester"],
     ],
     "Lokationer": [
         ["Eksempelby Kommune", "Rådhuset", "5798813662830", "1000000001", "Rådhuspladsen 1, 9999 Eksempelby",
@@ -58,12 +59,12 @@ EXAMPLE: dict[str, list[list[Any]]] = {
          "Ulla Ugle"],
     ],
     "Aftaler": [
-        ["Computeraftalen", 9, "lukket", "", ""],
-        ["Multifunktionsmaskiner", 10, "lukket", "", ""],
-        ["Kontorartikler", 9, "lukket", "", ""],
-        ["Konferenceaftalen", 10, "lukket", "", ""],
-        ["Mobiltelefoni", 11, "lukket", "", ""],
-        ["Rejsebureauydelser", 12, "åben", "", ""],
+        ["Computeraftalen", 9, "lukket", "", "", "", ""],
+        ["Multifunktionsmaskiner", 10, "lukket", "", "", "", ""],
+        ["Kontorartikler", 9, "lukket", "", "", "", ""],
+        ["Konferenceaftalen", 10, "lukket", "", "", "", ""],
+        ["Mobiltelefoni", 11, "lukket", "", "", "", ""],
+        ["Rejsebureauydelser", 12, "åben", "", "", "", ""],
     ],
     "Parter": [
         ["Eksempelby Kommune", 9, ""],
@@ -74,8 +75,8 @@ EXAMPLE: dict[str, list[list[Any]]] = {
         ["Fjordby Kommune", 11, ""],
     ],
     "Tilmeldinger": [
-        ["Eksempelby Kommune", "Computeraftalen", ""],
-        ["Eksempelby Kommune", "Multifunktionsmaskiner", ""],
+        ["Eksempelby Kommune", "Computeraftalen", "01-12-2026"],
+        ["Eksempelby Kommune", "Multifunktionsmaskiner", "01-12-2026"],
         ["Eksempelby Kommune", "Kontorartikler", ""],
         ["Region Eksempel", "Multifunktionsmaskiner", ""],
         ["Region Eksempel", "Mobiltelefoni", ""],

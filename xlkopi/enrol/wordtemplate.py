@@ -120,8 +120,8 @@ class _Compiler:
             for alias in (key, texts.get(key, ""), *aliases, *extra.get(key, [])):
                 if alias and fold(alias):
                     names.setdefault(fold(alias), key)
-        for key, aliases in extra.items():  # the map's own names win over the built-in ones
-            for alias in aliases:
+        for key, own in extra.items():  # the map's own names win over the built-in ones
+            for alias in own:
                 if fold(alias):
                     names[fold(alias)] = key
         return names
@@ -238,8 +238,7 @@ class _Compiler:
                 else:
                     raise WorkbookError(
                         f"Skabelonen '{self.name}' har pladsholderen {{{{{m.group(1)}}}}} ({part}), som ikke er et "
-                        "kendt felt; kendte felter: " + ", ".join(sorted({v for v in FIELD_NAMES.values()
-                                                                           for v in v[:1]})))
+                        "kendt felt; kendte felter: " + ", ".join(sorted(v[0] for v in FIELD_NAMES.values())))
                 pt.replace(m.start(), m.end(), marker)
 
     # -- 3. labels -------------------------------------------------------------------------------------

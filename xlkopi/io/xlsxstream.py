@@ -7,18 +7,24 @@ need, one cell in about a microsecond:
 
 * cells: numbers, text (inline strings), dates (serial numbers in the 1900 system), booleans and formulas
   (written without a cached value: the spreadsheet calculates them on load);
-* styles as a small table of cell formats (number format, bold/italic/size/colour, fill, wrap);
-* column widths, row heights, frozen panes, landscape A4 print set-up fitted to N pages across, print titles;
-* defined names and custom document properties (the formula fingerprint of :mod:`xlkopi.io.fingerprint`).
+* styles as a small table of cell formats (number format, bold/italic/underline/size/colour, fill, wrap);
+* column widths, row heights, frozen panes, landscape A4 print set-up fitted to N pages across, print titles,
+  printed grid lines and a page footer;
+* hyperlinks (:class:`Link`, each with its relationship in the sheet's rels part), data validation with an input
+  message (:meth:`Sheet.validate`) and an autofilter (:meth:`Sheet.auto_filter`);
+* defined names and custom document properties (the formula fingerprint of :mod:`xlkopi.io.fingerprint`, and
+  any marker a generator adds).
 
 Sheets are written one after another (a sheet's rows in order); the file is written through
-:func:`xlkopi.io.atomic.atomic_path`. The tests read every generated file back with openpyxl and recalculate
-it in LibreOffice.
+:func:`xlkopi.io.atomic.atomic_path`, or into memory (target ``None``, then :attr:`StreamWorkbook.data`);
+with ``reproducible=True`` it holds no time stamp, so the same rows give the same bytes. The tests read every
+generated file back with openpyxl and recalculate it in LibreOffice.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import re
 import zipfile
@@ -51,10 +57,29 @@ class Style:
     color: str | None = None        # RRGGBB
     fill: str | None = None         # RRGGBB, solid
     wrap: bool = False
+    underline: bool = False         # single, as Excel shows a hyperlink
 
 
 class Formula(str):
     """A formula cell's text, with or without the leading '='."""
+
+
+@dataclass(frozen=True)
+class Link:
+    """A hyperlink cell: ``text`` is shown (as text, never a formula), ``target`` is where it leads.
+
+    ``target`` is a URI as a relationship holds it: absolute (``https://...``) or relative to the workbook's
+    folder (``Mappe%20A/fil.xlsx``), already percent-encoded: whitespace and control characters are refused.
+    """
+
+    text: str
+    target: str
+    tooltip: str | None = None
+
+
+_BAD_TARGET = re.compile(r"[\s\x00-\x1f\x7f]")
+_REL_HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
+_VALIDATION_KINDS = ("none", "whole", "decimal", "list", "date", "time", "textLength", "custom")
 
 
 _SPECIAL = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -73,11 +98,16 @@ class Sheet:
 
     def __init__(self, book: StreamWorkbook, title: str, index: int, out, *, widths: dict[int, float],
                  freeze: str | None, landscape: bool, pages_wide: int, title_rows: str | None,
-                 title_cols: str | None) -> None:
+                 title_cols: str | None, print_grid: bool = False, footer: str | None = None) -> None:
         self.book, self.title, self.index, self._out = book, title, index, out
         self._pending: list[str] = []
         self._next = 1
         self._page = (landscape, pages_wide)
+        self._print_grid, self._footer = print_grid, footer
+        self._links: list[tuple[str, str, str | None]] = []
+        self._validations: list[str] = []
+        self._filter: str | None = None
+        self._quoted = "'" + title.replace("'", "''") + "'"
         if title_rows or title_cols:
             parts = []
             quoted = "'" + title.replace("'", "''") + "'"
@@ -156,6 +186,10 @@ class Sheet:
                 parts.append(f'<c r="{ref}"{s}><v>{cell.toordinal() - _EPOCH}</v></c>')
             elif isinstance(cell, Real):   # numpy scalars, int subclasses
                 parts.append(f'<c r="{ref}"{s}><v>{float(cell)!r}</v></c>')
+            elif kind is Link:
+                self._links.append((ref, cell.target, cell.tooltip))
+                text = _text(cell.text)
+                parts.append(f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>')
             else:
                 raise TypeError(f"cannot write {kind.__name__} to a cell")
         parts.append("</row>")
@@ -174,14 +208,101 @@ class Sheet:
     def next_row(self) -> int:
         return self._next
 
+    def auto_filter(self, ref: str) -> None:
+        """Filter buttons on the header row of ``ref`` (``"A1:S40"``), with the hidden name Excel keeps for it."""
+        absolute = _absolute(ref)   # refuses what is not a reference
+        self._filter = ref
+        self.book._hidden_names.append(("_xlnm._FilterDatabase", self.index, f"{self._quoted}!{absolute}"))
+
+    def print_area(self, ref: str) -> None:
+        """Print only the cells ``ref`` (``"A1:N40"``), e.g. to leave out columns that are only of use on screen."""
+        self.book._local_names.append(("_xlnm.Print_Area", self.index, f"{self._quoted}!{_absolute(ref)}"))
+
+    def validate(self, sqref: str, kind: str = "none", *, operator: str | None = None,
+                 formula1: str | None = None, formula2: str | None = None, prompt_title: str | None = None,
+                 prompt: str | None = None, error_title: str | None = None, error: str | None = None,
+                 error_style: str = "stop", allow_blank: bool = True) -> None:
+        """Data validation on the cells ``sqref`` (``"N2:Q40"``; several ranges separated by spaces).
+
+        ``kind`` "none" checks nothing and only shows the input message (``prompt``) when a cell is chosen;
+        ``"date"`` with ``operator="between"`` and serial numbers as formulas accepts dates in that range.
+        ``error_style`` "warning" or "information" lets the user keep another value after the message.
+        Excel refuses a file whose titles exceed 32 or messages 255 characters, so those are refused here.
+        """
+        if kind not in _VALIDATION_KINDS or error_style not in ("stop", "warning", "information"):
+            raise ValueError(f"not a validation: {kind!r}, {error_style!r}")
+        for ref in sqref.split():
+            for part in ref.split(":"):
+                _split_ref(part)
+        for text, limit in ((prompt_title, 32), (error_title, 32), (prompt, 255), (error, 255)):
+            if text is not None and len(text) > limit:
+                raise ValueError(f"a validation text of more than {limit} characters: {text[:40]!r}")
+        attrs = [] if kind == "none" else [f'type="{kind}"']
+        if error_style != "stop":
+            attrs.append(f'errorStyle="{error_style}"')
+        if operator:
+            attrs.append(f"operator={quoteattr(operator)}")
+        if allow_blank:
+            attrs.append('allowBlank="1"')
+        if prompt or prompt_title:
+            attrs.append('showInputMessage="1"')
+        if kind != "none":
+            attrs.append('showErrorMessage="1"')
+        for name, text in (("errorTitle", error_title), ("error", error), ("promptTitle", prompt_title),
+                           ("prompt", prompt)):
+            if text is not None:
+                attrs.append(f"{name}={quoteattr(_text(text))}")
+        attrs.append(f"sqref={quoteattr(sqref)}")
+        body = "".join(f"<{tag}>{_text(f)}</{tag}>" for tag, f in (("formula1", formula1), ("formula2", formula2))
+                       if f is not None)
+        self._validations.append(f"<dataValidation {' '.join(attrs)}>{body}</dataValidation>")
+
     def close(self) -> None:
         landscape, pages_wide = self._page
-        self._write("</sheetData>"
-                    '<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
+        tail = ["</sheetData>"]
+        if self._filter:
+            tail.append(f'<autoFilter ref="{self._filter}"/>')
+        if self._validations:
+            tail.append(f'<dataValidations count="{len(self._validations)}">{"".join(self._validations)}'
+                        "</dataValidations>")
+        if self._links:
+            tail.append("<hyperlinks>" + "".join(
+                f'<hyperlink ref="{ref}" r:id="rId{i}"' + (f" tooltip={quoteattr(_text(tip))}" if tip else "") + "/>"
+                for i, (ref, _target, tip) in enumerate(self._links, start=1)) + "</hyperlinks>")
+        if self._print_grid:
+            tail.append('<printOptions gridLines="1"/>')
+        tail.append('<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
                     f'<pageSetup paperSize="9" orientation="{"landscape" if landscape else "portrait"}" '
-                    f'fitToWidth="{pages_wide}" fitToHeight="0"/></worksheet>')
+                    f'fitToWidth="{pages_wide}" fitToHeight="0"/>')
+        if self._footer:
+            tail.append(f"<headerFooter><oddFooter>{_text(self._footer)}</oddFooter></headerFooter>")
+        self._write("".join(tail) + "</worksheet>")
         self._flush()
         self._out.close()
+        if self._links:
+            self.book._write_part(f"xl/worksheets/_rels/sheet{self.index + 1}.xml.rels", _sheet_rels(self._links))
+
+
+def _sheet_rels(links: list[tuple[str, str, str | None]]) -> str:
+    for _ref, target, _tip in links:
+        if not target or _BAD_TARGET.search(target):
+            raise ValueError(f"a hyperlink target must be a percent-encoded URI: {target[:80]!r}")
+    rels = "".join(f'<Relationship Id="rId{i}" Type="{_REL_HYPERLINK}" Target={quoteattr(target)} '
+                   'TargetMode="External"/>' for i, (_ref, target, _tip) in enumerate(links, start=1))
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{rels}'
+            "</Relationships>")
+
+
+def _absolute(ref: str) -> str:
+    """``A1:N40`` as ``$A$1:$N$40``; raises ValueError for what is not a cell or a range."""
+    out = []
+    for part in ref.split(":"):
+        col, row = _split_ref(part)
+        out.append(f"${_COLUMNS[col - 1]}${row}")
+    if len(out) > 2:
+        raise ValueError(f"not a range: {ref!r}")
+    return ":".join(out)
 
 
 def _split_ref(ref: str) -> tuple[int, int]:
@@ -207,24 +328,47 @@ class StreamWorkbook:
     ('s', 'f')
     """
 
-    def __init__(self, target: str | os.PathLike, *, generator: str, overwrite: bool = False,
-                 compresslevel: int = 1) -> None:
-        self.target, self.generator, self.overwrite = Path(target), generator, overwrite
-        self.compresslevel = compresslevel
+    def __init__(self, target: str | os.PathLike | None, *, generator: str, overwrite: bool = False,
+                 compresslevel: int = 1, reproducible: bool = False,
+                 properties: dict[str, str] | None = None) -> None:
+        """``target`` None writes into memory (:attr:`data`); ``reproducible`` leaves out every time stamp
+        (the zip entries get 1980-01-01, the document properties no dates); ``properties`` are custom document
+        properties stored after the fingerprint and the generator, e.g. a marker a reader looks for."""
+        self.target = None if target is None else Path(target)
+        self.generator, self.overwrite = generator, overwrite
+        self.compresslevel, self.reproducible = compresslevel, reproducible
+        self.properties = dict(properties or {})
+        self._buffer: io.BytesIO | None = None
+        self._data: bytes | None = None
         self._styles: dict[Style, int] = {Style(): 0}
         self._sheets: list[str] = []
         self._names: list[tuple[str, str]] = []
         self._local_names: list[tuple[str, int, str]] = []
+        self._hidden_names: list[tuple[str, int, str]] = []
         self._formulas: list[tuple[str, str, str]] = []
         self._open: Sheet | None = None
 
     def __enter__(self) -> StreamWorkbook:
+        if self.target is None:
+            self._buffer = io.BytesIO()
+            self._zip = zipfile.ZipFile(self._buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=self.compresslevel)
+            return self
         self._atomic = atomic_path(self.target, overwrite=self.overwrite)
         tmp = self._atomic.__enter__()
         self._zip = zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=self.compresslevel)
         return self
 
     def __exit__(self, kind, value, tb) -> None:
+        if self._buffer is not None:
+            try:
+                if kind is None:
+                    self._finish()
+            finally:
+                self._zip.close()
+            if kind is None:
+                self._data = self._buffer.getvalue()
+            self._buffer = None
+            return
         try:
             if kind is None:
                 self._finish()
@@ -233,6 +377,26 @@ class StreamWorkbook:
             self._atomic.__exit__(type(exc), exc, exc.__traceback__)
             raise
         self._atomic.__exit__(kind, value, tb)
+
+    @property
+    def data(self) -> bytes:
+        """The bytes of a workbook written into memory (target ``None``), once the ``with`` block has ended."""
+        if self._data is None:
+            raise ValueError("the workbook is not written into memory, or not finished yet")
+        return self._data
+
+    def _member(self, name: str) -> str | zipfile.ZipInfo:
+        """The zip entry for part ``name``: with the current time, or reproducibly with 1980-01-01."""
+        if not self.reproducible:
+            return name
+        info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info._compresslevel = self.compresslevel   # type: ignore[attr-defined]  # zipfile reads it here (3.11+)
+        info.external_attr = 0o600 << 16
+        return info
+
+    def _write_part(self, name: str, text: str) -> None:
+        self._zip.writestr(self._member(name), text)
 
     def style(self, style: Style) -> int:
         """The index of ``style`` in the workbook's cell formats (added on first use)."""
@@ -247,17 +411,22 @@ class StreamWorkbook:
 
     def sheet(self, title: str, *, widths: dict[int, float] | None = None, freeze: str | None = None,
               landscape: bool = True, pages_wide: int = 1, title_rows: str | None = None,
-              title_cols: str | None = None) -> Sheet:
-        """Start the next worksheet (the previous one must be closed): landscape A4, ``pages_wide`` pages across."""
+              title_cols: str | None = None, print_grid: bool = False, footer: str | None = None) -> Sheet:
+        """Start the next worksheet (the previous one must be closed): landscape A4, ``pages_wide`` pages across.
+
+        ``print_grid`` prints the cell grid; ``footer`` is the page footer in Excel's codes (``&P`` the page,
+        ``&N`` the number of pages, ``&L``/``&C``/``&R`` the left, centre and right part).
+        """
         if self._open is not None and not self._open._out.closed:
             raise ValueError(f"sheet {self._open.title!r} is still being written")
         if not 0 < len(title) <= 31 or re.search(r"[\\/*?:\[\]]", title) or title in self._sheets:
             raise ValueError(f"not a usable sheet name: {title!r}")
         self._sheets.append(title)
         index = len(self._sheets)
-        out = self._zip.open(f"xl/worksheets/sheet{index}.xml", "w")
+        out = self._zip.open(self._member(f"xl/worksheets/sheet{index}.xml"), "w")
         self._open = Sheet(self, title, index - 1, out, widths=widths or {}, freeze=freeze, landscape=landscape,
-                           pages_wide=pages_wide, title_rows=title_rows, title_cols=title_cols)
+                           pages_wide=pages_wide, title_rows=title_rows, title_cols=title_cols,
+                           print_grid=print_grid, footer=footer)
         return self._open
 
     def _finish(self) -> None:
@@ -265,18 +434,23 @@ class StreamWorkbook:
             self._open.close()
         if not self._sheets:
             raise ValueError("a workbook needs a sheet")
-        z = self._zip
+        put = self._write_part
         n = len(self._sheets)
-        z.writestr("[Content_Types].xml", _content_types(n))
-        z.writestr("_rels/.rels", _ROOT_RELS)
-        z.writestr("docProps/app.xml", _APP)
-        now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0, tzinfo=None).isoformat() + "Z"   # W3CDTF
-        z.writestr("docProps/core.xml", _CORE.format(creator=escape(self.generator), now=now))
-        props = ((PROPERTY, fingerprint_of(self._formulas)), (GENERATOR_PROPERTY, self.generator))
-        z.writestr("docProps/custom.xml", _custom(props))
-        z.writestr("xl/workbook.xml", self._workbook_xml())
-        z.writestr("xl/_rels/workbook.xml.rels", _workbook_rels(n))
-        z.writestr("xl/styles.xml", _styles_xml(list(self._styles)))
+        put("[Content_Types].xml", _content_types(n))
+        put("_rels/.rels", _ROOT_RELS)
+        put("docProps/app.xml", _APP)
+        if self.reproducible:
+            dates = ""
+        else:
+            now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0, tzinfo=None).isoformat() + "Z"  # W3CDTF
+            dates = _CORE_DATES.format(now=now)
+        put("docProps/core.xml", _CORE.format(creator=escape(self.generator), dates=dates))
+        props = [(PROPERTY, fingerprint_of(self._formulas)), (GENERATOR_PROPERTY, self.generator)]
+        props += [(k, v) for k, v in self.properties.items() if k not in (PROPERTY, GENERATOR_PROPERTY)]
+        put("docProps/custom.xml", _custom(props))
+        put("xl/workbook.xml", self._workbook_xml())
+        put("xl/_rels/workbook.xml.rels", _workbook_rels(n))
+        put("xl/styles.xml", _styles_xml(list(self._styles)))
 
     def _workbook_xml(self) -> str:
         sheets = "".join(f'<sheet name={quoteattr(t)} sheetId="{i}" r:id="rId{i}"/>'
@@ -284,6 +458,8 @@ class StreamWorkbook:
         names = [f"<definedName name={quoteattr(name)}>{escape(ref)}</definedName>" for name, ref in self._names]
         names += [f'<definedName name="{name}" localSheetId="{i}">{escape(ref)}</definedName>'
                   for name, i, ref in self._local_names]
+        names += [f'<definedName name="{name}" localSheetId="{i}" hidden="1">{escape(ref)}</definedName>'
+                  for name, i, ref in self._hidden_names]
         defined = f"<definedNames>{''.join(names)}</definedNames>" if names else ""
         return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook {_NS} {_R_NS}>'
                 '<bookViews><workbookView/></bookViews>'
@@ -328,10 +504,9 @@ _CORE = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
          '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
          'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
          'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-         "<dc:creator>{creator}</dc:creator>"
-         '<dcterms:created xsi:type="dcterms:W3CDTF">{now}</dcterms:created>'
-         '<dcterms:modified xsi:type="dcterms:W3CDTF">{now}</dcterms:modified>'
-         "</cp:coreProperties>")
+         "<dc:creator>{creator}</dc:creator>{dates}</cp:coreProperties>")
+_CORE_DATES = ('<dcterms:created xsi:type="dcterms:W3CDTF">{now}</dcterms:created>'
+               '<dcterms:modified xsi:type="dcterms:W3CDTF">{now}</dcterms:modified>')
 
 
 def _custom(props: Iterable[tuple[str, str]]) -> str:
@@ -354,14 +529,14 @@ def _workbook_rels(n: int) -> str:
 
 def _styles_xml(styles: list[Style]) -> str:
     formats: dict[str, int] = {}
-    fonts: dict[tuple, int] = {(False, False, None, None): 0}
+    fonts: dict[tuple, int] = {(False, False, None, None, False): 0}
     fills: dict[str | None, int] = {None: 0}
     xfs = []
     for s in styles:
         fmt = 0
         if s.number_format:
             fmt = _BUILTIN_FORMATS.get(s.number_format) or formats.setdefault(s.number_format, 164 + len(formats))
-        font = fonts.setdefault((s.bold, s.italic, s.size, s.color), len(fonts))
+        font = fonts.setdefault((s.bold, s.italic, s.size, s.color, s.underline), len(fonts))
         fill = fills.setdefault(s.fill, len(fills) + 1)   # ids 0 and 1 are the two fills every file has
         align = '<alignment wrapText="1" vertical="top"/>' if s.wrap else ""
         xfs.append(f'<xf numFmtId="{fmt}" fontId="{font}" fillId="{fill if s.fill else 0}" borderId="0" xfId="0"'
@@ -370,9 +545,9 @@ def _styles_xml(styles: list[Style]) -> str:
                                                              else "/>"))
     num_fmts = "".join(f"<numFmt numFmtId={quoteattr(str(i))} formatCode={quoteattr(code)}/>"
                        for code, i in formats.items())
-    font_xml = "".join("<font>" + ("<b/>" if b else "") + ("<i/>" if i else "") + f'<sz val="{size or 11}"/>'
-                       + (f'<color rgb="FF{color}"/>' if color else "")
-                       + '<name val="Calibri"/><family val="2"/></font>' for (b, i, size, color) in fonts)
+    font_xml = "".join("<font>" + ("<b/>" if b else "") + ("<i/>" if i else "") + ("<u/>" if u else "")
+                       + f'<sz val="{size or 11}"/>' + (f'<color rgb="FF{color}"/>' if color else "")
+                       + '<name val="Calibri"/><family val="2"/></font>' for (b, i, size, color, u) in fonts)
     fill_xml = ('<fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill>'
                 + "".join(f'<fill><patternFill patternType="solid"><fgColor rgb="FF{c}"/><bgColor indexed="64"/>'
                           "</patternFill></fill>" for c in fills if c))
