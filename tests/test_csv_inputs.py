@@ -49,7 +49,7 @@ def test_enrol_reads_a_register_folder_in(tmp_path, capsys, encoding):
     code = main(["enrol", str(folder), "--out", str(tmp_path / "ud")])
     out = capsys.readouterr()
     assert code == 0, out
-    assert any("Ærøskøbing" in p.name for p in (tmp_path / "ud").iterdir())
+    assert any("Ærøskøbing" in p.name for p in (tmp_path / "ud").rglob("*.xlsx"))
 
 
 def test_compare_reads_cp850_and_refuses_a_folder(tmp_path, capsys):

@@ -14,11 +14,12 @@ from __future__ import annotations
 import stat
 import tomllib
 from dataclasses import dataclass, field
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any, Callable, cast
 
-from ..core.vocabulary import clean_text
+from ..core.vocabulary import clean_text, format_date
 from ..errors import ArgumentError, WorkbookError, XlkopiError
 from ..io.atomic import OutputExistsError, batch, check_not_input, write_bytes_atomic
 from .eml import DOCX_TYPE, Attachment, body_for, build_eml, login_body_for, login_subject_for, subject_for
@@ -234,7 +235,7 @@ def signature_state(inst: Institution, when) -> tuple[str, bool]:
                                         ("dato", when)) if not value]
     if not missing:
         return (f"Klar til underskrift af {inst.signatory} ({inst.signatory_title}), dateret "
-                f"{when.strftime('%d-%m-%Y')}", True)
+                f"{format_date(when)}", True)
     who = f" af {inst.signatory}" if inst.signatory else ""
     return f"Skal underskrives{who}; mangler i registret: {', '.join(missing)}", False
 
@@ -444,7 +445,7 @@ def _generate(p: Planned, res: Result, templates: _Templates, recipient: str, ou
         login = safe_filename(f"Anmodning om log-in - {stem}", ".eml")
         folders.used[folder].add(login.casefold())
         res.login_name = f"{folder}/{login}"
-        confirmed = followup.confirmed.strftime("%d-%m-%Y") if hasattr(followup.confirmed, "strftime") else ""
+        confirmed = format_date(followup.confirmed) if isinstance(followup.confirmed, date) else ""
         draft = build_eml(to=recipient, subject=login_subject_for(agr.name),
                           body=login_body_for(inst.name, inst.cvr, agr.name, agr.phase, confirmed, inst.contact,
                                               inst.email, inst.phone),

@@ -21,6 +21,8 @@ from typing import Any
 
 from docx.oxml.ns import qn
 
+from ..core.vocabulary import format_date
+
 W_P, W_R, W_T, W_TC, W_TR, W_TBL = qn("w:p"), qn("w:r"), qn("w:t"), qn("w:tc"), qn("w:tr"), qn("w:tbl")
 W_SDT, W_PPR, W_RPR = qn("w:sdt"), qn("w:pPr"), qn("w:rPr")
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -42,7 +44,7 @@ def shown_value(value: Any) -> str:
     if isinstance(value, datetime):
         value = value.date()
     if isinstance(value, date):
-        return value.strftime("%d-%m-%Y")
+        return format_date(value)
     return str(value)
 
 
