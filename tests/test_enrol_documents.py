@@ -100,8 +100,8 @@ def test_rerun_keeps_followup_and_drafts_the_login_request(tmp_path):
     by = {(r.institution, r.agreement): r for r in _generated(report)}  # the example also has a duplicate row
     confirmed = by[("Eksempelby Kommune", "Computeraftalen")]
     assert confirmed.followup.sent == date(2026, 12, 2) and confirmed.followup.confirmed == date(2026, 12, 9)
-    assert confirmed.login_name == ("Computeraftalen (fase 9)/Anmodning om log-in - Tilmelding til Computeraftalen "
-                                    "- Eksempelby Kommune.eml")
+    assert confirmed.login_name == ("Computeraftalen (fase 9)/"
+                                    "Anmodning om log-in - Eksempelby Kommune - Computeraftalen.eml")
     msg = email.message_from_bytes((out / confirmed.login_name).read_bytes(), policy=email.policy.default)
     assert msg["Subject"] == "Anmodning om log-in til Computeraftalen"
     body = msg.get_body().get_content()

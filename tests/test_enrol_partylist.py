@@ -408,7 +408,7 @@ def test_hostile_text(tmp_path):
     long_header = "Æ" * 10_000
     header = ["Institution", "9. fase", '=HYPERLINK("http://x.example","klik")', long_header, "Fase\u202e 10"]
     rows = [["Eksempelby\u202e Kommune\u200b", "x", "x", "x", "=1+1"],   # bidi and zero-width: dropped
-            ["Region\nEksempel", "x", "", "", ""],                        # a line break: another name
+            ["Region\nEksempel", "x", "", "", ""],                        # a line break: a space (wrapped cell)
             ['=HYPERLINK("http://x.example")', "x", "", "", ""],
             ["Region Eksempel", "x\x85", "", "", "nej\r"],              # the vocabulary folds the marks
             ["Fjordby Kommune", "=SUM(A1:A9)", "", "", "\u202ex"]]
@@ -423,7 +423,7 @@ def test_hostile_text(tmp_path):
     assert any("'=1+1'" in w.message for w in warns) and any("'=SUM(A1:A9)'" in w.message for w in warns)
     assert any("=HYPERLINK" in f.message and "hverken en aftale" in f.message for f in findings)
     [missing] = [f for f in findings if "findes ikke i registret" in f.message]
-    assert missing.message.startswith("2 institutioner") and "'Region\\nEksempel'" in missing.message
+    assert missing.message.startswith("1 institution ")  # only the formula-looking name is not in the register
 
 
 def test_a_huge_file_is_refused_before_it_is_read(tmp_path):

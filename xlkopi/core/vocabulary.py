@@ -161,12 +161,12 @@ def name_key(text) -> str:
     """The matching key of a name (an institution, an agreement): case, hyphens and spacing ignored.
 
     Unlike :func:`fold`, punctuation and letters stay: ``Region: Eksempel?`` and
-    ``Region/ Eksempel`` are two names.
+    ``Region/ Eksempel`` are two names. A line break is a space (a name wrapped in a cell).
 
     >>> name_key("  AIA/ADK-aftalen ") == name_key("aia/adk  aftalen"), name_key("Region: Eksempel?")
     (True, 'region: eksempel?')
     """
-    return re.sub(r" +", " ", clean_text(text).casefold().replace("-", " ")).strip()
+    return re.sub(r"\s+", " ", clean_text(text).casefold().replace("-", " ")).strip()
 
 
 # Units as headers and values write them; each maps to one unit code.

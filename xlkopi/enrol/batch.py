@@ -152,18 +152,27 @@ class _Templates:
             self.document(*self.default_document)
 
     def get(self, template: Path, mapping: Path | None) -> Template:
-        key = (str(template), str(mapping))
-        if key not in self.cache:
-            self.cache[key] = Template.load(template, mapping)
-        return self.cache[key]
+        return self._compiled(self.cache, Template.load, template, mapping)
 
     def document(self, template: Path, mapping: Path | None):
         from .wordtemplate import WordTemplate
 
+        return self._compiled(self.documents, WordTemplate.load, template, mapping)
+
+    @staticmethod
+    def _compiled(cache: dict, load, template: Path, mapping: Path | None):
+        """The compiled template, compiled once: a template that cannot be compiled fails once, and every
+        enrolment that uses it gets the same error without compiling it again."""
         key = (str(template), str(mapping))
-        if key not in self.documents:
-            self.documents[key] = WordTemplate.load(template, mapping)
-        return self.documents[key]
+        if key not in cache:
+            try:
+                cache[key] = load(template, mapping)
+            except XlkopiError as exc:
+                cache[key] = exc
+        found = cache[key]
+        if isinstance(found, XlkopiError):
+            raise found
+        return found
 
     def for_agreement(self, agr: Agreement) -> Template:
         if agr.template and not _is_word(Path(agr.template)):
@@ -190,15 +199,16 @@ class _Folders:
 
     def __init__(self):
         self.by_agreement: dict[int, str] = {}
-        self.taken: set[str] = set()
+        self.taken: set[str] = {OVERVIEW_NAME.casefold()}   # no agreement's folder in the overview's place
         self.used: dict[str, set[str]] = {}
 
     def of(self, agr: Agreement) -> str:
         key = id(agr)
         if key not in self.by_agreement:
-            title = agr.name if agr.phase is None else f"{agr.name} (fase {agr.phase})"
+            phase = "" if agr.phase is None else f" (fase {agr.phase})"   # kept when a long name is cut
             n = 1
-            while (name := safe_filename(title, max_length=60, copy=n)).casefold() in self.taken:
+            while (name := safe_filename(agr.name, max_length=60 - len(phase), copy=n) + phase).casefold() \
+                    in self.taken:
                 n += 1
             self.taken.add(name.casefold())
             self.by_agreement[key] = name
@@ -323,6 +333,11 @@ def run(register: str | Path, out_dir: str | Path, *, template: str | Path | Non
                 if overview_unreadable and not force:
                     raise WorkbookError(f"Den tidligere oversigt kan ikke læses, så det, der er skrevet i den, kan "
                                         f"ikke bevares ({overview_unreadable}); brug --force for at erstatte den")
+                if previous.exists and not previous.is_ours and not force:
+                    raise WorkbookError(
+                        f"'{overview}' findes, men er ikke en oversigt, xlkopi kan læse opfølgningen fra (er "
+                        "overskriftsrækken slettet, eller er det en anden fil?); ret eller flyt den. Med --force "
+                        "erstattes den, og det, der er skrevet i den, går tabt")
                 data = overview_bytes(results, report.findings, previous)
                 # the overview is xlkopi's own: what the user typed into it is carried over, so it is rewritten
                 report.overview_state = write_if_changed(overview, data, force or previous.is_ours, inputs)
@@ -442,9 +457,8 @@ def _generate(p: Planned, res: Result, templates: _Templates, recipient: str, ou
     res.file_states.append(write_if_changed(out_dir / res.eml_name, eml, force, inputs))
     followup = res.followup
     if followup is not None and followup.wants_login:
-        login = safe_filename(f"Anmodning om log-in - {stem}", ".eml")
-        folders.used[folder].add(login.casefold())
-        res.login_name = f"{folder}/{login}"
+        login = unique_stem(f"Anmodning om log-in - {inst.name} - {agr.name}", folders.used[folder], (".eml",))
+        res.login_name = f"{folder}/{login}.eml"
         confirmed = format_date(followup.confirmed) if isinstance(followup.confirmed, date) else ""
         draft = build_eml(to=recipient, subject=login_subject_for(agr.name),
                           body=login_body_for(inst.name, inst.cvr, agr.name, agr.phase, confirmed, inst.contact,

@@ -22,12 +22,11 @@ for the agency's own forms that mark nothing::
 
 from __future__ import annotations
 
-import json
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import WorkbookError
+from ..io.settings import read_settings, table
 
 #: Field keys of an enrolment (the mapping file's keys) and what they hold.
 FIELDS: dict[str, str] = {
@@ -57,6 +56,8 @@ LOCATION_FIELDS: dict[str, str] = {
 }
 
 
+MAX_LABEL = 200   # characters of a label text: a form's label is a few words
+
 #: Where a label's value goes (``sted`` in ``[etiketter]``): the cell to its right, the cell below, or the
 #: rest of its line. ``None``: to the right in a table, after it elsewhere.
 PLACES = {"højre": "right", "hojre": "right", "under": "below", "efter": "after"}
@@ -83,40 +84,39 @@ class Mapping:
     @classmethod
     def load(cls, path: Path) -> "Mapping":
         """Read a mapping file (``.toml`` or ``.json``) with ``[felter]`` and ``[lokationer]``."""
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise WorkbookError(f"Feltkortet '{path}' kan ikke læses: {exc.strerror}") from None
-        try:
-            data = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)
-        except (ValueError, tomllib.TOMLDecodeError) as exc:
-            raise WorkbookError(f"Feltkortet '{path.name}' kan ikke læses: {exc}") from None
+        data = read_settings(path, "Feltkortet", WorkbookError)
+        name = path.name
         unknown = set(data) - {"felter", "lokationer", "etiketter"}
         if unknown:
-            raise WorkbookError(f"Feltkortet '{path.name}' har ukendte afsnit: {', '.join(sorted(unknown))} "
+            raise WorkbookError(f"Feltkortet '{name}' har ukendte afsnit: {', '.join(sorted(map(str, unknown)))} "
                                 "(kendte: felter, lokationer, etiketter)")
         mapping = cls()
-        for key, refs in (data.get("felter") or {}).items():
+        for key, refs in table(data, "felter", "Feltkortet", name, WorkbookError).items():
             if key not in FIELDS:
-                raise WorkbookError(f"Feltkortet '{path.name}': ukendt felt '{key}'; kendte felter: "
-                                    + ", ".join(FIELDS))
-            refs = [refs] if isinstance(refs, str) else list(refs)
-            if not all(isinstance(r, str) and r.strip() for r in refs):
-                raise WorkbookError(f"Feltkortet '{path.name}': feltet '{key}' skal pege på celler eller navne")
-            mapping.fields[key] = refs
-        loc = data.get("lokationer") or {}
+                raise WorkbookError(f"Feltkortet '{name}': ukendt felt '{key}'; kendte felter: " + ", ".join(FIELDS))
+            refs = [refs] if isinstance(refs, str) else refs
+            if not isinstance(refs, list) or not refs or not all(isinstance(r, str) and r.strip() for r in refs):
+                raise WorkbookError(f"Feltkortet '{name}': feltet '{key}' skal pege på celler eller navne (en tekst "
+                                    "eller en liste af tekster)")
+            mapping.fields[key] = list(refs)
+        loc = table(data, "lokationer", "Feltkortet", name, WorkbookError)
+        for part in ("tabel", "start"):
+            if loc.get(part) is not None and not isinstance(loc.get(part), str):
+                raise WorkbookError(f"Feltkortet '{name}': [lokationer] {part} skal være en tekst")
         mapping.table = loc.get("tabel")
         mapping.start = loc.get("start")
-        for key, col in (loc.get("kolonner") or {}).items():
+        for key, col in table(loc, "kolonner", "Feltkortet", name, WorkbookError).items():
             if key not in LOCATION_FIELDS:
-                raise WorkbookError(f"Feltkortet '{path.name}': ukendt lokationskolonne '{key}'; kendte: "
+                raise WorkbookError(f"Feltkortet '{name}': ukendt lokationskolonne '{key}'; kendte: "
                                     + ", ".join(LOCATION_FIELDS))
-            mapping.columns[key] = str(col)
-        for key, given in (data.get("etiketter") or {}).items():
+            if not isinstance(col, str) or not col.strip():
+                raise WorkbookError(f"Feltkortet '{name}': lokationskolonnen '{key}' skal være en tekst")
+            mapping.columns[key] = col
+        for key, given in table(data, "etiketter", "Feltkortet", name, WorkbookError).items():
             if key not in FIELDS:
-                raise WorkbookError(f"Feltkortet '{path.name}': ukendt felt '{key}' i [etiketter]; kendte felter: "
+                raise WorkbookError(f"Feltkortet '{name}': ukendt felt '{key}' i [etiketter]; kendte felter: "
                                     + ", ".join(FIELDS))
-            mapping.labels[key] = [_label(path.name, key, g) for g in (given if isinstance(given, list) else [given])]
+            mapping.labels[key] = [_label(name, key, g) for g in (given if isinstance(given, list) else [given])]
         if mapping.start and not mapping.columns:
             raise WorkbookError(f"Feltkortet '{path.name}': med 'start' skal [lokationer.kolonner] angive "
                                 "kolonnebogstaverne")
@@ -136,6 +136,8 @@ def _label(file: str, key: str, given) -> Label:
     text, place = given.get("tekst"), given.get("sted")
     if not isinstance(text, str) or not text.strip():
         raise WorkbookError(f"{where} mangler 'tekst' (den tekst, formularen skriver foran feltet)")
+    if len(text) > MAX_LABEL:
+        raise WorkbookError(f"{where} er {len(text)} tegn lang; en etiket har højst {MAX_LABEL} tegn")
     if place is not None and (not isinstance(place, str) or place.strip().casefold() not in PLACES):
         raise WorkbookError(f"{where}: 'sted' skal være højre, under eller efter, ikke {place!r}")
     return Label(text.strip(), PLACES[place.strip().casefold()] if isinstance(place, str) else None)

@@ -27,9 +27,7 @@ or column missing) raises :class:`~xlkopi.errors.InputError` /
 
 from __future__ import annotations
 
-import json
 import re
-import tomllib
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -38,6 +36,7 @@ from typing import Any
 from ..core.vocabulary import PHASE, PHASE_STATUS, clean_text, fold, is_blank, parse_date, parse_yes_no, read, shown
 from ..errors import ArgumentError, FieldError, InputError, WorkbookError
 from ..io.csvtext import read_rows
+from ..io.settings import read_settings, table
 from .model import FEJL, INFO, Agreement, Finding, Institution, Location, Membership, Register, Request
 from .rules import default_requires_enrolment
 from .validate import check_register
@@ -128,16 +127,12 @@ class ColumnMap:
         if path is None:
             return cls({}, {})
         path = Path(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-            data = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)
-        except OSError as exc:
-            raise InputError(f"Kolonnekortet '{path}' kan ikke læses: {exc.strerror}") from None
-        except (ValueError, tomllib.TOMLDecodeError) as exc:
-            raise InputError(f"Kolonnekortet '{path.name}' kan ikke læses: {exc}") from None
+        data = read_settings(path, "Kolonnekortet", InputError)
         known = {s.name for s in SHEETS}
-        sheets = {str(k): str(v) for k, v in (data.get("ark") or {}).items()}
-        columns = {str(k): {str(a): str(b) for a, b in v.items()} for k, v in (data.get("kolonner") or {}).items()}
+        sheets = {str(k): str(v) for k, v in table(data, "ark", "Kolonnekortet", path.name, InputError).items()}
+        columns = {str(k): {str(a): str(b) for a, b in table({k: v}, k, "Kolonnekortet", path.name,
+                                                                   InputError).items()}
+                   for k, v in table(data, "kolonner", "Kolonnekortet", path.name, InputError).items()}
         for name in list(sheets) + list(columns):
             if name not in known:
                 raise InputError(f"Kolonnekortet '{path.name}': ukendt ark '{name}'; kendte ark: "

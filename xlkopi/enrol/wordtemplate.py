@@ -84,11 +84,28 @@ _LOCATION_ONLY = {"enhed", "p_nummer", "leveringsadresse"}
 _PLACEHOLDER = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
 _SPACE = re.compile(r"[ \u00a0]*")
 _LINE = re.compile(r"[_.…]+")
-_PARTS = re.compile(r"word/(document|header\d*|footer\d*)\.xml")
+# The parts that hold text a field can be in, by content type (not by name: a header may be called anything)
+_TEXT_PARTS = ("wordprocessingml.document.main+xml", "wordprocessingml.header+xml", "wordprocessingml.footer+xml",
+               "wordprocessingml.footnotes+xml", "wordprocessingml.endnotes+xml")
+# Relationships that make Word fetch something when it opens the document: not copied into every enrolment
+_FETCHING = ("/attachedTemplate", "/subDocument", "/oleObject", "/frame", "/aFChunk", "/package")
+_RELS_TARGET = re.compile(rb"<Relationship\b[^>]*>")
 
 
-def _marker(n: int) -> str:
-    return f"\ue000{n}\ue001"
+def _markers(texts) -> str:
+    """Five private-use characters that occur nowhere in the template's text: the compiler's markers.
+
+    A template may use private-use characters itself (icon fonts do: U+E002 is a warning sign), so the
+    markers are chosen where it has none.
+    """
+    used = set()
+    for text in texts:
+        used.update(ch for ch in text if "\ue000" <= ch <= "\uf8ff")
+    for base in range(0xE000, 0xF8F8, 8):
+        chars = "".join(chr(base + i) for i in range(5))
+        if not used.intersection(chars):
+            return chars
+    raise WorkbookError("Bilag 7-skabelonen bruger alle tegn i Unicodes private område; den kan ikke udfyldes")
 
 
 @dataclass
@@ -102,8 +119,9 @@ class _Rows:
 class _Compiler:
     """Finds the fields of one template and puts markers where the values go."""
 
-    def __init__(self, name: str, mapping: Mapping | None):
+    def __init__(self, name: str, mapping: Mapping | None, markers: str = "\ue000\ue001\ue002\ue003\ue004"):
         self.name = name
+        self.m = markers                      # slot start, slot end, row start, row end, row count end
         self.mapping = mapping or Mapping()
         self.slots: list[str] = []            # slot number -> field key (a location key inside a row)
         self.located: dict[str, list[str]] = {}
@@ -132,13 +150,17 @@ class _Compiler:
             return
         self.rows.append(tr)
         prev = tr.getprevious()
-        prev.tail = (prev.tail or "") + f"\ue002{template_rows}\ue004"
-        tr.tail = "\ue003" + (tr.tail or "")
+        start = f"{self.m[2]}{template_rows}{self.m[4]}"
+        if prev is None:   # the row is its parent's first child (a row inside a content control)
+            tr.getparent().text = (tr.getparent().text or "") + start
+        else:
+            prev.tail = (prev.tail or "") + start
+        tr.tail = self.m[3] + (tr.tail or "")
 
     def slot(self, key: str, where: str) -> str:
         self.slots.append(key)
         self.located.setdefault(key, []).append(where)
-        return _marker(len(self.slots) - 1)
+        return f"{self.m[0]}{len(self.slots) - 1}{self.m[1]}"
 
     # -- 1. content controls ---------------------------------------------------------------------------
     def content_controls(self, root, part: str) -> None:
@@ -266,25 +288,35 @@ class _Compiler:
         return hits
 
     def _label_after(self, root, key: str, label: Label, part: str) -> int:
-        pattern = re.compile(r"(?<!\w)" + r"\s*".join(re.escape(w) for w in label.text.split()), re.IGNORECASE)
+        pattern = re.compile(r"\s*".join(re.escape(w) for w in label.text.split()), re.IGNORECASE)
         hits = 0
         for p in root.iter(W_P):
             pt = ParagraphText.of(p)
             spans = []
             for m in pattern.finditer(pt.text):
+                if not _starts_a_label(pt.text, m.start()):
+                    continue   # inside a longer text: "Navn:" in "Institutionens navn:"
                 space = _SPACE.match(pt.text, m.end())
-                start = space.end() if space else m.end()
-                line = _LINE.match(pt.text, start)
-                end = line.end() if line else start
-                if end == start:  # no line to write on: right after the label, a space between
-                    start = m.end()
-                # the value takes the line's run (its formatting, not the bold label's) when there is one
-                lead = "" if start > m.end() or pt.text[m.end() - 1:m.end()].isspace() else " "
-                spans.append((start, end, lead))
-            for start, end, lead in reversed(spans):
-                pt.replace(start, end, lead + self.slot(key, f"efter '{label.text}' ({part})"))
+                after = space.end() if space else m.end()
+                line = _LINE.match(pt.text, after)
+                if line and line.end() > after:   # the value takes the line's run (its formatting, not the label's)
+                    lead = "" if after > m.end() or pt.text[m.end() - 1:m.end()].isspace() else " "
+                    spans.append((after, line.end(), lead, ""))
+                else:   # no line to write on: after the label's space, a space before what follows
+                    lead = "" if after > m.end() else " "
+                    trail = " " if after < len(pt.text) and not pt.text[after].isspace() else ""
+                    spans.append((after, after, lead, trail))
+            for start, end, lead, trail in reversed(spans):
+                pt.replace(start, end, lead + self.slot(key, f"efter '{label.text}' ({part})") + trail)
                 hits += 1
         return hits
+
+
+def _starts_a_label(text: str, at: int) -> bool:
+    """A label begins the line, or follows a gap, a line to write on or punctuation; not inside a longer text."""
+    before = text[:at]
+    kept = before.rstrip(" \u00a0\t")
+    return not kept or kept[-1] in "_.…:;()[]" or len(before) - len(kept) >= 2
 
 
 def _location_row(p):
@@ -314,12 +346,13 @@ def _neighbour(tc, place: str):
     return next((c for start, c in grid_columns(nxt) if start == col), None)
 
 
-def _cut(xml: str, slots: list[str]) -> list:
+def _cut(xml: str, markers: str) -> list:
     """The part's text cut at the markers: static strings, slot numbers and :class:`_Rows` blocks."""
     out: list = []
     stack = [out]
     pos = 0
-    for m in re.finditer("\ue000(\\d+)\ue001|\ue002(\\d+)\ue004|\ue003", xml):
+    m0, m1, m2, m3, m4 = (re.escape(c) for c in markers)
+    for m in re.finditer(f"{m0}(\\d+){m1}|{m2}(\\d+){m4}|{m3}", xml):
         stack[-1].append(xml[pos:m.start()])
         if m.group(1) is not None:
             stack[-1].append(int(m.group(1)))
@@ -363,6 +396,8 @@ class WordTemplate:
     def load(cls, path: str | Path, mapping: str | Path | Mapping | None = None) -> "WordTemplate":
         """Compile the Word template at ``path`` with an optional field map (file or :class:`Mapping`)."""
         import docx
+        from docx.opc.oxml import serialize_part_xml
+        from docx.oxml.parser import parse_xml
 
         path = Path(path)
         if mapping is not None and not isinstance(mapping, Mapping):
@@ -376,9 +411,17 @@ class WordTemplate:
             if name.endswith((".xml", ".rels")) and (b"<!DOCTYPE" in data[:4000] or b"<!ENTITY" in data[:4000]):
                 raise UntrustedFileError(f"Bilag 7-skabelonen '{path.name}': delen '{name}' indeholder en DTD og "
                                          "afvises")
-        if any(n.lower().endswith("vbaproject.bin") for n in raw):
+        macros = b"macroEnabled" in raw.get("[Content_Types].xml", b"")
+        if macros or any(n.lower().endswith("vbaproject.bin") for n in raw):
             raise UntrustedFileError(f"Bilag 7-skabelonen '{path.name}' indeholder makroer; gem den som .docx "
                                      "(Word-dokument uden makroer) og prøv igen")
+        for name, data in raw.items():
+            if name.endswith(".rels"):
+                for rel in _RELS_TARGET.findall(data):
+                    if b'TargetMode="External"' in rel and any(t.encode() + b'"' in rel for t in _FETCHING):
+                        raise UntrustedFileError(
+                            f"Bilag 7-skabelonen '{path.name}' henter noget udefra, når den åbnes (en ekstern "
+                            f"skabelon, et underdokument eller et objekt i '{name}'); gem den uden og prøv igen")
         types = raw.get("[Content_Types].xml", b"")
         as_document = types.replace(b"wordprocessingml.template.main+xml", b"wordprocessingml.document.main+xml")
         if as_document != types:  # a .dotx: the filled file is a document
@@ -393,16 +436,16 @@ class WordTemplate:
             document = docx.Document(io.BytesIO(buffer.getvalue()))
         except Exception as exc:  # noqa: BLE001 - python-docx raises many kinds for a broken package
             raise WorkbookError(f"Bilag 7-skabelonen '{path.name}' kan ikke læses som Word-dokument: {exc}") from None
-        compiler = _Compiler(path.name, mapping)
-        parts = [p for p in document.part.package.iter_parts()
-                 if _PARTS.fullmatch(str(p.partname).lstrip("/")) and hasattr(p, "element")]
+        parts = [p for p in document.part.package.iter_parts() if str(p.content_type).endswith(_TEXT_PARTS)]
         parts.sort(key=lambda p: (str(p.partname) != "/word/document.xml", str(p.partname)))
+        roots = {str(p.partname).lstrip("/"): (p.element if hasattr(p, "element") else parse_xml(p.blob))
+                 for p in parts}
+        compiler = _Compiler(path.name, mapping,
+                             _markers(serialize_part_xml(r).decode("utf-8") for r in roots.values()))
         found: dict[tuple[str, str], int] = {}
         touched: dict[str, int] = {}
-        for part in parts:
-            name = str(part.partname).lstrip("/")
+        for name, root in roots.items():
             before = len(compiler.slots)
-            root = part.element
             compiler.content_controls(root, name)
             _, header_cells = compiler.locations_table(root, name)
             compiler.placeholders(root, name)
@@ -417,10 +460,7 @@ class WordTemplate:
             raise WorkbookError(f"Bilag 7-skabelonen '{path.name}' har ingen felter: brug indholdskontrolelementer "
                                 "med feltnavne (Institution, CVR ...), pladsholdere som {{Institution}} eller et "
                                 "feltkort med [etiketter]")
-        patched = {}
-        by_name = {str(p.partname).lstrip("/"): p for p in parts}
-        for name in touched:
-            patched[name] = _cut(by_name[name].blob.decode("utf-8"), compiler.slots)
+        patched = {name: _cut(serialize_part_xml(roots[name]).decode("utf-8"), compiler.m) for name in touched}
         members = [(name, None if name in patched else Member.of(name, data)) for name, data in raw.items()]
         return cls(path, members, patched, compiler.slots, compiler.located, compiler.table_where)
 

@@ -27,8 +27,9 @@ W_P, W_R, W_T, W_TC, W_TR, W_TBL = qn("w:p"), qn("w:r"), qn("w:t"), qn("w:tc"), 
 W_SDT, W_PPR, W_RPR = qn("w:sdt"), qn("w:pPr"), qn("w:rPr")
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
-_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
-_SPECIAL = re.compile("[&<>\r\n\t\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
+_XML_BAD = re.compile("[\x00-\x08\x0e-\x1f\ud800-\udfff\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
+_SPECIAL = re.compile("[&<>\r\n\t\x00-\x1f\x85\u2028\u2029\ud800-\udfff\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
+_LINES = re.compile("\r\n|[\r\x0b\x0c\x85\u2028\u2029]")   # every other way of breaking a line
 _BREAK = '</w:t><w:br/><w:t xml:space="preserve">'
 _TAB = '</w:t><w:tab/><w:t xml:space="preserve">'
 
@@ -59,7 +60,7 @@ def run_text(value: Any) -> str:
     text = shown_value(value)
     if not _SPECIAL.search(text):
         return text
-    text = _XML_BAD.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _XML_BAD.sub("", _LINES.sub("\n", text))
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return text.replace("\n", _BREAK).replace("\t", _TAB)
 
@@ -156,9 +157,17 @@ def grid_columns(tr) -> list[tuple[int, Any]]:
     trpr = tr.find(qn("w:trPr"))
     before = trpr.find(qn("w:gridBefore")) if trpr is not None else None
     if before is not None:
-        col = int(before.get(qn("w:val"), "0") or 0)
+        col = _count(before.get(qn("w:val")), 0)
     for tc in row_cells(tr):
         out.append((col, tc))
         span = tc.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
-        col += int(span.get(qn("w:val"), "1") or 1) if span is not None else 1
+        col += _count(span.get(qn("w:val")), 1) if span is not None else 1
     return out
+
+
+def _count(value, default: int) -> int:
+    """A cell count from the document (``w:gridSpan``, ``w:gridBefore``); nonsense counts as ``default``."""
+    try:
+        return max(int(value), 0) if value is not None else default
+    except ValueError:
+        return default

@@ -66,19 +66,12 @@ def delimiter(first_line: str) -> str:
 
 def read_rows(path: str | Path, what: str = "CSV-filen") -> list[tuple[int, list[str | None]]]:
     """Non-empty rows of a CSV file as ``(row number, values)``, empty fields as None, trailing ones dropped."""
+    from .package import read_once  # a FIFO or a device is refused before any read (no hang)
+
     path = Path(path)
-    try:
-        if path.is_dir():
-            raise WorkbookError(f"{what} '{path}' er en mappe, ikke en fil")
-        size = path.stat().st_size
-        if size > MAX_CSV_BYTES:
-            raise WorkbookError(f"{what} '{path.name}' er for stor ({size // (1024 * 1024)} MiB; højst "
-                                f"{MAX_CSV_BYTES // (1024 * 1024)} MiB)")
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise WorkbookError(f"{what} '{path}' findes ikke") from None
-    except OSError as exc:
-        raise WorkbookError(f"{what} '{path}' kan ikke læses ({exc.strerror or exc})") from None
+    if path.is_dir():
+        raise WorkbookError(f"{what} '{path}' er en mappe, ikke en fil")
+    data = read_once(path, what, MAX_CSV_BYTES).data
     text, _encoding = decode(data)
     if "\x00" in text:
         raise WorkbookError(f"{what} '{path.name}' er ikke en tekstfil (den indeholder NUL-tegn)")
