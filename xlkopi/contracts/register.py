@@ -34,6 +34,7 @@ from ..core.vocabulary import (
     parse_yes_no,
     read,
     read_periods_per_year,
+    shown,
     split_unit,
 )
 from ..errors import FieldError, InputError, WorkbookError, XlkopiError
@@ -112,7 +113,7 @@ def _value(how: str, raw: Any, header: str, unit: str | None) -> Any:
     if how == "kind":
         kind = parse_kind(raw)
         if kind is None:
-            raise InputError("skal være en af " + ", ".join(LABELS.values()) + f" (fik '{clean_text(raw)}')")
+            raise InputError("skal være en af " + ", ".join(LABELS.values()) + f" (fik {shown(raw)})")
         return kind
     if how == "periods":
         return read_periods_per_year(raw, header)

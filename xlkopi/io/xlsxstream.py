@@ -86,11 +86,12 @@ _SPECIAL = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _text(value: str) -> str:
-    if not _SPECIAL.search(value):   # most text: nothing to escape, nothing to refuse
+    """``value`` escaped for a cell; characters XML 1.0 cannot hold (control characters) are dropped, as in
+    every other workbook xlkopi writes (:func:`xlkopi.enrol.cellxml.xml_text`): a report quoting a user's
+    text must still open."""
+    if not _SPECIAL.search(value):   # most text: nothing to escape
         return value
-    if _ILLEGAL.search(value):
-        raise ValueError("text with a control character cannot be written to a workbook")
-    return escape(value)
+    return escape(_ILLEGAL.sub("", value))
 
 
 class Sheet:
