@@ -98,7 +98,7 @@ def _markers(texts) -> str:
     A template may use private-use characters itself (icon fonts do: U+E002 is a warning sign), so the
     markers are chosen where it has none.
     """
-    used = set()
+    used: set[str] = set()
     for text in texts:
         used.update(ch for ch in text if "\ue000" <= ch <= "\uf8ff")
     for base in range(0xE000, 0xF8F8, 8):
