@@ -58,7 +58,7 @@ def test_every_tjekliste_flag_is_found_at_its_input_cell(tmp_path):
     cells = {f.rule.split(":")[1] + "@" + f.message.split("tilbud '")[1][:2]: f.cell for f in found}
     # Forudsætninger: needs in rows 5-10, offers from row 12 (one column each from C): T5 is column G
     assert cells["fuld_klikpris@T5"] == "G30"          # T5_PrisOverskydende
-    assert cells["udnyttelse@T5"] == "G36"             # T5_Kapacitet
+    assert cells["udnyttelse@T5"] == "G37"             # T5_Kapacitet (below Fornyelse)
     assert cells["sekundaer_periode@T4"] == "F34"      # T4_SekundaerPeriode
     severities = {f.rule.split(":")[1]: f.severity for f in found}
     assert severities["fuld_klikpris"] == "advarsel" and severities["gebyrer"] == "info"
@@ -70,25 +70,43 @@ def test_every_tjekliste_flag_is_found_at_its_input_cell(tmp_path):
 
 
 def test_unequal_coverage_is_flagged_and_xlkopis_own_numbers_are_not(tmp_path):
-    """The issue's example: T3 (3 years) over a 5-year horizon costs 0 kr in years 4-5; T5 runs past it."""
+    """The issue's example: T3 (3 years) over a 5-year horizon cost 0 kr in years 4-5; T5 runs past it.
+
+    xlkopi's workbook now renews T3 on the same terms (coverage.py), so the auditor notes the assumption
+    (info) instead of warning; a workbook without the equal-coverage inputs is still warned about.
+    """
     comp = compare(read_offers(example_offers()))
     path = write_workbook(comp, tmp_path / "Sammenligning.xlsx")
     result = audit_workbook(path)
-    coverage = {f.message.split("'")[1]: f for f in result.findings if f.rule == "ulige_daekning"}
-    assert set(coverage) == {r.key for r in comp.results
-                             if (r.offer.years is not None and r.offer.years < comp.needs.horizon) or r.after_horizon}
-    assert {"T3", "T5"} <= set(coverage) and all(f.severity == "advarsel" for f in coverage.values())
-    assert coverage["T3"].cell == "E19" and "3 år" in coverage["T3"].message   # T3_Loebetid
-    assert coverage["T5"].amount == float(next(r for r in comp.results if r.key == "T5").after_horizon)
+    coverage = {}
+    for f in result.findings:
+        if f.rule == "ulige_daekning":
+            coverage.setdefault(f.message.split("'")[1], []).append(f)
+    assert set(coverage) == {"T3", "T5"}
+    (t3,) = [f for f in coverage["T3"] if "dækker" in f.message]
+    assert t3.severity == "info" and t3.cell == "E35" and "fornyes efter 3 år på samme vilkår" in t3.message
+    (t5,) = coverage["T5"]
+    assert t5.severity == "info" and t5.amount == float(next(r for r in comp.results if r.key == "T5").after_horizon)
     # the generator's counts, flags and IRR guesses (=IF(T1_Antal=20,...), IRR(...,0.01)) are not findings
     assert not [f for f in result.findings if f.rule == "hardkodet_tal"]
+
+
+def test_unequal_coverage_in_a_workbook_without_renewal_is_a_warning():
+    from xlkopi.audit.comparison import _coverage
+    from xlkopi.compare.model import compare as run_compare
+
+    comp = run_compare(read_offers(example_offers()))
+    t3 = next(r for r in comp.results if r.key == "T3")
+    where = {"T3_Loebetid": ("Forudsætninger", "E19")}   # no T3_Fornyelse: an older workbook
+    found = _coverage("T3", t3, comp.needs.horizon, where)
+    assert [f.severity for f in found] == ["advarsel", "advarsel"] and "koster 0 kr" in found[0].message
 
 
 def _retype(path, dst, cell_xml_from: bytes, cell_xml_to: bytes):
     with zipfile.ZipFile(path) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
             data = zin.read(info.filename)
-            if info.filename == "xl/worksheets/sheet1.xml":
+            if info.filename == "xl/worksheets/sheet2.xml":   # Forudsætninger (Beslutning is first)
                 assert cell_xml_from in data
                 data = data.replace(cell_xml_from, cell_xml_to, 1)
             zout.writestr(info, data)
@@ -99,7 +117,7 @@ def test_an_input_typed_over_with_nonsense_is_reported_and_the_rest_still_checke
     comp = compare(read_offers(example_offers()))
     path = write_workbook(comp, tmp_path / "s.xlsx")
     # T5's residual (G22) typed over with more than its price
-    data = zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")
+    data = zipfile.ZipFile(path).read("xl/worksheets/sheet2.xml")
     start = data.index(b'<c r="G22"')
     old = data[start:data.index(b"</c>", start) + 4]
     bad = _retype(path, tmp_path / "bad.xlsx", old, b'<c r="G22"><v>999999</v></c>')

@@ -9,11 +9,13 @@ offers are recomputed with the comparison model and checked with the same
 rules as the generator's *Tjekliste*. Each finding points at the input
 cell the rule depends on.
 
-Unequal coverage (``ulige_daekning``, advarsel): an offer whose term is
-shorter than the horizon costs nothing in the years after it, although the
-prints are still needed, so it ranks as cheaper than it is; one whose
-payments fall due after the horizon leaves them out. Either way the offers
-are not compared on the same terms.
+Unequal coverage (``ulige_daekning``): an offer whose term is shorter than
+the horizon costs nothing in the years after it, although the prints are
+still needed, so it ranks as cheaper than it is; one whose payments fall
+due after the horizon leaves them out. In a workbook without the
+equal-coverage inputs that is an advarsel; xlkopi's own workbooks renew
+such an offer or leave it out of the ranking (xlkopi/compare/coverage.py),
+which is noted (info).
 """
 
 from __future__ import annotations
@@ -88,18 +90,34 @@ def comparison_flags(resolved: list[tuple[str, object, str, str]]) -> tuple[list
 
 
 def _coverage(key: str, res, horizon: int, where: dict) -> list[Finding]:
-    """``ulige_daekning`` for an offer that does not cover the horizon exactly."""
+    """``ulige_daekning`` for an offer that does not cover the horizon on the same terms as the others.
+
+    A workbook with the equal-coverage inputs (``Tn_Fornyelse``, xlkopi's own since the decision
+    document) renews a short offer or leaves it out of the ranking, and says so: a renewal is a note for
+    the record (info), an offer left out of the ranking too; what falls due after the horizon is info.
+    In a workbook without them a short offer costs 0 kr after its term and ranks as cheaper than it is
+    (advarsel), and payments after the horizon are left out unremarked (advarsel).
+    """
     years = res.offer.years
     sheet, cell = where.get(readback.input_name(key, "years"), where.get(f"{key}_Kontantpris", (None, None)))
+    modelled = readback.input_name(key, "renew") in where
+    cov = res.coverage
     out = []
-    if years is not None and years < horizon:
+    if modelled and cov is not None and cov.covered is not None and cov.covered < horizon:
+        renew_sheet, renew_cell = where[readback.input_name(key, "renew")]
+        note = (f"Tilbud '{key}' dækker {format_number(cov.covered)} af horisontens {horizon} år: "
+                + (cov.assumption[0].lower() + cov.assumption[1:] if cov.ranked else
+                   f"det rangeres ikke ({cov.reason})"))
+        out.append(Finding(renew_sheet, renew_cell, "ulige_daekning", INFO, note, f"{horizon} år",
+                           f"{format_number(cov.covered)} år"))
+    elif not modelled and years is not None and years < horizon:
         out.append(Finding(sheet, cell, "ulige_daekning", ADVARSEL,
                            f"Tilbud '{key}' løber {format_number(years)} år, men sammenligningen gælder {horizon} år: "
                            f"årene efter løbetiden koster 0 kr, selv om tryk stadig skal tages, så tilbuddet ser "
                            "billigere ud, end det er; forlæng det med en antagelse (fornyelse) eller forkort "
                            "horisonten", f"{horizon} år", f"{format_number(years)} år"))
     if res.after_horizon:
-        out.append(Finding(sheet, cell, "ulige_daekning", ADVARSEL,
+        out.append(Finding(sheet, cell, "ulige_daekning", INFO if modelled else ADVARSEL,
                            f"Tilbud '{key}' har ydelser for {format_amount(res.after_horizon)} efter horisonten på "
                            f"{horizon} år; de er ikke med i sammenligningen", f"{horizon} år",
                            f"{format_number(years)} år" if years is not None else "længere end horisonten",

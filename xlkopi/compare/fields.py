@@ -96,6 +96,8 @@ OFFER_FIELDS: tuple[OfferField, ...] = (
                "index_financing", "Indeksregulering af finansiering"),
     OfferField("SekundaerPeriode", "Sekundær periode (måneder)", "secondary_months", "0", "input",
                "secondary_months", "Sekundær periode (måneder)"),
+    OfferField("Fornyelse", "Fornyes til horisonten (1 = ja, 0 = rangeres ikke)", "renew", "0", "input", "renew",
+               "Fornyelse"),
     OfferField("Responstid", "Responstid (timer)", "response_hours", "0", "input", "response_hours",
                "Responstid (timer)"),
     OfferField("Kapacitet", "Kapacitet (tryk pr. år)", "rated_volume", INT, "input", "rated_volume",

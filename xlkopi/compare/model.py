@@ -38,6 +38,7 @@ from ..core.redflags import ContractTerms, RedFlag, red_flags
 from ..core.schedule import Schedule, lease_schedule
 from ..dates import edate
 from ..errors import ConvergenceError, FieldError, RuleError, XlkopiError
+from .coverage import Coverage, coverage
 from .offers import FIELD_LABEL, Needs, Offer, OfferSet
 
 NOT_BEFORE_24 = "Ikke før måned 24"
@@ -73,6 +74,8 @@ class Year:
     total: Decimal
     present_value: Decimal
     cumulative: Decimal     # running nominal total within the horizon
+    contract_year: int = 0  # the year of the (renewed) contract this year is in: ``year`` without renewal
+    renewal: float = 1.0    # (1 + indexation)^(year - contract_year): a renewal's prices against the original's
 
 
 @dataclass(frozen=True)
@@ -115,7 +118,8 @@ class OfferResult:
     aop: float | None = None
     click: Decimal | None = None
     utilisation: float | None = None
-    rank: int = 0
+    rank: int = 0                   # 1 = cheapest; 0: not ranked (coverage.ranked is False)
+    coverage: Coverage | None = None
     buyouts: list[Buyout] = field(default_factory=list)
     flags: list[RedFlag] = field(default_factory=list)
 
@@ -133,6 +137,7 @@ class Comparison:
     year_rows: int          # rows of every year table (≥ horizon, ≥ every term)
     buyout_years: int       # columns of the Indfrielse sheet
     rejected: list[FieldError] = field(default_factory=list)  # offers whose terms admit no schedule
+    machines: list = field(default_factory=list)   # the existing machines measured (needs.Machine), if any
 
     def result(self, key: str) -> OfferResult:
         return next(r for r in self.results if r.key == key)
@@ -183,6 +188,19 @@ def service_term_of(offer: Offer, needs: Needs) -> Decimal:
     return Decimal(needs.horizon)
 
 
+def has_service(offer: Offer) -> bool:
+    """The offer has service to cover: prices per print, a minimum volume or an environmental fee (all-in always)."""
+    return bool(offer.kind == "allin" or offer.service_bw or offer.service_colour or offer.min_volume
+                or offer.environmental_fee)
+
+
+def coverage_of(offer: Offer, needs: Needs) -> Coverage:
+    """How the offer covers the horizon (:func:`xlkopi.compare.coverage.coverage`)."""
+    return coverage(kind=offer.kind, years=offer.years if offer.has_schedule else None,
+                    service_years=service_term_of(offer, needs), has_service=has_service(offer),
+                    horizon=needs.horizon, renew=offer.renew, indexation=offer.indexation)
+
+
 def compute_offer(offer: Offer, key: str, needs: Needs, year_rows: int,
                   planned: Plan | None = None) -> OfferResult:
     """Every figure of one offer except the ranking.
@@ -193,6 +211,8 @@ def compute_offer(offer: Offer, key: str, needs: Needs, year_rows: int,
     s, rate = schedule_of(offer, needs) if planned is None else planned
     term = service_term_of(offer, needs)
     res = OfferResult(key, offer, s, rate, term, [])
+    res.coverage = cover = coverage_of(offer, needs)
+    cycle = cover.cycle if cover.renew_financing else None
     d = float(needs.discount_rate)
     idx_rate = float(offer.indexation)
     g = float(needs.colour_growth)
@@ -230,9 +250,12 @@ def compute_offer(offer: Offer, key: str, needs: Needs, year_rows: int,
         index = (1.0 + idx_rate) ** (y - 1)
         bw = needs.bw
         colour = int(xround(needs.colour * (1.0 + g) ** (y - 1), 0))
-        in_service = (y - 1) < term
-        fin_factor = index if offer.index_financing else 1.0
-        rows = rows_by_year.get(y, [])
+        in_service = cover.renew_service or (y - 1) < term
+        # a renewed contract: its year cy, and its prices against the original's (the workbook's N and O columns)
+        cy = (y - 1) % cycle + 1 if cycle else y
+        renewal = (1.0 + idx_rate) ** (y - cy)
+        fin_factor = index if offer.index_financing else renewal
+        rows = rows_by_year.get(cy, [])
         # Financing
         if offer.kind == "kontant":
             financing = offer.price if y == 1 else Decimal(0)
@@ -241,9 +264,10 @@ def compute_offer(offer: Offer, key: str, needs: Needs, year_rows: int,
         else:
             pay = Decimal(sum(payment_ore[k] for k in rows)) / 100
             financing = xround(float(pay) * fin_factor, 2)
-        # Fees
+        # Fees: the plan's and the establishment fee with the (renewed) contract, the environmental fee each year
         row_fee = [Decimal(0) if (has_residual_row and k == last) else offer.invoice_fee for k in rows]
-        fees = sum(row_fee, Decimal(0)) + (offer.establishment_fee if y == 1 else 0) \
+        contract_fees = sum(row_fee, Decimal(0)) + (offer.establishment_fee if cy == 1 else 0)
+        fees = (contract_fees if y == cy else xround(float(contract_fees) * renewal, 2)) \
             + (offer.environmental_fee if in_service else 0)
         # Service
         service_bw = service_colour = Decimal(0)
@@ -257,24 +281,27 @@ def compute_offer(offer: Offer, key: str, needs: Needs, year_rows: int,
                 unused = max(minv - bw, 0)
                 service_bw = xround((charged * sp_bw - unused * credit) * index, 2)
         total = financing + fees + service_bw + service_colour
-        # Present value: rows at their dates, the start's items at 0, service at the year's end
+        # Present value: rows at their dates, the start's items at 0, service at the year's end; a renewed
+        # contract's rows and start items as the original's, times its prices' factor, moved by its start
+        plan_factor = (1.0 + idx_rate) ** (cy - 1) if offer.index_financing else 1.0   # the schedule's J column
         pv = 0.0
         if offer.kind != "allin":
             for k, fee in zip(rows, row_fee, strict=True):
-                pv += ((float(Decimal(payment_ore[k]) / 100) * fin_factor + float(fee))
+                pv += ((float(Decimal(payment_ore[k]) / 100) * plan_factor + float(fee))
                        * (1.0 + d) ** (-months[k] / 12))
         else:
             for k, fee in zip(rows, row_fee, strict=True):
                 pv += float(fee) * (1.0 + d) ** (-months[k] / 12)
-        start_items = (offer.establishment_fee + (offer.price if offer.kind == "kontant" else 0)) if y == 1 else 0
+        start_items = (offer.establishment_fee + (offer.price if offer.kind == "kontant" else 0)) if cy == 1 else 0
         year_end = float(service_bw + service_colour + (offer.environmental_fee if in_service else 0))
-        pv = pv + float(start_items) + year_end * (1.0 + d) ** (-y)
+        before_service = (pv + float(start_items)) * renewal * (1.0 + d) ** (-(y - cy))   # the workbook's P
+        pv = before_service + year_end * (1.0 + d) ** (-y)
         present_value = xround(pv, 2)
         in_horizon = y <= needs.horizon
         if in_horizon:
             cumulative += total
         res.years.append(Year(y, index, in_horizon, bw, colour, financing, fees, service_bw, service_colour,
-                              total, present_value, cumulative if in_horizon else Decimal(0)))
+                              total, present_value, cumulative if in_horizon else Decimal(0), cy, renewal))
 
     horizon = [yr for yr in res.years if yr.in_horizon]
     res.total = sum((yr.total for yr in horizon), Decimal(0))
@@ -283,8 +310,12 @@ def compute_offer(offer: Offer, key: str, needs: Needs, year_rows: int,
     res.fees_total = sum((yr.fees for yr in horizon), Decimal(0))
     res.service_total = sum((yr.service_bw + yr.service_colour for yr in horizon), Decimal(0))
     if s is not None:
-        res.after_horizon = Decimal(sum(p for p, y in zip(s.payment_ore, year_of_row, strict=True)
-                                        if y > needs.horizon)) / 100
+        # what falls due after the horizon: the rest of the contract running at the horizon (a renewal's at its
+        # prices' factor, as the workbook's EfterHorisont: the plan's payments after the horizon's contract year)
+        h_cy = (needs.horizon - 1) % cycle + 1 if cycle else needs.horizon
+        after = Decimal(sum(p for p, y in zip(s.payment_ore, year_of_row, strict=True) if y > h_cy)) / 100
+        res.after_horizon = after if h_cy == needs.horizon else xround(
+            float(after) * (1.0 + idx_rate) ** (needs.horizon - h_cy), 2)
     res.bw_pages = sum(yr.bw for yr in horizon)
     res.colour_pages = sum(yr.colour for yr in horizon)
     machine = float(res.financing_total + res.fees_total)
@@ -436,8 +467,9 @@ def compare(offer_set: OfferSet) -> Comparison:
         except XlkopiError as exc:
             rejected.append(_no_schedule(o, exc))
     results, year_rows = _computed(planned, needs, rejected)
-    for r in results:
-        # RANK(x; range; 1): one more than the number of strictly smaller values.
-        r.rank = 1 + sum(1 for other in results if other.present_value < r.present_value)
+    ranked = [r for r in results if r.coverage is None or r.coverage.ranked]
+    for r in ranked:
+        # COUNTIFS(NV; "<"&x; Rangeres; 1) + 1: one more than the number of strictly smaller ranked values.
+        r.rank = 1 + sum(1 for other in ranked if other.present_value < r.present_value)
     buyout_years = max([len(b.values) for r in results for b in r.buyouts] or [0])
-    return Comparison(needs, results, year_rows, buyout_years, rejected)
+    return Comparison(needs, results, year_rows, buyout_years, rejected, list(offer_set.machines))

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from openpyxl.utils import get_column_letter
 
-from ..fields import DATE, INT, KR, KR4, PCT, PCT4
+from ..coverage import OWNED
+from ..fields import DATE, INT, KR, KR4, NUM, PCT, PCT4
 from ..model import OfferResult
 from ..offers import KIND_LABELS, Offer
 from .state import Writer
@@ -25,7 +26,7 @@ from .style import BOLD, BOX, FACTOR, TITLE, WRAP, head, page, put, text_cell
 _Item = tuple[str, str | None, str | None, str | None]
 
 _WIDTHS = {"A": 10, "B": 12, "C": 10, "D": 12, "E": 14, "F": 15, "G": 14, "H": 16, "I": 14, "J": 15,
-           "K": 17, "L": 15, "M": 15}
+           "K": 17, "L": 15, "M": 15, "N": 11, "O": 12, "P": 15}
 
 
 def safe_sheet_title(key: str, supplier: str, taken: set[str]) -> str:
@@ -77,7 +78,7 @@ def write_offer_sheet(w: Writer, ws, r: OfferResult) -> None:
     ws["A1"].font = TITLE
     text_cell(ws["A2"], f"{KIND_LABELS[o.kind]}. Beløb i kr; formlerne bruger de definerede navne fra arket "
                         f"Forudsætninger ({k}_...).")
-    _block(w, ws, rows.calc_top, 1, 4, "Beregning", _calculation(o, k), k)
+    _block(w, ws, rows.calc_top, 1, 4, "Beregning", _calculation(o, k) + _coverage(o, k), k)
     if o.has_schedule:
         _schedule(w, ws, o, k, rows)
     _year_table(w, ws, o, k, rows)
@@ -132,6 +133,35 @@ def _calculation(o: Offer, k: str) -> list[_Item]:
                  f'=IF({k}_Antal={n},"OK","Løbetid eller terminer ændret: dan projektmappen igen")', None,
                  None))
     return calc
+
+
+def _service_any(o: Offer, k: str) -> str:
+    """The offer has service to cover (as :func:`xlkopi.compare.model.has_service`)."""
+    if o.kind == "allin":
+        return "TRUE"
+    return f"OR({k}_ServiceSH>0,{k}_ServiceFarve>0,{k}_Minimumsvolumen>0,{k}_Miljoegebyr>0)"
+
+
+def _coverage(o: Offer, k: str) -> list[_Item]:
+    """Equal coverage (:mod:`xlkopi.compare.coverage`): the years covered, the renewals, whether it is ranked."""
+    svc = _service_any(o, k)
+    leased = o.kind not in OWNED
+    if leased:
+        covered = f"=IF({svc},MIN({k}_Loebetid,{k}_Serviceloebetid),{k}_Loebetid)"
+        whole = f"IF(AND({k}_Loebetid<Horisont,MOD({k}_Loebetid,1)<>0),0,1)"
+        renew_fin = f"=IF(AND({k}_Rangeres=1,{k}_Fornyelse=1,{k}_Loebetid<Horisont),1,0)"
+    else:
+        covered = f"=IF({svc},{k}_Serviceloebetid,Horisont)"
+        whole = "1"
+        renew_fin = "=0"
+    return [
+        ("Dækning uden fornyelse (år)", covered, NUM, "Daekning"),
+        ("Rangeres (1 = dækker horisonten, evt. fornyet)",
+         f"=IF({k}_Daekning>=Horisont,1,IF({k}_Fornyelse<>1,0,{whole}))", "0", "Rangeres"),
+        ("Kontrakten fornyes (1 = ja)", renew_fin, "0", "FornyFin"),
+        ("Servicen fortsætter (1 = ja)",
+         f"=IF(AND({k}_Rangeres=1,{k}_Fornyelse=1,{svc},{k}_Serviceloebetid<Horisont),1,0)", "0", "FornyService"),
+    ]
 
 
 def _schedule(w: Writer, ws, o: Offer, k: str, rows: _Rows) -> None:
@@ -212,7 +242,8 @@ def _year_table(w: Writer, ws, o: Offer, k: str, rows: _Rows) -> None:
     text_cell(ws.cell(year_top - 1, 1), "Omkostninger pr. år (service indeksreguleres årligt)").font = BOLD
     head(ws, year_top, ["År", "Fra dato", "I horisont", "Indeksfaktor", "S/h tryk", "Farvetryk",
                         "Finansiering", "Gebyrer", "Service s/h", "Service farve", "I alt",
-                        "Nutidsværdi", "Kumuleret"])
+                        "Nutidsværdi", "Kumuleret", "Kontraktår", "Prisfaktor (fornyelse)",
+                        "Nutidsværdi før service"])
     for y in range(1, w.comp.year_rows + 1):
         _year_row(ws, o, k, year_top + y, y)
     text_cell(put(ws, y_total, 1, None, bold=True), "I horisonten")
@@ -221,7 +252,7 @@ def _year_table(w: Writer, ws, o: Offer, k: str, rows: _Rows) -> None:
         put(ws, y_total, col, f"=SUMPRODUCT($C${y_first}:$C${y_last},{L}{y_first}:{L}{y_last})",
             INT if col in (5, 6) else KR, bold=True)
     for suffix, letter in (("AarNr", "A"), ("AarHorisont", "C"), ("AarServiceSH", "I"), ("AarServiceFarve", "J"),
-                           ("AarKumuleret", "M")):
+                           ("AarKumuleret", "M"), ("AarIndeks", "D"), ("AarNVFoerService", "P")):
         w.name(f"{k}_{suffix}", ws, f"${letter}${y_first}:${letter}${y_last}")
 
 
@@ -229,7 +260,12 @@ def _year_row(ws, o: Offer, k: str, rr: int, y: int) -> None:
     """Row ``rr`` of the year table: year ``y``'s prints, costs, present value and running total."""
     has_plan = o.has_schedule
     allin = o.kind == "allin"
-    svc = f"(A{rr}-1<{k}_Serviceloebetid)"
+    svc = f"OR({k}_FornyService=1,A{rr}-1<{k}_Serviceloebetid)"
+    if o.kind in OWNED:
+        put(ws, rr, 14, f"=A{rr}")
+    else:
+        put(ws, rr, 14, f"=IF({k}_FornyFin=1,MOD(A{rr}-1,{k}_Loebetid)+1,A{rr})")
+    put(ws, rr, 15, f"=(1+{k}_Indeksering)^(A{rr}-N{rr})", FACTOR)
     put(ws, rr, 1, y)
     put(ws, rr, 2, f"=EDATE(Startdato,12*(A{rr}-1))", DATE)
     put(ws, rr, 3, f"=IF(A{rr}<=Horisont,1,0)")
@@ -241,10 +277,11 @@ def _year_row(ws, o: Offer, k: str, rr: int, y: int) -> None:
     elif allin:
         put(ws, rr, 7, 0, KR)
     else:
-        put(ws, rr, 7, f"=ROUND(SUMIF({k}_PlanAar,A{rr},{k}_PlanYdelse)"
-                       f"*IF({k}_IndeksFinansiering=1,D{rr},1),2)", KR)
-    plan_fee = f"SUMIF({k}_PlanAar,A{rr},{k}_PlanGebyr)+" if has_plan else ""
-    put(ws, rr, 8, f"={plan_fee}IF(A{rr}=1,{k}_Etableringsgebyr,0)+IF({svc},{k}_Miljoegebyr,0)", KR)
+        put(ws, rr, 7, f"=ROUND(SUMIF({k}_PlanAar,N{rr},{k}_PlanYdelse)"
+                       f"*IF({k}_IndeksFinansiering=1,D{rr},O{rr}),2)", KR)
+    plan_fee = f"SUMIF({k}_PlanAar,N{rr},{k}_PlanGebyr)+" if has_plan else ""
+    put(ws, rr, 8, f"=ROUND(({plan_fee}IF(N{rr}=1,{k}_Etableringsgebyr,0))*O{rr},2)"
+                   f"+IF({svc},{k}_Miljoegebyr,0)", KR)
     if allin:
         put(ws, rr, 9, f"=IF({svc},ROUND({k}_Klikpris*{k}_Minimumsvolumen,2)"
                        f"+ROUND(MAX(E{rr}-{k}_Minimumsvolumen,0)*IF(ISNUMBER({k}_PrisOverskydende),"
@@ -255,12 +292,22 @@ def _year_row(ws, o: Offer, k: str, rr: int, y: int) -> None:
                        f"-MAX({k}_Minimumsvolumen-E{rr},0)*N({k}_Kreditering))*D{rr},2),0)", KR)
     put(ws, rr, 10, f"=IF({svc},ROUND(F{rr}*{k}_ServiceFarve*D{rr},2),0)", KR)
     put(ws, rr, 11, f"=G{rr}+H{rr}+I{rr}+J{rr}", KR)
-    plan_pv = f"SUMIF({k}_PlanAar,A{rr},{k}_PlanNV)" if has_plan else "0"
+    plan_pv = f"SUMIF({k}_PlanAar,N{rr},{k}_PlanNV)" if has_plan else "0"
     at_start = f"{k}_Etableringsgebyr" + (f"+{k}_Kontantpris" if o.kind == "kontant" else "")
-    put(ws, rr, 12, f"=ROUND({plan_pv}+IF(A{rr}=1,{at_start},0)"
-                    f"+(I{rr}+J{rr}+IF({svc},{k}_Miljoegebyr,0))*(1+Diskonteringsrente)^(-A{rr}),2)", KR)
+    # P: the present value of the year's payments and start items (a renewed contract's: the original's at its
+    # price factor, moved by its start); L adds the service at the year's end (Følsomhed reuses P)
+    put(ws, rr, 16, f"=({plan_pv}+IF(N{rr}=1,{at_start},0))*O{rr}*(1+Diskonteringsrente)^(-(A{rr}-N{rr}))", KR)
+    put(ws, rr, 12, f"=ROUND(P{rr}+(I{rr}+J{rr}+IF({svc},{k}_Miljoegebyr,0))*(1+Diskonteringsrente)^(-A{rr}),2)",
+        KR)
     prev = f"+M{rr - 1}" if y > 1 else ""
     put(ws, rr, 13, f"=IF(C{rr}=1,K{rr}{prev},0)", KR)
+
+
+def _after_horizon(k: str) -> str:
+    """The rest of the contract running at the horizon (a renewal's at its price factor)."""
+    h_cy = f"(MOD(Horisont-1,{k}_Loebetid)+1)"
+    return (f'=IF({k}_FornyFin=1,ROUND(SUMIF({k}_PlanAar,">"&{h_cy},{k}_PlanYdelse)'
+            f'*(1+{k}_Indeksering)^(Horisont-{h_cy}),2),SUMIF({k}_PlanAar,">"&Horisont,{k}_PlanYdelse))')
 
 
 def _results(k: str, has_plan: bool, y_total: int) -> list[_Item]:
@@ -274,8 +321,7 @@ def _results(k: str, has_plan: bool, y_total: int) -> list[_Item]:
         ("Heraf finansiering", f"={tot('G')}", KR, "Finansiering"),
         ("Heraf gebyrer", f"={tot('H')}", KR, "Gebyrer"),
         ("Heraf service og tryk", f"={tot('I')}+{tot('J')}", KR, "Service"),
-        ("Ydelser forfaldne efter horisonten",
-         f'=SUMIF({k}_PlanAar,">"&Horisont,{k}_PlanYdelse)' if has_plan else "=0", KR, "EfterHorisont"),
+        ("Ydelser forfaldne efter horisonten", _after_horizon(k) if has_plan else "=0", KR, "EfterHorisont"),
         ("S/h sider i horisonten", f"={tot('E')}", INT, "SiderSH"),
         ("Farvesider i horisonten", f"={tot('F')}", INT, "SiderFarve"),
         ("Pris pr. s/h side", f'=IF({k}_SiderSH=0,"–",ROUND(({k}_Finansiering+{k}_Gebyrer)'

@@ -14,7 +14,6 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.pagebreak import Break
 
-from ...core.vocabulary import format_number
 from ..fields import KR, KR4, NUM, PCT, PCT4
 from ..model import Comparison, OfferResult
 from .state import Writer
@@ -30,6 +29,8 @@ _ROWS: list[tuple[str, str | None, str | None]] = [
     ("Samlede omkostninger i horisonten", "{k}_Total", KR),
     ("Nutidsværdi af omkostningerne", "{k}_NV", KR),
     ("Rang (nutidsværdi)", None, "0"),
+    ("Rangeres (dækker horisonten)", 'IF({k}_Rangeres=1,"ja","nej")', "@"),
+    ("Antagelse om dækning", None, None),
     ("Heraf finansiering", "{k}_Finansiering", KR),
     ("Heraf gebyrer", "{k}_Gebyrer", KR),
     ("Heraf service og tryk", "{k}_Service", KR),
@@ -58,7 +59,9 @@ def write_summary(w: Writer, ws) -> None:
           "med et banklån; ÅOP medregner gebyrer.",
           1 + len(results))
     head(ws, 4, ["Nøgletal"] + [r.key for r in results])
-    nv_row = 5 + [label for label, *_ in _ROWS].index("Nutidsværdi af omkostningerne")
+    labels = [label for label, *_ in _ROWS]
+    nv_row = 5 + labels.index("Nutidsværdi af omkostningerne")
+    ranked_row = 5 + labels.index("Rangeres (dækker horisonten)")
     last_col = get_column_letter(1 + len(results))
     for i, (label, expr, fmt) in enumerate(_ROWS):
         row = 5 + i
@@ -70,7 +73,13 @@ def write_summary(w: Writer, ws) -> None:
             col = 2 + j
             L = get_column_letter(col)
             if label == "Rang (nutidsværdi)":
-                value = f"=RANK({L}{nv_row},$B${nv_row}:${last_col}${nv_row},1)"
+                # the offers that cover the horizon (renewed where assumed) are ranked; the others show "–"
+                value = (f'=IF({L}{ranked_row}="ja",COUNTIFS($B${nv_row}:${last_col}${nv_row},"<"&{L}{nv_row},'
+                         f'$B${ranked_row}:${last_col}${ranked_row},"ja")+1,"–")')
+            elif label == "Antagelse om dækning":
+                c = text_cell(put(ws, row, col, None), coverage_text(r))
+                c.alignment = WRAP
+                continue
             elif label == "Røde flag (se Tjekliste)":
                 value = f"={quote_sheetname('Tjekliste')}!{get_column_letter(3 + j)}{w.flag_count_row}"
             elif label == "Bemærkning":
@@ -109,7 +118,8 @@ def _cumulative(w: Writer, ws, top: int) -> None:
     """Cumulative cost by year (the chart's data, from each offer sheet's year table) and the line chart."""
     results = w.comp.results
     ws.cell(top - 1, 1, "Kumulerede omkostninger pr. år (nominelt, i horisonten)").font = BOLD
-    head(ws, top, ["År"] + [f"{r.key} {r.offer.supplier}"[:40] for r in results])
+    # the chart's legend: key, supplier and financing form
+    head(ws, top, ["År"] + [f"{r.key} {r.offer.supplier}"[:32] + f" ({r.offer.kind_label})" for r in results])
     horizon = w.comp.needs.horizon
     for y in range(1, horizon + 1):
         row = top + y
@@ -133,12 +143,16 @@ def _cumulative(w: Writer, ws, top: int) -> None:
     ws.add_chart(chart, f"A{top + horizon + 2}")
 
 
+def coverage_text(r: OfferResult) -> str:
+    """What the comparison assumes for the offer's coverage of the horizon (Danish)."""
+    return r.coverage.assumption if r.coverage is not None else "–"
+
+
 def remark(r: OfferResult, comp: Comparison) -> str:
     """A short Danish note where an offer is not on the same basis as the horizon."""
     notes = []
-    o = r.offer
-    if o.years is not None and o.years != comp.needs.horizon:
-        notes.append(f"Løbetid {format_number(o.years)} år ≠ horisont {comp.needs.horizon} år")
+    if r.coverage is not None and not r.coverage.ranked:
+        notes.append("rangeres ikke (se Antagelse om dækning)")
     if r.after_horizon:
         notes.append("ydelser forfalder efter horisonten")
     red = [f for f in r.flags if f.is_red]
