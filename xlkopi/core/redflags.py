@@ -74,6 +74,24 @@ class Rule:
         return RedFlag(self.code, self.title, self.reason, found, expected, self.severity)
 
 
+# The thresholds and financing forms of the rules below, one place for every reader of them: the rules here and
+# the comparison workbook's live Tjekliste formulas (xlkopi/compare/workbook/flag_formulas.py).
+MAX_RESIDUAL_SHARE = Decimal("0.05")
+"""The guide (rule 2): a residual value should not exceed 5 % of the acquisition price."""
+MAX_FINANCIAL_YEARS = Decimal(5)
+"""The guide (rule 3): a financial lease (and so a rental or an all-in contract) should run at most 5 years."""
+MAX_OPERATIONAL_YEARS = Decimal(3)
+"""The guide (rule 3): an operational lease under the ministry's concept should run at most 3 years."""
+MIN_UTILISATION = Decimal("0.5")
+"""The guide (rule 11): a machine should not run below 50 % of the volume the supplier rates it for."""
+FINANCIAL_TERM_KINDS = ("finansiel", "leje", "allin")
+"""The forms the 5-year limit applies to: a financial lease, a rental (financial lease + service), all-in."""
+OPERATIONAL_TERM_KINDS = ("operationel",)
+"""The forms the 3-year limit applies to."""
+NO_SERVICE_TERM_KINDS = ("kontant",)
+"""The forms without a financing term to hold the service term against."""
+
+
 def _pct(x: Decimal) -> str:
     return format_percent(x, 1)
 
@@ -91,23 +109,27 @@ def _residual(t: ContractTerms):
     if t.residual is None or not t.price:
         return None
     share = Decimal(t.residual) / Decimal(t.price)
-    return (_pct(share), "højst 5,0 %") if share > Decimal("0.05") else None
+    return (_pct(share), f"højst {_pct(MAX_RESIDUAL_SHARE)}") if share > MAX_RESIDUAL_SHARE else None
 
 
 def _financial_term(t: ContractTerms):
-    if t.kind not in ("finansiel", "leje", "allin") or t.years is None:
+    if t.kind not in FINANCIAL_TERM_KINDS or t.years is None:
         return None
-    return (_years(t.years), "højst 5 år") if Decimal(t.years) > 5 else None
+    if Decimal(t.years) > MAX_FINANCIAL_YEARS:
+        return (_years(t.years), f"højst {_years(MAX_FINANCIAL_YEARS)}")
+    return None
 
 
 def _operational_term(t: ContractTerms):
-    if t.kind != "operationel" or t.years is None:
+    if t.kind not in OPERATIONAL_TERM_KINDS or t.years is None:
         return None
-    return (_years(t.years), "højst 3 år") if Decimal(t.years) > 3 else None
+    if Decimal(t.years) > MAX_OPERATIONAL_YEARS:
+        return (_years(t.years), f"højst {_years(MAX_OPERATIONAL_YEARS)}")
+    return None
 
 
 def _service_term(t: ContractTerms):
-    if t.service_years is None or t.years is None or t.kind in ("kontant",):
+    if t.service_years is None or t.years is None or t.kind in NO_SERVICE_TERM_KINDS:
         return None
     if Decimal(t.service_years) == Decimal(t.years):
         return None
@@ -150,7 +172,7 @@ def _utilisation(t: ContractTerms):
     if not t.rated_volume or t.expected_volume is None:
         return None
     share = Decimal(t.expected_volume) / Decimal(t.rated_volume)
-    return (_pct(share), "mindst 50,0 %") if share < Decimal("0.5") else None
+    return (_pct(share), f"mindst {_pct(MIN_UTILISATION)}") if share < MIN_UTILISATION else None
 
 
 RULES: tuple[Rule, ...] = (
