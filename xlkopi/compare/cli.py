@@ -1,5 +1,8 @@
 """``xlkopi compare``: the contract-comparison workbook from an offers file.
 
+    xlkopi compare TILBUD.xlsx -o Sammenligning.xlsx [--pdf] [--force]
+    xlkopi compare --skabelon Tilbud.xlsx [--force]      # the blank offers file to fill in
+
 The reader, the model, the workbook writer and rich are imported when the command runs.
 """
 
@@ -51,7 +54,9 @@ def run(offers: Path, output: Path, *, pdf: bool = False, force: bool = False, n
     for err in offer_set.errors:
         console.print(say("Afvist:", "red", err))
     if not offer_set.offers:
-        raise WorkbookError(f"Ingen gyldige tilbud i '{offers}'")
+        hint = (f" (de {offer_set.examples} rækker markeret EKSEMPEL er eksempler og springes over; skriv "
+                "tilbuddene i nye rækker, eller slet ordet EKSEMPEL)" if offer_set.examples else "")
+        raise WorkbookError(f"Ingen gyldige tilbud i '{offers}'{hint}")
     comp = compare(offer_set)
     for err in comp.rejected:
         console.print(say("Afvist:", "red", err))
@@ -79,8 +84,8 @@ def _print_ranking(console, comp) -> None:
         ("Nutidsværdi", "right"), ("Røde flag", "right"))
     for head, justify in columns:
         table.add_column(head, justify=justify)
-    for r in sorted(comp.results, key=lambda r: (r.rank, r.key)):
-        table.add_row(str(r.rank), Text(f"{r.key} {r.offer.supplier}"), r.offer.kind_label, _kr(r.total),
+    for r in sorted(comp.results, key=lambda r: (r.rank == 0, r.rank, r.key)):   # not ranked (0): last, "–"
+        table.add_row(str(r.rank or "–"), Text(f"{r.key} {r.offer.supplier}"), r.offer.kind_label, _kr(r.total),
                       _kr(r.present_value), str(sum(1 for f in r.flags if f.is_red)))
     console.print(table)
 
@@ -91,7 +96,30 @@ def _kr(d) -> str:
     return format_amount(d)
 
 
+def write_blank(target: Path, *, force: bool = False, console=None) -> int:
+    """Write the blank offers file (:mod:`.template`) to ``target``; never over a file without ``force``."""
+    from rich.text import Text
+
+    from .template import write_template
+
+    if console is None:
+        from ..terminal import console as make_console
+
+        console = make_console()
+    path = write_template(target, overwrite=force)
+    console.print(Text(f"Skrev {path}: en tom tilbudsfil (arkene Tilbud, Behov og Maskiner; vejledning i arket "
+                       "Vejledning). Rækkerne markeret EKSEMPEL springes over, når filen sammenlignes."))
+    return 0
+
+
 def _command(args) -> int:
+    from ..errors import ArgumentError
+
+    if args.skabelon:
+        return write_blank(Path(args.skabelon), force=args.force)
+    if not args.offers:
+        raise ArgumentError("TILBUD", "mangler: angiv tilbudsfilen (.xlsx eller .csv), eller --skabelon FIL "
+                                      "for at få en tom tilbudsfil")
     return run(Path(args.offers), Path(args.output), pdf=args.pdf, force=args.force,
                needs=Path(args.behov) if args.behov else None)
 
@@ -105,12 +133,15 @@ def register(subparsers) -> None:
                     "leasingsats, basisrente, ÅOP, indfrielsespriser og vejledningens tjekliste - som "
                     "formler, der kan efterregnes i Excel og LibreOffice.",
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("offers", metavar="TILBUD", help="Tilbudsfil (.xlsx med arkene Tilbud og Behov, eller .csv)")
+    p.add_argument("offers", nargs="?", metavar="TILBUD",
+                   help="Tilbudsfil (.xlsx med arkene Tilbud og Behov og evt. Maskiner, eller .csv)")
     p.add_argument("-o", "--output", "--ud", dest="output", default="Sammenligning.xlsx", metavar="FIL.xlsx",
                    help="Projektmappen der dannes (standard: Sammenligning.xlsx)")
     p.add_argument("--behov", metavar="BEHOV.csv",
                    help="Behovet som CSV (Felt;Værdi), når tilbuddene er en CSV-fil")
     p.add_argument("--pdf", action="store_true", help="Dan også en PDF via LibreOffice (hvis installeret)")
+    p.add_argument("--skabelon", metavar="FIL.xlsx",
+                   help="Skriv en tom tilbudsfil med vejledning, rullelister og eksempler (TILBUD kan udelades)")
     p.add_argument("--force", "--overskriv", dest="force", action="store_true", help="Overskriv eksisterende filer")
     p.set_defaults(func=_command)
 

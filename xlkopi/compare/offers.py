@@ -8,13 +8,24 @@ The offers workbook has two sheets:
     spaces or the unit in parentheses).
 ``Behov``
     The institution's needs as ``Felt | Værdi`` rows (:data:`NEEDS`).
+``Maskiner`` (optional)
+    The existing machines with two meter readings each
+    (:data:`~xlkopi.compare.needs.MACHINE_COLUMNS`): their annual volumes
+    (:mod:`xlkopi.compare.needs`) fill a blank ``Sort/hvid tryk pr. år`` or
+    ``Farvetryk pr. år`` of ``Behov``, and are compared with a given one
+    (a note). A bad machine row is reported; the others are read.
+
+A row whose ``Leverandør`` (in ``Maskiner``: ``Placering``) starts with the
+word ``EKSEMPEL`` in capitals is an example of the blank offers file
+(:mod:`xlkopi.compare.template`): it is skipped with a note, never compared.
 
 A CSV file holds the ``Tilbud`` table alone (``;`` or ``,`` separated;
 UTF-8, cp1252 or cp850); its needs come from a second CSV of ``Felt;Værdi``
 rows. Every value is read by :mod:`xlkopi.core.vocabulary` (``180.000`` is
 180000 kr), a unit in a header converts its column (``Løbetid (mdr.)``,
 ``Rente (%)``, ``Servicepris (øre pr. tryk)``), and a column the reader
-does not know is noted once and skipped. Every problem is a :class:`~xlkopi.errors.FieldError` naming the
+does not know is noted once and skipped (so is a column with values but
+no header). Every problem is a :class:`~xlkopi.errors.FieldError` naming the
 sheet, the row and the field; a bad offer row is reported and the other
 rows are still read.
 """
@@ -22,6 +33,7 @@ rows are still read.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -46,6 +58,9 @@ from ..core.vocabulary import (
     TIMING,
     Quantity,
     clean_text,
+    fold,
+    format_count,
+    format_percent,
     is_blank,
     parse_date,
     parse_yes_no,
@@ -57,6 +72,7 @@ from ..core.vocabulary import (
 from ..errors import ArgumentError, FieldError, WorkbookError
 from ..io.csvtext import read_rows
 from .fields import NEED_FIELDS, OFFER_FIELDS
+from .needs import MACHINE_COLUMNS, MACHINE_LABEL, MACHINES_SHEET, SHORT_PERIOD_DAYS, Machine, measured, verdict
 
 OFFERS_SHEET = "Tilbud"
 NEEDS_SHEET = "Behov"
@@ -74,8 +90,31 @@ NEEDS: tuple[tuple[str, str], ...] = tuple((f.attr, f.header) for f in NEED_FIEL
 """``(attribute, Danish label)`` of each need, in the order of the Behov sheet (from :mod:`.fields`)."""
 NEED_LABEL = {attr: label for attr, label in NEEDS}
 
+#: The words of the Fornyelse column besides ja/nej (blank: renewed, the default).
+RENEWAL = {"forny": True, "fornyes": True, "sammevilkaar": True, "rangeresikke": False, "ikke": False,
+           "ingen": False, "ingenfornyelse": False}   # folded (vocabulary.fold): "Rangeres ikke", "samme vilkår"
+
 MAX_HORIZON = 15
-MAX_OFFERS = 20
+MAX_OFFERS = 50
+"""Offers one comparison workbook holds. Nothing in the workbook breaks above it (one column per offer on
+Forudsætninger, Sammenligning and Tjekliste, one sheet and about 60 defined names per offer, one chart
+series per offer); it is where the side-by-side sheets, printed fitted to the page width, and the chart's
+legend stop being readable."""
+MAX_MACHINES = 500
+"""Rows of the ``Maskiner`` sheet read (an institution's machines; more is not an inventory)."""
+
+EXAMPLE_MARK = "EKSEMPEL"
+"""The word that marks an example row of the blank offers file (:func:`is_example`)."""
+_EXAMPLE = re.compile(rf"^{EXAMPLE_MARK}(?![A-Za-zÆØÅæøå0-9])")
+
+
+def is_example(value) -> bool:
+    """Whether a cell marks its row as an example: its text starts with the word ``EKSEMPEL`` in capitals.
+
+    >>> is_example("EKSEMPEL Nordlys Finans"), is_example("EKSEMPEL: Rådhuset"), is_example("Eksempelby Kopi")
+    (True, True, False)
+    """
+    return isinstance(value, str) and bool(_EXAMPLE.match(clean_text(value)))
 
 
 @dataclass(frozen=True)
@@ -117,6 +156,7 @@ class Offer:
     indexation: Decimal = Decimal(0)
     index_financing: bool = False
     secondary_months: int = 0
+    renew: bool = True             # shorter than the horizon: renewed on the same terms (indexed); False: not ranked
     response_hours: int | None = None
     rated_volume: int | None = None
     sheet: str = OFFERS_SHEET      # source sheet (the CSV file's name for CSV input)
@@ -151,7 +191,9 @@ class OfferSet:
     offers: list[Offer]
     errors: list[FieldError] = field(default_factory=list)
     source: str = ""
-    notes: list[FieldError] = field(default_factory=list)  # info: unknown columns that were skipped
+    notes: list[FieldError] = field(default_factory=list)  # info: skipped columns and example rows, the needs
+    machines: list[Machine] = field(default_factory=list)   # the Maskiner sheet's measured machines
+    examples: int = 0                                        # EKSEMPEL rows skipped (Tilbud)
 
 
 # ----------------------------------------------------------------------------- parsing
@@ -276,6 +318,8 @@ def parse_offer(raw, row: int | None, sheet: str = OFFERS_SHEET) -> Offer:
     v["unused_credit"] = num("unused_credit")
     v["indexation"] = num("indexation", Decimal(0))
     v["index_financing"] = bool(_flag(cells, "index_financing", at("index_financing")))
+    renew = _flag(cells, "renew", at("renew"), RENEWAL)
+    v["renew"] = True if renew is None else renew
     v["min_volume"] = _whole(num("min_volume", Decimal(0)))
     v["secondary_months"] = _whole(num("secondary_months", Decimal(0)))
     v["response_hours"] = _whole(num("response_hours"))
@@ -358,20 +402,27 @@ def parse_needs(raw: Mapping[str, tuple[object, int | None]], sheet: str = NEEDS
 
 def _offers_from_rows(rows: list[tuple[int, list]], sheet: str, source: str, needs: Needs,
                       percent_cells: frozenset = frozenset()) -> OfferSet:
-    """Map the header row, then parse each data row (collecting errors); unknown columns are noted and ignored."""
+    """Map the header row, then parse each data row (collecting errors).
+
+    Unknown columns are noted once each and ignored, and so is a column with values under a blank
+    header; an EKSEMPEL row (:func:`is_example`) is noted and skipped.
+    """
     if not rows:
         raise FieldError(sheet, None, None, "er tomt; der skal være en overskriftsrække og mindst ét tilbud")
     header_row, header = rows[0]
     columns: dict[int, str] = {}
     units: dict[str, str | None] = {}
     notes: list[FieldError] = []
+    unknown: set[str] = set()
     for j, name in enumerate(header):
         if is_blank(name):
             continue
         key, unit = split_unit(name)
         attr = _HEADER_KEYS.get(key)
         if attr is None:
-            notes.append(FieldError(sheet, header_row, _text(name), "er en ukendt kolonne og springes over"))
+            if fold(name) not in unknown:   # one note per column name, however often it repeats
+                unknown.add(fold(name))
+                notes.append(FieldError(sheet, header_row, _text(name), "er en ukendt kolonne og springes over"))
             continue
         if attr in columns.values():
             raise FieldError(sheet, header_row, _text(name), "forekommer to gange")
@@ -381,18 +432,60 @@ def _offers_from_rows(rows: list[tuple[int, list]], sheet: str, source: str, nee
         if attr not in columns.values():
             raise FieldError(sheet, header_row, FIELD_LABEL[attr], "kolonnen mangler")
     offers, errors = [], []
+    examples: list[int] = []
+    unnamed: set[int] = set()
     for row, values in rows[1:]:
+        unnamed.update(j for j, v in enumerate(values)
+                       if (j >= len(header) or is_blank(header[j])) and not is_blank(v))
         raw = {attr: (values[j] if j < len(values) else None) for j, attr in columns.items()}
         if all(is_blank(v) for v in raw.values()):
+            continue
+        if is_example(raw["supplier"]):
+            examples.append(row)
             continue
         pct = frozenset(attr for j, attr in columns.items() if (row, j) in percent_cells)
         try:
             offers.append(parse_offer(_Cells(raw, units, pct), row, sheet))
         except FieldError as exc:
             errors.append(exc)
+    notes.extend(_unnamed_note(sheet, header_row, j) for j in sorted(unnamed))
+    if examples:
+        notes.append(_example_note(sheet, examples, FIELD_LABEL["supplier"],
+                                   f"slet ordet {EXAMPLE_MARK} for at sammenligne et af dem"))
     if len(offers) > MAX_OFFERS:
-        raise FieldError(sheet, None, None, f"har {len(offers)} tilbud; højst {MAX_OFFERS} kan sammenlignes ad gangen")
-    return OfferSet(needs, offers, errors, source, notes)
+        raise FieldError(sheet, None, None,
+                         f"har {len(offers)} tilbud; højst {MAX_OFFERS} kan sammenlignes i én projektmappe "
+                         "(flere gør arkene Sammenligning og Tjekliste og grafen ulæselige); del tilbuddene i "
+                         "flere filer, fx én pr. finansieringsform, eller fjern dem, der ikke er med i "
+                         "det endelige valg")
+    return OfferSet(needs, offers, errors, source, notes, examples=len(examples))
+
+
+def _example_note(sheet: str, rows: list[int], label: str, hint: str) -> FieldError:
+    """One note for a sheet's example rows: ``rækkerne 2, 3 og 4 er markeret EKSEMPEL ...``."""
+    where = (f"række {rows[0]} er" if len(rows) == 1 else
+             "rækkerne " + ", ".join(map(str, rows[:-1])) + f" og {rows[-1]} er")
+    return FieldError(sheet, None, label, f"{where} markeret {EXAMPLE_MARK}: eksempler, der springes over ({hint})")
+
+
+def _letter(j: int) -> str:
+    """The spreadsheet letter of 0-based column ``j``: 0 is A, 26 is AA.
+
+    >>> _letter(0), _letter(25), _letter(26), _letter(701)
+    ('A', 'Z', 'AA', 'ZZ')
+    """
+    out = ""
+    j += 1
+    while j:
+        j, r = divmod(j - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+def _unnamed_note(sheet: str, header_row: int, j: int) -> FieldError:
+    return FieldError(sheet, header_row, f"kolonne {_letter(j)}",
+                      "har værdier, men ingen overskrift, og springes over; giv kolonnen en af de kendte "
+                      "overskrifter, hvis den skal læses")
 
 
 def _header_unit(unit: str | None, attr: str, where: tuple[str, int | None, str]) -> str | None:
@@ -405,8 +498,15 @@ def _header_unit(unit: str | None, attr: str, where: tuple[str, int | None, str]
     raise FieldError(*where, f"angiver enheden '{unit}', der ikke passer til feltet '{FIELD_LABEL.get(attr, attr)}'")
 
 
-def _needs_from_rows(rows: list[tuple[int, list]], sheet: str) -> Needs:
-    raw = {}
+def _needs_from_rows(rows: list[tuple[int, list]], sheet: str, machines: list[Machine] | None = None,
+                     notes: list[FieldError] | None = None) -> Needs:
+    """The needs of a ``Felt | Værdi`` table.
+
+    With ``machines`` (the ``Maskiner`` sheet was there; possibly no row of it valid), a blank
+    ``Sort/hvid tryk pr. år`` or ``Farvetryk pr. år`` is the sum of the machines' measured volumes and a
+    given one is compared with it; either way a note is appended to ``notes``.
+    """
+    raw: dict[str, tuple[object, int | None]] = {}
     units: dict[str, str | None] = {}
     for row, values in rows:
         if not values or is_blank(values[0]):
@@ -420,7 +520,180 @@ def _needs_from_rows(rows: list[tuple[int, list]], sheet: str) -> Needs:
                              + ", ".join(label for _, label in NEEDS))
         raw[attr] = (values[1] if len(values) > 1 else None, row)
         units[attr] = _header_unit(unit, attr, (sheet, row, _text(values[0])))
-    return parse_needs(raw, sheet, units)
+    if machines is None:
+        return parse_needs(raw, sheet, units)
+    totals = dict(zip(("bw", "colour"), measured(machines), strict=True))
+    filled = []
+    for attr in ("bw", "colour"):
+        value, at_row = raw.get(attr, (None, None))
+        if not is_blank(value):
+            continue
+        if not machines:
+            raise FieldError(sheet, at_row, NEED_LABEL[attr], f"mangler, og arket '{MACHINES_SHEET}' har ingen "
+                                                              "gyldige målinger at sætte det til")
+        raw[attr] = (totals[attr], at_row)
+        units[attr] = None
+        filled.append(attr)
+    needs = parse_needs(raw, sheet, units)
+    if not machines:
+        return needs
+    out = notes if notes is not None else []
+    n = len(machines)
+    where = f"{'den målte maskine' if n == 1 else f'de {n} målte maskiner'} i arket '{MACHINES_SHEET}'"
+    for attr in ("bw", "colour"):
+        at_row = raw[attr][1]
+        total = totals[attr]
+        if attr in filled:
+            out.append(FieldError(sheet, at_row, NEED_LABEL[attr], f"er tom; behovet er sat til summen af {where}: "
+                                                                f"{format_count(total)} tryk pr. år"))
+            continue
+        need = getattr(needs, attr)
+        if not total:
+            how = "giver 0 (ingen måling)"
+        else:
+            text = verdict(need, total)
+            size = ("det samme" if need == total else
+                    f"{format_percent(Decimal(abs(need - total)) / total, 0)} {'højere' if need > total else 'lavere'}")
+            how = f"giver {format_count(total)}, så behovet er {size}: {text[0].lower() + text[1:]}"
+        out.append(FieldError(sheet, at_row, NEED_LABEL[attr], f"er {format_count(need)} tryk pr. år; {where} {how}"))
+    return needs
+
+
+# ----------------------------------------------------------------------------- the Maskiner sheet
+
+
+def _machine_keys() -> dict[str, str]:
+    """Header keys of the Maskiner sheet: the whole header folded (its "(dato 1)" tells the readings apart),
+    with "Tællerstand" for "Målerstand", and the header without parentheses where that names one column."""
+    keys: dict[str, set[str]] = {}
+    for attr, label in MACHINE_COLUMNS:
+        for text in (label, label.replace("Målerstand", "Tællerstand"), attr):
+            keys.setdefault(fold(text), set()).add(attr)
+        keys.setdefault(split_unit(label)[0], set()).add(attr)
+    return {k: next(iter(v)) for k, v in keys.items() if len(v) == 1}
+
+
+_MACHINE_KEYS = _machine_keys()
+
+
+def _machine_attr(header) -> str | None:
+    return _MACHINE_KEYS.get(fold(header)) or _MACHINE_KEYS.get(split_unit(header)[0])
+
+
+def parse_machine(raw: Mapping[str, object], row: int | None, sheet: str = MACHINES_SHEET) -> Machine:
+    """Validate one row of the Maskiner sheet (``raw`` maps :data:`~.needs.MACHINE_COLUMNS` attributes to cells).
+
+    Both b/w readings and both dates are required, the colour readings both or neither; the second
+    reading may not be below the first (a meter that was reset or a replaced machine: two rows), the
+    second date must come after the first. Every value is read by the vocabulary.
+    """
+    def at(attr: str) -> tuple[str, int | None, str]:
+        return (sheet, row, MACHINE_LABEL[attr])
+
+    def count(attr: str) -> int | None:
+        value = raw.get(attr)
+        if is_blank(value):
+            return None
+        try:
+            return int(read(COUNT, value, MACHINE_LABEL[attr]))
+        except ArgumentError as err:
+            raise FieldError.from_argument(err, *at(attr)) from None
+
+    def date(attr: str) -> dt.date:
+        value = raw.get(attr)
+        if is_blank(value):
+            raise FieldError(*at(attr), "mangler")
+        try:
+            return parse_date(value, MACHINE_LABEL[attr])
+        except ArgumentError as err:
+            raise FieldError.from_argument(err, *at(attr)) from None
+
+    texts = {}
+    for attr in ("location", "model"):
+        texts[attr] = _text(raw.get(attr))
+        if CONTROL_CHARS.search(texts[attr]):
+            raise FieldError(*at(attr), f"indeholder kontroltegn (fik {shown(raw.get(attr))}); skriv teksten "
+                                        "uden linjeskift og usynlige tegn")
+    readings = {attr: count(attr) for attr in ("bw_first", "bw_second", "colour_first", "colour_second")}
+    for attr in ("bw_first", "bw_second"):
+        if readings[attr] is None:
+            raise FieldError(*at(attr), "mangler")
+    for attr, other in (("colour_first", "colour_second"), ("colour_second", "colour_first")):
+        if readings[attr] is None and readings[other] is not None:
+            raise FieldError(*at(attr), f"mangler, når '{MACHINE_LABEL[other]}' er udfyldt (en maskine uden "
+                                        "farvetæller har begge felter tomme)")
+    first, second = date("first"), date("second")
+    if second <= first:
+        raise FieldError(*at("second"), f"skal ligge efter '{MACHINE_LABEL['first']}' (fik {shown(second)}, "
+                                        f"dato 1 er {shown(first)})")
+    for a, b in (("bw_first", "bw_second"), ("colour_first", "colour_second")):
+        lo, hi = readings[a], readings[b]
+        if lo is not None and hi is not None and hi < lo:
+            raise FieldError(*at(b), f"er mindre end '{MACHINE_LABEL[a]}' (fik {format_count(hi)} mod "
+                                     f"{format_count(lo)}); er tælleren nulstillet eller maskinen skiftet, så "
+                                     "skriv to rækker med aflæsninger fra samme tæller")
+    rated = count("rated_volume")
+    if rated == 0:
+        raise FieldError(*at("rated_volume"), "skal være større end 0 (tom: ikke oplyst)")
+    return Machine(row, texts["location"], texts["model"], cast(int, readings["bw_first"]), readings["colour_first"],
+                   first, cast(int, readings["bw_second"]), readings["colour_second"], second, rated, sheet)
+
+
+def _machines_from_rows(rows: list[tuple[int, list]], sheet: str
+                        ) -> tuple[list[Machine], list[FieldError], list[FieldError]]:
+    """The Maskiner sheet's machines, its rejected rows and its notes (unknown columns, examples, the 50 % rule)."""
+    machines: list[Machine] = []
+    errors: list[FieldError] = []
+    notes: list[FieldError] = []
+    if not rows:
+        return machines, errors, notes
+    header_row, header = rows[0]
+    columns: dict[int, str] = {}
+    for j, name in enumerate(header):
+        if is_blank(name):
+            continue
+        attr = _machine_attr(name)
+        if attr is None:
+            notes.append(FieldError(sheet, header_row, _text(name), "er en ukendt kolonne og springes over"))
+        elif attr in columns.values():
+            errors.append(FieldError(sheet, header_row, _text(name), "forekommer to gange; arket springes over"))
+            return [], errors, notes
+        else:
+            columns[j] = attr
+    examples: list[int] = []
+    missing = [MACHINE_LABEL[a] for a in ("bw_first", "first", "bw_second", "second") if a not in columns.values()]
+    if missing:
+        errors.append(FieldError(sheet, header_row, missing[0], "kolonnen mangler; arket springes over (kolonnerne: "
+                                 + ", ".join(label for _, label in MACHINE_COLUMNS) + ")"))
+        return [], errors, notes
+    for row, values in rows[1:]:
+        raw = {attr: (values[j] if j < len(values) else None) for j, attr in columns.items()}
+        if all(is_blank(v) for v in raw.values()):
+            continue
+        if is_example(raw.get("location")):
+            examples.append(row)
+            continue
+        try:
+            m = parse_machine(raw, row, sheet)
+        except FieldError as exc:
+            errors.append(exc)
+            continue
+        machines.append(m)
+        if m.days < SHORT_PERIOD_DAYS:
+            notes.append(FieldError(sheet, row, MACHINE_LABEL["second"],
+                                    f"kun {m.days} dage efter dato 1; årsvolumen er usikker (ferier og "
+                                    "sæsoner): aflæs tællerne med et års mellemrum, hvis det er muligt"))
+        u = m.utilisation
+        if u is not None and m.assessment != "OK":
+            notes.append(FieldError(sheet, row, MACHINE_LABEL["rated_volume"],
+                                    f"maskinen kører på {format_percent(Decimal(u.numerator) / u.denominator, 0)} af "
+                                    "kapaciteten (vejledningen: ikke under 50 % af den angivne volumen)"))
+    if examples:
+        notes.append(_example_note(sheet, examples, MACHINE_LABEL["location"],
+                                   f"slet ordet {EXAMPLE_MARK} for at medregne en af dem"))
+    if len(machines) > MAX_MACHINES:
+        raise FieldError(sheet, None, None, f"har {len(machines)} maskiner; højst {MAX_MACHINES} kan læses")
+    return machines, errors, notes
 
 
 def _sheet_rows(ws) -> tuple[list[tuple[int, list]], frozenset]:
@@ -448,7 +721,7 @@ def _rows_of(ws) -> tuple[list[tuple[int, list]], frozenset]:
 
 
 def read_workbook(path: str | Path) -> OfferSet:
-    """Read an offers workbook (sheets ``Tilbud`` and ``Behov``).
+    """Read an offers workbook (sheets ``Tilbud`` and ``Behov``, and ``Maskiner`` when it is there).
 
     The file is read once and checked by the safety layer every workbook
     reader shares (:func:`xlkopi.io.package.check_workbook`: size, zip
@@ -475,13 +748,23 @@ def read_workbook(path: str | Path) -> OfferSet:
                 raise FieldError(wanted, None, None,
                                  f"mangler i '{path.name}' (arkene hedder: {', '.join(wb.sheetnames)})")
         needs_ws, offers_ws = wb[names[_key(NEEDS_SHEET)]], wb[names[_key(OFFERS_SHEET)]]
-        for ws in (needs_ws, offers_ws):
-            if hasattr(ws, "reset_dimensions"):
+        machines_ws = wb[names[_key(MACHINES_SHEET)]] if _key(MACHINES_SHEET) in names else None
+        for ws in (needs_ws, offers_ws, machines_ws):
+            if ws is not None and hasattr(ws, "reset_dimensions"):
                 ws.reset_dimensions()
+        machines: list[Machine] | None = None
+        machine_errors: list[FieldError] = []
+        notes: list[FieldError] = []
+        if machines_ws is not None:
+            machines, machine_errors, notes = _machines_from_rows(_sheet_rows(machines_ws)[0], MACHINES_SHEET)
         needs_rows, _ = _sheet_rows(needs_ws)
-        needs = _needs_from_rows(needs_rows, NEEDS_SHEET)
+        needs = _needs_from_rows(needs_rows, NEEDS_SHEET, machines, notes)
         offer_rows, percent = _sheet_rows(offers_ws)
-        return _offers_from_rows(offer_rows, OFFERS_SHEET, str(path), needs, percent)
+        got = _offers_from_rows(offer_rows, OFFERS_SHEET, str(path), needs, percent)
+        got.errors[:0] = machine_errors
+        got.notes[:0] = notes
+        got.machines = machines or []
+        return got
     finally:
         wb.close()
 
