@@ -180,7 +180,7 @@ def test_cli_compare_reports_bad_rows_and_writes_the_rest(tmp_path, capsys):
     assert main(["compare", str(path), "-o", str(out)]) == 1
     text = capsys.readouterr().out
     assert "Ark 'Tilbud', række 3, felt 'Løbetid (år)'" in text
-    assert load_workbook(out).sheetnames[1] == "T1 Nordlys Finans"
+    assert load_workbook(out).sheetnames[2] == "T1 Nordlys Finans"
     # The existing output is not overwritten without --force
     assert main(["compare", str(path), "-o", str(out)]) == 2
     assert "--force" in capsys.readouterr().err
@@ -210,8 +210,8 @@ def test_demo_writes_the_workbook(tmp_path):
     assert demo(tmp_path, console, force=False) == 0
     target = tmp_path / "sammenligning" / "Sammenligning.xlsx"
     wb = load_workbook(target)
-    assert wb.sheetnames[0] == "Forudsætninger"
-    assert wb.sheetnames[-3:] == ["Sammenligning", "Indfrielse", "Tjekliste"]
+    assert wb.sheetnames[:3] == ["Beslutning", "Forudsætninger", "Behovsanalyse"]  # the decision first
+    assert wb.sheetnames[-4:] == ["Sammenligning", "Følsomhed", "Indfrielse", "Tjekliste"]
     assert example_offers().exists()
 
 

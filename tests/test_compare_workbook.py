@@ -22,6 +22,7 @@ from openpyxl import load_workbook
 from xlkopi.compare.cli import example_offers
 from xlkopi.compare.model import NOT_BEFORE_24, Comparison, compare, row_years, xround
 from xlkopi.compare.offers import Needs, OfferSet, parse_offer, read_offers
+from xlkopi.compare.sensitivity import sensitivity
 from xlkopi.compare.workbook import build_workbook, checklist_text, write_workbook
 from xlkopi.core.redflags import RULES
 
@@ -127,6 +128,15 @@ def check(comp: Comparison, path) -> list[str]:
             same(where + " i alt", ws.cell(row, 11).value, yr.total)
             same(where + " nutidsværdi", ws.cell(row, 12).value, yr.present_value)
             same(where + " kumuleret", ws.cell(row, 13).value, yr.cumulative)
+            same(where + " kontraktår", ws.cell(row, 14).value, yr.contract_year, "int")
+            same(where + " prisfaktor", ws.cell(row, 15).value, yr.renewal, "rate")
+        # Equal coverage (coverage.py): the names the ranking and the renewals rest on
+        cov = r.coverage
+        same(f"{k}_Rangeres", rd.value(f"{k}_Rangeres"), int(cov.ranked), "int")
+        same(f"{k}_FornyFin", rd.value(f"{k}_FornyFin"), int(cov.renew_financing), "int")
+        same(f"{k}_FornyService", rd.value(f"{k}_FornyService"), int(cov.renew_service), "int")
+        covered = cov.covered if cov.covered is not None else comp.needs.horizon
+        same(f"{k}_Daekning", rd.value(f"{k}_Daekning"), float(covered), "rate")
         # Results
         for name, want, kind in (
             ("Total", r.total, "kr"), ("NV", r.present_value, "kr"), ("Finansiering", r.financing_total, "kr"),
@@ -146,7 +156,11 @@ def check(comp: Comparison, path) -> list[str]:
     labels = {ws.cell(row, 1).value: row for row in range(5, 40) if ws.cell(row, 1).value}
     for j, r in enumerate(comp.results):
         col = 2 + j
-        same(f"Sammenligning {r.key} rang", ws.cell(labels["Rang (nutidsværdi)"], col).value, r.rank, "int")
+        rank = ws.cell(labels["Rang (nutidsværdi)"], col).value
+        if r.rank:
+            same(f"Sammenligning {r.key} rang", rank, r.rank, "int")
+        else:   # not ranked: it does not cover the horizon (coverage.py)
+            same(f"Sammenligning {r.key} rang", rank, "–", "text")
         same(f"Sammenligning {r.key} total", ws.cell(labels["Samlede omkostninger i horisonten"], col).value, r.total)
         same(f"Sammenligning {r.key} nutidsværdi", ws.cell(labels["Nutidsværdi af omkostningerne"], col).value,
              r.present_value)
@@ -157,6 +171,25 @@ def check(comp: Comparison, path) -> list[str]:
         for y in range(1, comp.needs.horizon + 1):
             top = labels["Bemærkning"] + 3
             same(f"Sammenligning {r.key} kumuleret år {y}", ws.cell(top + y, col).value, r.years[y - 1].cumulative)
+
+    # Følsomhed: present value and rank at each volume step (xlkopi/compare/sensitivity.py)
+    ws = rd.wb["Følsomhed"]
+    rows = {ws.cell(row, 1).value: row for row in range(5, 40) if ws.cell(row, 1).value}
+    pv_rows = [row for row in range(8, 40) if ws.cell(row, 1).value == "Nutidsværdi"]
+    rank_rows = [row for row in range(8, 80) if ws.cell(row, 1).value == "Rang"]
+    for j, step in enumerate(sensitivity(comp)):
+        col = 3 + j
+        same(f"Følsomhed s/h {step.factor}", ws.cell(rows["Sort/hvid tryk pr. år"], col).value, step.bw, "int")
+        same(f"Følsomhed farve {step.factor}", ws.cell(rows["Farvetryk pr. år (år 1)"], col).value, step.colour,
+             "int")
+        for i, r in enumerate(comp.results):
+            same(f"Følsomhed {r.key} {step.factor} nutidsværdi", ws.cell(pv_rows[0] + 1 + i, col).value,
+                 step.present_values[r.key])
+            rank = ws.cell(rank_rows[0] + 1 + i, col).value
+            same(f"Følsomhed {r.key} {step.factor} rang", rank, step.ranks[r.key] or "–",
+                 "int" if step.ranks[r.key] else "text")
+        cheapest = ws.cell(rank_rows[0] + 1 + len(comp.results), col).value
+        same(f"Følsomhed billigste {step.factor}", cheapest, step.cheapest or "–", "text")
 
     # Indfrielse
     ws = rd.wb["Indfrielse"]
@@ -207,7 +240,7 @@ def edge_cases() -> OfferSet:
                timing="bagud", min_volume=30000, excess_price=0.09, unused_credit=0.2, service_bw=0.06,
                service_colour=0.45, invoice_fee=10, rated_volume=90000),
         _offer(7, supplier="All-in C", kind="All-in", price=60000, rate=0.055, years=3, periods_per_year=4,
-               min_volume=60000, service_bw=0.06, rated_volume=50000),
+               min_volume=60000, service_bw=0.06, rated_volume=50000, renew="nej"),
         _offer(8, supplier="Kontant", kind="Kontant køb", price=41000.5, service_bw=0.1, service_years=6,
                environmental_fee=120, indexation=0.015),
     ]

@@ -6,8 +6,8 @@ a finance controller can follow each number back to its inputs. The
 formulas reproduce :mod:`xlkopi.compare.model` (and through it the lease
 engine's rounding convention) exactly; the tests hold the two together.
 
-Sheets: Forudsætninger (inputs), one sheet per offer, Sammenligning,
-Indfrielse, Tjekliste. Naming scheme of the defined names: see
+Sheets: Beslutning (the decision, first), Forudsætninger (inputs), one sheet
+per offer, Sammenligning, Følsomhed (volume sensitivity), Indfrielse, Tjekliste. Naming scheme of the defined names: see
 ``docs/compare.md``.
 
 One module per sheet (:mod:`.assumptions`, :mod:`.offer_sheet`,
@@ -28,7 +28,10 @@ from ..model import Comparison
 from .assumptions import write_assumptions
 from .buyouts import write_buyouts
 from .checklist import checklist_text, write_checklist
+from .decision import write_decision
+from .needs_sheet import write_needs_sheet
 from .offer_sheet import safe_sheet_title, write_offer_sheet
+from .sensitivity_sheet import write_sensitivity
 from .state import Writer
 from .style import fit_row_heights, protect, text_cell
 from .summary import remark, write_summary
@@ -43,14 +46,14 @@ def build_workbook(comp: Comparison) -> Workbook:
     """The comparison workbook for ``comp`` (an openpyxl Workbook, not yet saved).
 
     The sheets are written in the order their references need: the inputs and the offer sheets, then
-    Tjekliste (whose flag counts Sammenligning shows), Sammenligning, Indfrielse; the tabs are in the
-    order Forudsætninger, offers, Sammenligning, Indfrielse, Tjekliste.
+    Tjekliste (whose flag counts Sammenligning shows), Sammenligning, Indfrielse, Følsomhed, Beslutning; the
+    tabs are in the order Beslutning, Forudsætninger, offers, Sammenligning, Følsomhed, Indfrielse, Tjekliste.
     """
     w = Writer(comp)
     ws = w.wb.active
     ws.title = "Forudsætninger"
     write_assumptions(w, ws)
-    taken = {"forudsætninger", "sammenligning", "indfrielse", "tjekliste"}
+    taken = {"forudsætninger", "sammenligning", "indfrielse", "tjekliste", "beslutning", "følsomhed", "behovsanalyse"}
     for r in comp.results:
         sheet = w.wb.create_sheet(safe_sheet_title(r.key, r.offer.supplier, taken))
         w.sheet_of[r.key] = sheet.title
@@ -61,10 +64,16 @@ def build_workbook(comp: Comparison) -> Workbook:
     write_checklist(w, check)
     write_summary(w, summary)
     write_buyouts(w, buy)
+    write_sensitivity(w, w.wb.create_sheet("Følsomhed", index=w.wb.sheetnames.index("Indfrielse")))
+    if comp.machines:
+        write_needs_sheet(w, w.wb.create_sheet("Behovsanalyse", index=w.wb.sheetnames.index("Forudsætninger") + 1))
+    decision = w.wb.create_sheet("Beslutning")
+    write_decision(w, decision)
+    w.wb.move_sheet(decision, offset=-(len(w.wb.sheetnames) - 1))   # the decision is the first page
     for sheet in w.wb.worksheets:
         fit_row_heights(sheet)
         protect(sheet)
-    w.wb.active = w.wb.sheetnames.index("Sammenligning")
+    w.wb.active = 0
     return w.wb
 
 
