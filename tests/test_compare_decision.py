@@ -71,6 +71,20 @@ def test_libreoffice_recalculates_the_decision_as_the_model(tmp_path, recalc):
         assert got["Røde flag"] == sum(1 for f in r.flags if f.is_red)
         if r.utilisation is not None:
             assert abs(got["Udnyttelse"] - r.utilisation) < 1e-9
+        assert got["Minimum over behovet"] == ("ja" if r.offer.min_volume > comp.needs.bw else "nej")
+
+
+def test_what_needs_attention_is_marked():
+    """The guide's ranges for a page's cost (section 3: b/w about 8-50 øre, colour about 0,50-3,50 kr by coverage)
+    and the other marks are conditional formats over the live figures."""
+    from xlkopi.compare.needs import PAGE_COST_BW, PAGE_COST_COLOUR, page_cost_outside
+
+    ws = build_workbook(compare(read_offers(example_offers())))["Beslutning"]
+    rules = [rule.formula[0] for rng in ws.conditional_formatting for rule in rng.rules]
+    assert any("<8" in f and ">50" in f for f in rules) and any("<50" in f and ">350" in f for f in rules)
+    assert any('="ja"' in f for f in rules) and any("<0.5" in f for f in rules)
+    assert page_cost_outside(Decimal("0.0799"), PAGE_COST_BW)
+    assert not page_cost_outside(Decimal("3.5"), PAGE_COST_COLOUR)
 
 
 @pytest.mark.libreoffice

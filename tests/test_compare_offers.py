@@ -213,6 +213,10 @@ def test_demo_writes_the_workbook(tmp_path):
     assert wb.sheetnames[:3] == ["Beslutning", "Forudsætninger", "Behovsanalyse"]  # the decision first
     assert wb.sheetnames[-4:] == ["Sammenligning", "Følsomhed", "Indfrielse", "Tjekliste"]
     assert example_offers().exists()
+    # the example's input beside its output, to copy for one's own offers; a rerun leaves it alone
+    copy = tmp_path / "sammenligning" / "Tilbud_eksempel.xlsx"
+    assert copy.read_bytes() == example_offers().read_bytes()
+    assert demo(tmp_path, console, force=True) == 0
 
 
 def test_public_functions_are_documented():

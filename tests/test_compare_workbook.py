@@ -108,8 +108,12 @@ def check(comp: Comparison, path) -> list[str]:
             for i, row in enumerate(rows):
                 same(f"{k} plan række {i + 1} afdrag", ws.cell(first + i, 6).value, row.principal)
                 same(f"{k} plan række {i + 1} renter", ws.cell(first + i, 7).value, row.interest)
-            if r.click is not None:
-                same(f"{k}_Klikpris", rd.value(f"{k}_Klikpris"), float(r.click), "rate")
+            if r.click_from_financing is not None:
+                same(f"{k}_KlikprisBeregnet", rd.value(f"{k}_KlikprisBeregnet"), float(r.click_from_financing),
+                     "rate")
+        if r.click is not None:
+            same(f"{k}_Klikpris", rd.value(f"{k}_Klikpris"), float(r.click), "rate")
+            same(f"{k}_ImplicitFinansiering", rd.value(f"{k}_ImplicitFinansiering"), r.implied_financing)
         # Year table
         ws, ref = rd._dest(f"{k}_AarNr")
         first = ws[ref][0][0].row
@@ -243,6 +247,12 @@ def edge_cases() -> OfferSet:
                min_volume=60000, service_bw=0.06, rated_volume=50000, renew="nej"),
         _offer(8, supplier="Kontant", kind="Kontant køb", price=41000.5, service_bw=0.1, service_years=6,
                environmental_fee=120, indexation=0.015),
+        # all-in as suppliers quote it: click prices, minimum volume, excess price, quarterly settlement
+        _offer(9, supplier="All-in tilbudt", kind="All-in", years=4, periods_per_year=4, min_volume=30000,
+               click_bw="0,32", click_colour="1,10", service_bw="0,07", excess_price="0,07", settlement_months=3,
+               indexation="2 %", rated_volume=80000),
+        _offer(10, supplier="All-in begge", kind="All-in", price=60000, rate=0.055, years=4, periods_per_year=4,
+               min_volume=30000, service_bw=0.06, click_bw="0,95", unused_credit=0.1, settlement_months=12),
     ]
     return OfferSet(needs, offers)
 

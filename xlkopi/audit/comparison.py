@@ -31,7 +31,8 @@ _INPUTS = {"restvaerdi": ("residual",), "finansiel_loebetid": ("years",), "opera
            "service_loebetid": ("service_years",), "fuld_klikpris": ("excess_price",),
            "indekseret_finansiering": ("index_financing",), "sekundaer_periode": ("secondary_months",),
            "gebyrer": ("establishment_fee", "invoice_fee", "environmental_fee"),
-           "ingen_kreditering": ("unused_credit",), "udnyttelse": ("rated_volume",)}
+           "ingen_kreditering": ("unused_credit",), "udnyttelse": ("rated_volume",),
+           "afregning": ("settlement_months",)}
 SOURCE = "genberegnet fra forudsætningerne"
 
 

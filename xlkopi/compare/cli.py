@@ -148,8 +148,18 @@ def register(subparsers) -> None:
 
 def demo(out_dir: Path, console, force: bool) -> int:
     """Compare the bundled example offers into ``out_dir/sammenligning/``."""
+    from ..io.atomic import OutputExistsError, write_bytes_atomic
     from ..io.libreoffice import find_soffice
 
     console.rule("Tilbudssammenligning (xlkopi compare)")
     target = Path(out_dir) / "sammenligning" / "Sammenligning.xlsx"
-    return run(example_offers(), target, pdf=find_soffice() is not None, force=force, console=console)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # the example's input beside its output: the file to copy and fill in for one's own offers
+    copy = target.parent / EXAMPLE
+    data = example_offers().read_bytes()
+    if not copy.exists() or copy.read_bytes() != data:
+        if copy.exists() and not force:
+            raise OutputExistsError(copy)
+        write_bytes_atomic(copy, data, overwrite=copy.exists())
+    console.print(f"Eksemplets tilbudsfil: {copy}")
+    return run(copy, target, pdf=find_soffice() is not None, force=force, console=console)

@@ -102,5 +102,11 @@ OFFER_FIELDS: tuple[OfferField, ...] = (
                "Responstid (timer)"),
     OfferField("Kapacitet", "Kapacitet (tryk pr. år)", "rated_volume", INT, "input", "rated_volume",
                "Kapacitet (tryk pr. år)"),
+    OfferField("KlikprisSH", "Klikpris s/h (kr pr. tryk, all-in som tilbudt)", "click_bw", KR4, "input", "click_bw",
+               "Klikpris s/h (kr pr. tryk)"),
+    OfferField("KlikprisFarve", "Klikpris farve (kr pr. tryk, all-in som tilbudt)", "click_colour", KR4, "input",
+               "click_colour", "Klikpris farve (kr pr. tryk)"),
+    OfferField("Afregning", "Afregningsperiode (måneder)", "settlement_months", "0", "input", "settlement_months",
+               "Afregningsperiode (måneder)"),
 )
 """The offer inputs, in the order of the workbook's inputs and of the offers file's ``Tilbud`` columns."""

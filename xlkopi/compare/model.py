@@ -116,7 +116,9 @@ class OfferResult:
     leasingsats: Decimal | None = None
     basisrente: float | None = None
     aop: float | None = None
-    click: Decimal | None = None
+    click: Decimal | None = None               # all-in: the click price paid (as quoted, else from the financing)
+    click_from_financing: Decimal | None = None  # all-in with a schedule: annual payment / minimum + service price
+    implied_financing: Decimal | None = None   # all-in: (click - service price) x minimum volume, kr a year
     utilisation: float | None = None
     rank: int = 0                   # 1 = cheapest; 0: not ranked (coverage.ranked is False)
     coverage: Coverage | None = None
@@ -239,7 +241,16 @@ def compute_offer(offer: Offer, key: str, needs: Needs, year_rows: int,
         except ConvergenceError:
             res.aop = None
         if offer.kind == "allin":
-            res.click = click_price(s.payment * offer.periods_per_year, minv, offer.service_bw)
+            res.click_from_financing = click_price(s.payment * offer.periods_per_year, minv, offer.service_bw)
+            res.click = res.click_from_financing
+    if offer.kind == "allin" and offer.click_bw is not None:   # as quoted: the supplier's click price is paid
+        res.click = offer.click_bw
+    if offer.kind == "allin" and res.click is not None:
+        # the guide: klikpris = annual lease payment / minimum volume + service price, so the financing in it is
+        # (klikpris - service price) x minimum volume a year (the workbook's Tn_ImplicitFinansiering)
+        res.implied_financing = xround(float(res.click - offer.service_bw) * minv, 2)
+    if offer.kind == "allin" and offer.click_colour is not None:
+        sp_col = float(offer.click_colour)
     last = len(s) - 1 if s is not None else -1
     # rows_by_year has rows only when there is a schedule; without one these are never read
     payment_ore = s.payment_ore if s is not None else []
@@ -395,6 +406,7 @@ def contract_terms(res: OfferResult, needs: Needs) -> ContractTerms:
         secondary_months=o.secondary_months,
         fees=res.fees_total,
         unused_credited=(o.unused_credit is not None) if has_min else None,
+        settlement_months=o.settlement_months if has_min else None,
         has_minimum_volume=has_min,
         expected_volume=expected,
         rated_volume=Decimal(o.rated_volume) if o.rated_volume else None,

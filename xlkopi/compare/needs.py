@@ -31,14 +31,21 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
+
+from ..core import redflags as _redflags
 
 MACHINES_SHEET = "Maskiner"
 
 DAYS_PER_YEAR = 365
 """The year of the volume rule, in days."""
-MIN_UTILISATION = Fraction(1, 2)
-"""The guide's lower bound of a machine's use: 50 % of its rated annual volume."""
+MIN_UTILISATION = Fraction(str(_redflags.MIN_UTILISATION))
+"""The guide's lower bound of a machine's use: 50 % of its rated annual volume (the red-flag table's constant)."""
+PAGE_COST_BW = (Decimal("0.08"), Decimal("0.50"))
+"""The guide (section 3): a laser b/w page costs from about 8 øre at low to about 50 øre at high coverage (kr)."""
+PAGE_COST_COLOUR = (Decimal("0.50"), Decimal("3.50"))
+"""... a colour page from about 50 øre to about 3,50 kr (kr)."""
 TOLERANCE = Fraction(1, 10)
 """A stated need within 10 % of the measured volume counts as matching it (:func:`verdict`)."""
 SHORT_PERIOD_DAYS = 90
@@ -171,3 +178,12 @@ def measured(machines: Iterable[Machine]) -> tuple[int, int]:
         bw += m.bw_volume
         colour += m.colour_volume
     return bw, colour
+
+
+def page_cost_outside(cost: Decimal | None, bounds: tuple[Decimal, Decimal]) -> bool:
+    """A cost per page outside the guide's range for its kind (None: no pages, not outside).
+
+    >>> page_cost_outside(Decimal("0.2459"), PAGE_COST_BW), page_cost_outside(Decimal("0.07"), PAGE_COST_BW)
+    (False, True)
+    """
+    return cost is not None and not bounds[0] <= cost <= bounds[1]

@@ -159,6 +159,9 @@ class Offer:
     renew: bool = True             # shorter than the horizon: renewed on the same terms (indexed); False: not ranked
     response_hours: int | None = None
     rated_volume: int | None = None
+    click_bw: Decimal | None = None      # an all-in offer's click price as quoted (b/w), kr per print
+    click_colour: Decimal | None = None  # ... and its colour click price (None: Servicepris farve)
+    settlement_months: int = 12          # how often the minimum volume is settled (the guide: yearly)
     sheet: str = OFFERS_SHEET      # source sheet (the CSV file's name for CSV input)
 
     @property
@@ -167,7 +170,10 @@ class Offer:
 
     @property
     def has_schedule(self) -> bool:
-        return self.kind in LEASE_KINDS
+        """A payment schedule: every financing form but a cash purchase, and an all-in offer quoted as click
+        prices alone (no rate nor leasingsats: its financing is inside the click price)."""
+        return self.kind in LEASE_KINDS and not (self.kind == "allin" and self.rate is None
+                                                 and self.leasingsats is None)
 
     @property
     def n(self) -> int:
@@ -204,7 +210,8 @@ QUANTITIES: dict[str, Quantity] = {
     "establishment_fee": AMOUNT, "invoice_fee": AMOUNT, "environmental_fee": AMOUNT,
     "service_bw": PER_PRINT, "service_colour": PER_PRINT, "service_years": TERM, "min_volume": COUNT,
     "excess_price": PER_PRINT, "unused_credit": PER_PRINT, "indexation": SHARE, "secondary_months": MONTHS,
-    "response_hours": HOURS, "rated_volume": COUNT,
+    "response_hours": HOURS, "rated_volume": COUNT, "click_bw": PER_PRINT, "click_colour": PER_PRINT,
+    "settlement_months": MONTHS,
     "bw": COUNT, "colour": COUNT, "colour_growth": SIGNED_SHARE, "horizon": HORIZON, "discount_rate": RATE,
 }
 """What each numeric field holds (its plausible range and units), for offers and needs alike."""
@@ -305,9 +312,15 @@ def parse_offer(raw, row: int | None, sheet: str = OFFERS_SHEET) -> Offer:
     if kind is None:
         raise FieldError(*at("kind"), f"er ukendt (fik {shown(kind_raw)}); brug en af: "
                          + ", ".join(KIND_LABELS.values()))
-    price = num("price")
+    click_bw = num("click_bw")
+    quoted = kind == "allin" and click_bw is not None and is_blank(cells.get("rate")) \
+        and is_blank(cells.get("leasingsats"))
+    if quoted and (is_blank(cells.get("price")) or cells.get("price") in (0, "0")):
+        price: Decimal | None = Decimal(0)   # an all-in offer as quoted: the machine's price is inside the click price
+    else:
+        price = num("price")
     if price is None:
-        raise FieldError(*at("price"), "mangler")
+        raise FieldError(*at("price"), "mangler" + (" (eller, for all-in: Klikpris s/h)" if kind == "allin" else ""))
     price = price.quantize(Decimal("0.01"))
     v: dict = {}
     for attr in ("establishment_fee", "invoice_fee", "environmental_fee"):
@@ -328,7 +341,20 @@ def parse_offer(raw, row: int | None, sheet: str = OFFERS_SHEET) -> Offer:
         raise FieldError(*at("rated_volume"), "skal være større end 0")
     v["rated_volume"] = _whole(rated)
     v["service_years"] = num("service_years")
+    v["click_bw"], v["click_colour"] = click_bw, num("click_colour")
+    settlement = _whole(num("settlement_months"))
+    if settlement is not None and not 1 <= settlement <= 12:
+        raise FieldError(*at("settlement_months"), f"skal være mellem 1 og 12 måneder (fik "
+                                                   f"{shown(cells.get('settlement_months'))})")
+    v["settlement_months"] = 12 if settlement is None else settlement
 
+    if quoted:   # the term and the periods are the contract's; no schedule: the financing is in the click price
+        years = num("years")
+        if years is None:
+            raise FieldError(*at("years"), "mangler")
+        if not v["min_volume"]:
+            raise FieldError(*at("min_volume"), "mangler: en all-in kontrakt har en minimumsvolumen")
+        return Offer(row, supplier, _text(cells.get("machine")), kind, price, None, None, years, sheet=sheet, **v)
     if kind in LEASE_KINDS:
         rate, sats = num("rate"), num("leasingsats")
         if rate is None and sats is None:

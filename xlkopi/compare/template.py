@@ -103,6 +103,13 @@ COLUMN_HELP: dict[str, tuple[str, str]] = {
                        ALL),
     "rated_volume": ("Maskinens kapacitet i tryk pr. år efter leverandøren. Vejledningen: maskinen bør ikke køre "
                      "under 50 % af den.", ALL),
+    "click_bw": ("All-in som tilbudt: prisen pr. s/h tryk, der dækker finansiering og service. Med klikpris kan "
+                 "Kontantpris, Rente og Leasingsats stå tomme; finansieringen i klikprisen beregnes "
+                 "((klikpris − servicepris) × minimumsvolumen).", "all-in"),
+    "click_colour": ("All-in som tilbudt: prisen pr. farvetryk (tom: Servicepris farve).", "all-in"),
+    "settlement_months": ("Hvor ofte minimumsvolumen afregnes, i måneder (tom: 12 = helårligt). Vejledningen: ved "
+                          "sæsonudsving er helårlig afregning vigtig, især uden kreditering.",
+                          "aftaler med minimumsvolumen"),
 }
 
 LISTS: dict[str, str] = {
@@ -128,9 +135,10 @@ _FORMS = {
                    "kortere end horisonten, så angiv Fornyelse.",
     "leje": "Finansiel leasing + service: Rente eller Leasingsats for finansieringen, Servicepris for servicen, "
             "Indeksregulering pr. år, og Indeksregulering af finansiering = ja, hvis også ydelsen reguleres.",
-    "allin": "Én pris pr. tryk: Kontantpris, Rente eller Leasingsats, Løbetid og Terminer for finansieringen, "
-             "Servicepris, Minimumsvolumen (kræves), Pris overskydende tryk (bør kun være serviceprisen) og "
-             "Kreditering pr. ubrugt tryk. Klikprisen = årlig ydelse / minimumsvolumen + servicepris.",
+    "allin": "Én pris pr. tryk, som tilbudt: Klikpris s/h og farve, Minimumsvolumen (kræves), Afregningsperiode, "
+             "Pris overskydende tryk (bør kun være serviceprisen), Kreditering pr. ubrugt tryk, Løbetid og "
+             "Servicepris s/h (serviceandelen af klikprisen). Kontantpris, Rente eller Leasingsats kan angives i "
+             "stedet for eller ud over klikprisen; klikprisen = årlig ydelse / minimumsvolumen + servicepris.",
 }
 
 # The fictitious examples, one per financing form (attribute -> cell value); every one a valid offer.
@@ -152,9 +160,9 @@ EXAMPLE_OFFERS: tuple[dict[str, object], ...] = (
          leasingsats=0.058, years=5, periods_per_year=4, timing="forud", invoice_fee=35, environmental_fee=600,
          service_bw=0.085, service_colour=0.65, indexation=0.03, index_financing="ja", secondary_months=6,
          response_hours=8, rated_volume=250000),
-    dict(supplier=f"{EXAMPLE_MARK} PrintPartner", machine="All-in 60 farve", kind="All-in", price=110000,
-         rate=0.06, years=5, periods_per_year=4, timing="forud", service_bw=0.08, service_colour=0.60,
-         min_volume=100000, excess_price=0.08, unused_credit=0.05, indexation=0.02, response_hours=8,
+    dict(supplier=f"{EXAMPLE_MARK} PrintPartner", machine="All-in 60 farve", kind="All-in", years=5,
+         periods_per_year=4, service_bw=0.08, click_bw=0.33, click_colour=0.95, min_volume=100000,
+         excess_price=0.08, unused_credit=0.05, settlement_months=12, indexation=0.02, response_hours=8,
          rated_volume=400000),
 )
 EXAMPLE_NEEDS: dict[str, object] = {

@@ -41,6 +41,7 @@ class ContractTerms:
     has_minimum_volume: bool | None = None  # the contract has a minimum volume
     expected_volume: Decimal | None = None  # expected prints a year
     rated_volume: Decimal | None = None     # the supplier's rated prints a year
+    settlement_months: int | None = None    # the minimum volume is settled every so many months (12: yearly)
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,8 @@ MAX_OPERATIONAL_YEARS = Decimal(3)
 """The guide (rule 3): an operational lease under the ministry's concept should run at most 3 years."""
 MIN_UTILISATION = Decimal("0.5")
 """The guide (rule 11): a machine should not run below 50 % of the volume the supplier rates it for."""
+YEARLY_SETTLEMENT = 12
+"""The guide (Serviceaftalen): with seasonal volumes, settle the minimum volume over the whole year (months)."""
 FINANCIAL_TERM_KINDS = ("finansiel", "leje", "allin")
 """The forms the 5-year limit applies to: a financial lease, a rental (financial lease + service), all-in."""
 OPERATIONAL_TERM_KINDS = ("operationel",)
@@ -168,6 +171,15 @@ def _unused_credit(t: ContractTerms):
     return None
 
 
+def _settlement(t: ContractTerms):
+    # "Er der store sæsonmæssige udsving ..., er det vigtigt at have helårlig afregning. Dette gælder naturligvis
+    # primært, hvis der ikke krediteres for underskydende forbrug."
+    if (t.settlement_months is not None and t.settlement_months < YEARLY_SETTLEMENT and t.has_minimum_volume
+            and t.unused_credited is False):
+        return (f"afregning hver {t.settlement_months}. måned uden kreditering", "helårlig afregning")
+    return None
+
+
 def _utilisation(t: ContractTerms):
     if not t.rated_volume or t.expected_volume is None:
         return None
@@ -204,6 +216,9 @@ RULES: tuple[Rule, ...] = (
     Rule("ingen_kreditering", "Underskydende forbrug krediteres ikke",
          "Insistér på, at underskydende forbrug krediteres til en pris, der står i aftalen.",
          _unused_credit),
+    Rule("afregning", "Afregning oftere end årligt",
+         "Er der store sæsonmæssige udsving i kopi- og printforbruget, er det vigtigt at have helårlig afregning; "
+         "det gælder især, når underskydende forbrug ikke krediteres.", _settlement),
     Rule("udnyttelse", "Udnyttelse under 50 %",
          "En maskine bør ikke køre under 50 % af den volumen, leverandøren oplyser den til.",
          _utilisation),

@@ -21,6 +21,7 @@ from .state import Writer
 from .style import BOX, FIXED_FILL, INPUT_FILL, UNLOCKED, head, intro, page, put, text_cell
 
 _SCHEDULE_ONLY = ("years", "periods_per_year", "in_advance", "rate", "leasingsats")
+_ALLIN_TERMS = ("years", "periods_per_year")   # an all-in offer as quoted has no schedule, but a term
 """Inputs a cash purchase leaves blank."""
 
 
@@ -87,7 +88,7 @@ def _input(c, f: OfferField, r: OfferResult) -> None:
         value = float(r.service_term)
     elif f.attr == "kind":
         value = KIND_LABELS[o.kind]
-    elif f.attr in _SCHEDULE_ONLY and not o.has_schedule:
+    elif f.attr in _SCHEDULE_ONLY and not o.has_schedule and not (o.kind == "allin" and f.attr in _ALLIN_TERMS):
         value = None
     else:
         value = getattr(o, f.attr)

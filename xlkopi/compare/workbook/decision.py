@@ -22,6 +22,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 
 from ..fields import DATE, INT, KR, PCT, PCT4
+from ..needs import PAGE_COST_BW, PAGE_COST_COLOUR
 from .state import Writer
 from .style import BOLD, BOX, FLAG_FILL, OK_FILL, TITLE, WRAP, head, page, put, text_cell
 
@@ -46,6 +47,7 @@ _COLUMNS: list[tuple[str, str, str | None, float]] = [
     ("Røde flag", "{flags}", "0", 8),
     ("Responstid (timer)", 'IF(ISNUMBER({k}_Responstid),{k}_Responstid,"–")', "0", 11),
     ("Kapacitet (tryk pr. år)", 'IF(ISNUMBER({k}_Kapacitet),{k}_Kapacitet,"–")', INT, 12),
+    ("Minimum over behovet", 'IF(N({k}_Minimumsvolumen)>Behov_SH,"ja","nej")', None, 10),
 ]
 
 
@@ -91,14 +93,16 @@ def write_decision(w: Writer, ws) -> None:
     ws.merge_cells(start_row=top + 1, start_column=1, end_row=top + 1, end_column=last)
     ws.row_dimensions[top + 1].height = 48
     note = ("Rangeret efter nutidsværdi (1 = billigst) på samme behov og horisont for alle tilbud; prisen er ikke "
-            "alt: se røde flag, responstid og kapacitet.")
+            "alt: se røde flag, responstid og kapacitet. Markeret: udnyttelse under 50 %, røde flag, "
+            "minimumsvolumen over behovet og pris pr. side uden for vejledningens spænd (s/h ca. 8-50 øre, farve "
+            "ca. 0,50-3,50 kr efter dækflade).")
     text_cell(ws.cell(top + 2, 1), note).alignment = WRAP
     ws.merge_cells(start_row=top + 2, start_column=1, end_row=top + 2, end_column=last)
 
     # The offers' key figures
     table = top + 4
     head(ws, table, [h for h, *_ in _COLUMNS])
-    ws.row_dimensions[table].height = 30
+    ws.row_dimensions[table].height = 42   # three lines of the narrowest headers
     first = table + 1
     for j, r in enumerate(results):
         row = first + j
@@ -124,6 +128,15 @@ def write_decision(w: Writer, ws) -> None:
     ws.conditional_formatting.add(f"{util}{first}:{util}{end}",
                                   FormulaRule(formula=[f"AND(ISNUMBER({util}{first}),{util}{first}<0.5)"],
                                               fill=FLAG_FILL))
+    heads = [h for h, *_ in _COLUMNS]
+    for header, (low, high) in (("Pris pr. s/h side", PAGE_COST_BW), ("Pris pr. farveside", PAGE_COST_COLOUR)):
+        L = get_column_letter(1 + heads.index(header))   # øre: the guide's range by coverage (needs.py)
+        ws.conditional_formatting.add(f"{L}{first}:{L}{end}", FormulaRule(
+            formula=[f"AND(ISNUMBER({L}{first}),OR({L}{first}<{low * 100},{L}{first}>{high * 100}))"],
+            fill=FLAG_FILL))
+    above = get_column_letter(1 + heads.index("Minimum over behovet"))
+    ws.conditional_formatting.add(f"{above}{first}:{above}{end}",
+                                  FormulaRule(formula=[f'{above}{first}="ja"'], fill=FLAG_FILL))
     red = get_column_letter(1 + [h for h, *_ in _COLUMNS].index("Røde flag"))
     ws.conditional_formatting.add(f"{red}{first}:{red}{end}",
                                   FormulaRule(formula=[f"{red}{first}>0"], fill=FLAG_FILL))

@@ -25,6 +25,8 @@ rule                         fires when (names ``Tn_...``)                      
 ``sekundaer_periode``        SekundaerPeriode ≠ 0                                (none), rule 6
 ``gebyrer`` (info)           Gebyrer (the horizon's fees) > 0                    (none), rule 10
 ``ingen_kreditering``        Minimumsvolumen > 0 and Kreditering blank           (none), rules 8 and 10
+``afregning``                Minimumsvolumen > 0, Afregning < 12 måneder and     YEARLY_SETTLEMENT, the guide
+                             Kreditering blank                                   (Serviceaftalen)
 ``udnyttelse``               Kapacitet given and Udnyttelse < 50 %               MIN_UTILISATION, rule 11
 ===========================  ==================================================  ============================
 
@@ -73,6 +75,7 @@ from ...core.redflags import (
     NO_SERVICE_TERM_KINDS,
     OPERATIONAL_TERM_KINDS,
     RULES,
+    YEARLY_SETTLEMENT,
     ContractTerms,
 )
 
@@ -93,6 +96,7 @@ _FIRING = {
     "sekundaer_periode": ContractTerms(secondary_months=1),
     "gebyrer": ContractTerms(fees=Decimal(1)),
     "ingen_kreditering": ContractTerms(unused_credited=False, has_minimum_volume=True),
+    "afregning": ContractTerms(settlement_months=1, has_minimum_volume=True, unused_credited=False),
     "udnyttelse": ContractTerms(rated_volume=Decimal(1), expected_volume=Decimal(0)),
 }
 
@@ -246,6 +250,13 @@ def _unused_credit(k: str, kind: str) -> str:
                   [_Text(_fired("ingen_kreditering")[0])], "ingen_kreditering")
 
 
+def _settlement(k: str, kind: str) -> str:
+    # a blank period is yearly (the model's default); a blank credit is none, as for ingen_kreditering
+    months = f"IF(ISNUMBER({k}_Afregning),{k}_Afregning,{YEARLY_SETTLEMENT})"
+    return _fires([f"AND(N({k}_Minimumsvolumen)>0,{months}<{YEARLY_SETTLEMENT},NOT(ISNUMBER({k}_Kreditering)))"],
+                  [_Text("afregning hver "), months, _Text(". måned uden kreditering")], "afregning")
+
+
 def _utilisation(k: str, kind: str) -> str:
     # below 50 %, so no thousands to separate
     return _fires([f"N({k}_Kapacitet)<>0", f"{k}_Udnyttelse<{_number(MIN_UTILISATION)}"],
@@ -262,6 +273,7 @@ FORMULAS: dict[str, Callable[[str, str], str | None]] = {
     "sekundaer_periode": _secondary,
     "gebyrer": _fees,
     "ingen_kreditering": _unused_credit,
+    "afregning": _settlement,
     "udnyttelse": _utilisation,
 }
 """Rule code → the formula of offer ``k`` of financing form ``kind`` (None: the rule cannot fire for it)."""

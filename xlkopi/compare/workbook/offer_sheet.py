@@ -111,6 +111,11 @@ def _block(w: Writer, ws, top: int, col: int, span: int, title: str, items: list
 
 def _calculation(o: Offer, k: str) -> list[_Item]:
     """The derived quantities (Beregning): the schedule's terms, rate and payment."""
+    if o.kind == "allin" and not o.has_schedule:   # as quoted: click prices, no schedule
+        return [("All-in som tilbudt: klikprisen dækker finansiering og service; ingen ydelsesplan.", None, None,
+                 None),
+                ("Klikpris s/h (som tilbudt)", f"={k}_KlikprisSH", KR4, "Klikpris"),
+                _implied(k)]
     if not o.has_schedule:
         return [("Kontant køb: prisen betales ved start; service efter særskilt aftale.", None, None, None)]
     n = o.n
@@ -127,12 +132,28 @@ def _calculation(o: Offer, k: str) -> list[_Item]:
          "RVRenter"),
     ]
     if o.kind == "allin":
-        calc.append(("Klikpris s/h (ydelse × terminer / minimum + service)",
-                     f"={k}_Ydelse*{k}_Terminer/{k}_Minimumsvolumen+{k}_ServiceSH", KR4, "Klikpris"))
+        calc.append(("Klikpris s/h ud fra finansieringen (ydelse × terminer / minimum + service)",
+                     f"={k}_Ydelse*{k}_Terminer/{k}_Minimumsvolumen+{k}_ServiceSH", KR4, "KlikprisBeregnet"))
+        calc.append(("Klikpris s/h (som tilbudt, ellers ud fra finansieringen)",
+                     f"=IF(ISNUMBER({k}_KlikprisSH),{k}_KlikprisSH,{k}_KlikprisBeregnet)", KR4, "Klikpris"))
+        calc.append(_implied(k))
     calc.append(("Kontrol af planens længde",
                  f'=IF({k}_Antal={n},"OK","Løbetid eller terminer ændret: dan projektmappen igen")', None,
                  None))
     return calc
+
+
+def _implied(k: str) -> _Item:
+    """The financing inside an all-in click price, by the guide's formula turned round (kr a year)."""
+    return ("Finansiering i klikprisen pr. år ((klikpris − servicepris) × minimum)",
+            f"=ROUND(({k}_Klikpris-{k}_ServiceSH)*{k}_Minimumsvolumen,2)", KR, "ImplicitFinansiering")
+
+
+def colour_price(o: Offer, k: str) -> str:
+    """The price of a colour print: an all-in offer's colour click price when quoted, else the service price."""
+    if o.kind == "allin":
+        return f"IF(ISNUMBER({k}_KlikprisFarve),{k}_KlikprisFarve,{k}_ServiceFarve)"
+    return f"{k}_ServiceFarve"
 
 
 def _service_any(o: Offer, k: str) -> str:
@@ -290,7 +311,7 @@ def _year_row(ws, o: Offer, k: str, rr: int, y: int) -> None:
     else:
         put(ws, rr, 9, f"=IF({svc},ROUND((MAX(E{rr},{k}_Minimumsvolumen)*{k}_ServiceSH"
                        f"-MAX({k}_Minimumsvolumen-E{rr},0)*N({k}_Kreditering))*D{rr},2),0)", KR)
-    put(ws, rr, 10, f"=IF({svc},ROUND(F{rr}*{k}_ServiceFarve*D{rr},2),0)", KR)
+    put(ws, rr, 10, f"=IF({svc},ROUND(F{rr}*{colour_price(o, k)}*D{rr},2),0)", KR)
     put(ws, rr, 11, f"=G{rr}+H{rr}+I{rr}+J{rr}", KR)
     plan_pv = f"SUMIF({k}_PlanAar,N{rr},{k}_PlanNV)" if has_plan else "0"
     at_start = f"{k}_Etableringsgebyr" + (f"+{k}_Kontantpris" if o.kind == "kontant" else "")

@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from ..fields import INT, KR, PCT
 from ..model import OfferResult
 from ..sensitivity import FACTORS
+from .offer_sheet import colour_price
 from .state import Writer
 from .style import BOLD, FLAG_FILL, HEAD_FONT, INPUT_FILL, UNLOCKED, head, intro, page, put, text_cell
 
@@ -117,7 +118,7 @@ def _detail_block(w: Writer, ws, r: OfferResult, top: int, first_col: int, bw_ro
             else:
                 service_bw = (f"ROUND((MAX({bw},{k}_Minimumsvolumen)*{k}_ServiceSH"
                               f"-MAX({k}_Minimumsvolumen-{bw},0)*N({k}_Kreditering))*{index},2)")
-            service_colour = f"ROUND({colour}*{k}_ServiceFarve*{index},2)"
+            service_colour = f"ROUND({colour}*{colour_price(o, k)}*{index},2)"
             formula = (f"=IF({sheet}!$C${yr}=1,ROUND({sheet}!$P${yr}+IF({svc},{service_bw}+{service_colour}"
                        f"+{k}_Miljoegebyr,0)*(1+Diskonteringsrente)^(-{y}),2),0)")
             put(ws, row, first_col + j, formula, KR)
