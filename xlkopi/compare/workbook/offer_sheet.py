@@ -20,7 +20,7 @@ from ..fields import DATE, INT, KR, KR4, NUM, PCT, PCT4
 from ..model import OfferResult
 from ..offers import KIND_LABELS, Offer
 from .state import Writer
-from .style import BOLD, BOX, FACTOR, TITLE, WRAP, head, page, put, text_cell
+from .style import BOLD, BOX, FACTOR, TITLE, WRAP, head, merge, page, put, set_style, text_cell
 
 # (label, formula, number format, name suffix): a row of the Beregning and Resultat blocks
 _Item = tuple[str, str | None, str | None, str | None]
@@ -94,13 +94,13 @@ def write_offer_sheet(w: Writer, ws, r: OfferResult) -> None:
 def _block(w: Writer, ws, top: int, col: int, span: int, title: str, items: list[_Item], k: str) -> None:
     """A block of ``label | value | name`` rows; the label spans ``span`` merged columns."""
     head(ws, top, [title] + [""] * (span - 1) + ["Værdi", "Navn"], col=col)
-    ws.merge_cells(start_row=top, start_column=col, end_row=top, end_column=col + span - 1)
+    merge(ws, top, col, top, col + span - 1)
     for i, (label, formula, fmt, suffix) in enumerate(items):
         row = top + 1 + i
         for j in range(span + 2):
-            ws.cell(row, col + j).border = BOX
-        text_cell(ws.cell(row, col), label).alignment = WRAP
-        ws.merge_cells(start_row=row, start_column=col, end_row=row, end_column=col + span - 1)
+            set_style(ws.cell(row, col + j), border=BOX)
+        set_style(text_cell(ws.cell(row, col), label), alignment=WRAP)
+        merge(ws, row, col, row, col + span - 1)
         if formula is not None:
             put(ws, row, col + span, formula, fmt, bold=suffix in ("Total", "NV"))
         if suffix:

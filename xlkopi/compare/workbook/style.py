@@ -10,7 +10,10 @@ from __future__ import annotations
 import math
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.merge import MergedCellRange
 
 FACTOR = "0.000000"
 
@@ -29,6 +32,39 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 UNLOCKED = Protection(locked=False)
 
 
+# Where each style attribute lives: the workbook's collection and the cell's StyleArray slot (openpyxl's own
+# StyleDescriptor does the same, but finds the index by hashing the style object every time: the main cost of a
+# styled workbook, most of the comparison's build time).
+_SLOTS = {"font": ("_fonts", "fontId"), "fill": ("_fills", "fillId"), "border": ("_borders", "borderId"),
+          "alignment": ("_alignments", "alignmentId"), "protection": ("_protections", "protectionId")}
+
+
+def set_style(cell, **styles) -> None:
+    """Set ``font``, ``fill``, ``border``, ``alignment`` or ``protection`` of ``cell`` as openpyxl's setters do,
+    finding each style's index in the workbook once per style object (by identity) instead of by hash."""
+    wb = cell.parent.parent
+    ids = wb.__dict__.setdefault("_xlkopi_style_ids", {})
+    if not cell._style:
+        cell._style = StyleArray()
+    for attr, value in styles.items():
+        collection, slot = _SLOTS[attr]
+        entry = ids.get((attr, id(value)))
+        if entry is None or entry[0] is not value:   # the object is kept in the entry: its id stays its own
+            entry = ids[(attr, id(value))] = (value, getattr(wb, collection).add(value))
+        setattr(cell._style, slot, entry[1])
+
+
+def merge(ws, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
+    """Merge a range whose cells the caller has already given their borders.
+
+    ``Worksheet.merge_cells`` also replaces every covered cell by a MergedCell and redraws the range's outer
+    border from the top-left cell's; the sheets here draw every cell's border themselves, so only the range is
+    recorded (the same ``<mergeCell>`` in the file).
+    """
+    ws.merged_cells.add(MergedCellRange(ws, CellRange(min_col=first_col, min_row=first_row, max_col=last_col,
+                                                      max_row=last_row).coord))
+
+
 def text_cell(cell, value):
     """Write ``value`` as a string cell; input text never becomes a formula."""
     cell.value = "" if value is None else str(value)
@@ -45,13 +81,15 @@ def intro(ws, title: str, text: str, last_col: int):
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=last_col)
 
 
+HEAD_ALIGN = Alignment(wrap_text=True, vertical="center", horizontal="center")
+
+
 def head(ws, row: int, values, col: int = 1):
     """A header row: ``values`` as text from column ``col``, white on dark blue."""
     for j, v in enumerate(values):
         c = ws.cell(row, col + j)
         text_cell(c, v)
-        c.font, c.fill, c.border = HEAD_FONT, HEAD_FILL, BOX
-        c.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        set_style(c, font=HEAD_FONT, fill=HEAD_FILL, border=BOX, alignment=HEAD_ALIGN)
 
 
 def put(ws, row: int, col: int, value, fmt: str | None = None, bold: bool = False):
@@ -60,9 +98,10 @@ def put(ws, row: int, col: int, value, fmt: str | None = None, bold: bool = Fals
     c.value = value
     if fmt:
         c.number_format = fmt
-    c.border = BOX
     if bold:
-        c.font = BOLD
+        set_style(c, border=BOX, font=BOLD)
+    else:
+        set_style(c, border=BOX)
     return c
 
 
