@@ -121,3 +121,17 @@ def test_the_pdf_starts_with_the_decision_in_danish(tmp_path, soffice):
         assert "Beslutningsgrundlag" in first
         best = next(r for r in comp.results if r.rank == 1)
         assert format_number(best.present_value, 2) + " kr" in first   # 197.713,33 kr, not 197,713.33
+
+
+def test_the_chart_names_its_language_and_keeps_its_series(tmp_path):
+    """LibreOffice prints a chart's axis in en-US form (350,000) unless the chart space says da-DK."""
+    import zipfile
+
+    comp = compare(read_offers(example_offers()))
+    path = write_workbook(comp, tmp_path / "Sammenligning.xlsx")
+    xml = zipfile.ZipFile(path).read("xl/charts/chart1.xml").decode("utf-8")
+    assert '<lang val="da-DK"/><chart>' in xml
+    assert xml.count("<ser>") == len(comp.results)
+    assert "(Finansiel leasing)" in openpyxl.load_workbook(path)["Sammenligning"].cell(
+        next(r for r in range(1, 60) if openpyxl.load_workbook(path)["Sammenligning"].cell(r, 1).value == "År"),
+        2).value

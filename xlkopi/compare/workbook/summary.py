@@ -114,12 +114,34 @@ def write_summary(w: Writer, ws) -> None:
     ws.row_breaks.append(Break(id=top - 3))
 
 
+def danish_numbers(chart) -> None:
+    """Make ``chart``'s axis numbers read in Danish (350.000): its chart space names the language da-DK.
+
+    Without it LibreOffice reads a chart's number format as en-US and prints 350,000 under a Danish profile,
+    while the cells beside it read 350.000; Excel shows the user's own separators either way. openpyxl has no
+    setting for it, so the chart's own writer is wrapped (a subclass would not do: openpyxl's plot area writes
+    only the chart classes it knows).
+    """
+    write = chart._write
+
+    def _write():
+        tree = write()
+        # openpyxl writes the chart's elements without a namespace under a default xmlns on the root, so lang is
+        # written the same way (a prefixed one makes LibreOffice drop the chart); no date1904 is written: lang is
+        # the first element, as the schema orders them
+        tree.insert(0, tree.makeelement("lang", {"val": "da-DK"}))
+        return tree
+
+    chart._write = _write
+
+
 def _cumulative(w: Writer, ws, top: int) -> None:
     """Cumulative cost by year (the chart's data, from each offer sheet's year table) and the line chart."""
     results = w.comp.results
     ws.cell(top - 1, 1, "Kumulerede omkostninger pr. år (nominelt, i horisonten)").font = BOLD
     # the chart's legend: key, supplier and financing form
     head(ws, top, ["År"] + [f"{r.key} {r.offer.supplier}"[:32] + f" ({r.offer.kind_label})" for r in results])
+    ws.row_dimensions[top].height = 45   # supplier and financing form on up to three lines
     horizon = w.comp.needs.horizon
     for y in range(1, horizon + 1):
         row = top + y
@@ -128,6 +150,7 @@ def _cumulative(w: Writer, ws, top: int) -> None:
             cell = f"{quote_sheetname(w.sheet_of[r.key])}!M{w.layout[r.key]['y_first'] + y - 1}"
             put(ws, row, 2 + j, f"={cell}", KR)
     chart = LineChart()
+    danish_numbers(chart)
     chart.title = "Kumulerede omkostninger pr. tilbud"
     chart.y_axis.title = "kr"
     chart.x_axis.title = "År"
