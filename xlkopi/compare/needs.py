@@ -40,7 +40,7 @@ MACHINES_SHEET = "Maskiner"
 
 DAYS_PER_YEAR = 365
 """The year of the volume rule, in days."""
-MIN_UTILISATION = Fraction(str(_redflags.MIN_UTILISATION))
+MIN_UTILISATION = Fraction(_redflags.MIN_UTILISATION)   # Fraction takes a Decimal exactly
 """The guide's lower bound of a machine's use: 50 % of its rated annual volume (the red-flag table's constant)."""
 PAGE_COST_BW = (Decimal("0.08"), Decimal("0.50"))
 """The guide (section 3): a laser b/w page costs from about 8 øre at low to about 50 øre at high coverage (kr)."""
