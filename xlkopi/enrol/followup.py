@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Union
 
-from ..core.vocabulary import format_number, parse_date, shown
+from ..core.vocabulary import PHASE as PHASE_NUMBER
+from ..core.vocabulary import format_number, parse_date, read, shown
 from ..errors import ArgumentError
 from ..io.a1 import col_letters
 from .model import ADVARSEL, INFO, Finding
@@ -307,13 +308,14 @@ def _typed(value: Any, row: int, header: str, j: int, sheet: str, findings: list
 
 
 def _phase(value: Any) -> int | None:
-    """The phase column as a number (a cell holds 9.0 or "9"); None when it is empty or no whole number."""
+    """The phase column as a number (a cell holds 9.0 or "9"), read by the vocabulary; None when it is empty or
+    not a phase number."""
     if isinstance(value, bool) or _blank(value):
         return None
-    if isinstance(value, (int, float)):
-        return int(value) if float(value).is_integer() else None
-    text = _text(value)
-    return int(text) if text.isdigit() else None
+    try:
+        return int(read(PHASE_NUMBER, value, "Fase"))
+    except ArgumentError:
+        return None
 
 
 def _blank(value: Any) -> bool:
