@@ -81,7 +81,7 @@ import numbers
 import re
 import unicodedata
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 from ..dates import from_serial
 from ..errors import ArgumentError
@@ -691,6 +691,8 @@ def format_number(value, decimals: int | None = None, max_decimals: int | None =
     ('58.750', '0,2964', '1.234,50', '-0,5')
     >>> format_number(0.0127500001, max_decimals=6), format_number(12.0, max_decimals=6)
     ('0,01275', '12')
+    >>> format_number(1e30, 2)   # a number a hostile cell can hold: no InvalidOperation
+    '1.000.000.000.000.000.000.000.000.000.000,00'
     """
     value = _plain(value)
     if isinstance(value, bool):
@@ -703,14 +705,16 @@ def format_number(value, decimals: int | None = None, max_decimals: int | None =
         d = value if isinstance(value, Decimal) else Decimal(value)
     if not d.is_finite():
         return str(d)
-    if max_decimals is not None and decimals is None:
-        d = d.quantize(Decimal(1).scaleb(-max_decimals), rounding=ROUND_HALF_UP)
-    if decimals is None:
-        d = d.to_integral_value() if d == d.to_integral_value() else d.normalize()
-    else:
-        d = d.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    sign = "-" if d < 0 else ""
-    whole, _, frac = f"{abs(d):f}".partition(".")
+    with localcontext() as ctx:   # room for every digit: 1e30 with 2 decimals needs 33, the default context 28
+        ctx.prec = max(ctx.prec, d.adjusted() + max(decimals or 0, max_decimals or 0) + 3)
+        if max_decimals is not None and decimals is None:
+            d = d.quantize(Decimal(1).scaleb(-max_decimals), rounding=ROUND_HALF_UP)
+        if decimals is None:
+            d = d.to_integral_value() if d == d.to_integral_value() else d.normalize()
+        else:
+            d = d.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+        sign = "-" if d < 0 else ""
+        whole, _, frac = f"{abs(d):f}".partition(".")
     if whole == "0" and not frac.strip("0"):
         sign = ""
     return sign + _group(whole) + ("," + frac if frac else "")
