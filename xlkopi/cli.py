@@ -33,11 +33,22 @@ FEATURE_MODULES = (
     "xlkopi.addin.cli",
 )
 
+# The command each feature module adds (tests/test_audit_speed.py checks it against the modules' parsers):
+# ``xlkopi KOMMANDO ...`` builds that command's parser only, so a command loads no other feature's modules.
+COMMANDS = {
+    "schedule": "xlkopi.schedule.cli",
+    "enrol": "xlkopi.enrol.cli",
+    "compare": "xlkopi.compare.cli",
+    "audit": "xlkopi.audit.cli",
+    "kontrakter": "xlkopi.contracts.cli",
+    "excel": "xlkopi.addin.cli",
+}
+
 TOOLS_HINT = 'pip install "xlkopi[tools]"'
 
 
-def _features():
-    return [importlib.import_module(name) for name in FEATURE_MODULES]
+def _features(names=FEATURE_MODULES):
+    return [importlib.import_module(name) for name in names]
 
 
 def _console():
@@ -60,7 +71,8 @@ def _run_demo(args) -> int:
     return worst
 
 
-def build_parser() -> DanishArgumentParser:
+def build_parser(command: str | None = None) -> DanishArgumentParser:
+    """The ``xlkopi`` parser; with ``command`` (one of :data:`COMMANDS`) only that subcommand besides ``demo``."""
     parser = DanishArgumentParser(
         prog="xlkopi",
         description="Leasingberegning, tilmeldingsskemaer, tilbudssammenligning og revision af regneark "
@@ -76,13 +88,14 @@ def build_parser() -> DanishArgumentParser:
                       help="Mappe til resultaterne (standard: demo-output)")
     demo.add_argument("--force", "--overskriv", action="store_true", help="Overskriv eksisterende filer")
     demo.set_defaults(func=_run_demo)
-    for feature in _features():
+    for feature in _features((COMMANDS[command],) if command in COMMANDS else FEATURE_MODULES):
         feature.register(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    words = sys.argv[1:] if argv is None else argv
+    parser = build_parser(words[0] if words else None)
     args, code = parse(parser, argv)
     if args is None:
         return code

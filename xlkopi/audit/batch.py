@@ -103,8 +103,11 @@ def _key(path: str | os.PathLike) -> str:
         return str(Path(path).absolute())
 
 
-def audit_files(paths: Sequence[Path], *, recalc: bool = False, on_done=None) -> list[FileAudit]:
-    """Audit every path; ``on_done(file_audit)`` is called after each (for progress)."""
+def audit_files(paths: Sequence[Path], *, recalc: bool = False, on_done=None, on_idle=None) -> list[FileAudit]:
+    """Audit every path; ``on_done(file_audit)`` is called after each (for progress).
+
+    ``on_idle()`` is called while python-calamine reads a file's values (:func:`~.engine.audit_workbook`).
+    """
     from .engine import audit_workbook
 
     out = []
@@ -119,7 +122,7 @@ def audit_files(paths: Sequence[Path], *, recalc: bool = False, on_done=None) ->
                 item.size = st.st_size
                 item.modified = dt.datetime.fromtimestamp(st.st_mtime)
             try:   # the reader refuses what is not a regular file (a FIFO, a device) and says which
-                item.result = audit_workbook(path, recalc=recalc)
+                item.result = audit_workbook(path, recalc=recalc, on_idle=on_idle)
             except XlkopiError as exc:
                 item.reason = str(exc)
             except MemoryError:

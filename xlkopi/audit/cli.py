@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import WorkbookError, XlkopiError
-from ..io.atomic import OutputExistsError, check_not_input
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "data" / "audit" / "Leasingtilbud_eksempel.xlsx"
 SHOWN = 25
@@ -44,6 +43,28 @@ def _console():
     from ..terminal import console
 
     return console()
+
+
+class _LaterConsole:
+    """The terminal's console, made on first use or by :meth:`warm`.
+
+    ``xlkopi audit`` prints nothing before the first file is read (unless an
+    argument is wrong), so rich is imported while python-calamine reads the
+    values (``on_idle``), on a second core at no cost, not before the audit.
+    """
+
+    def __init__(self):
+        self._console = None
+
+    def warm(self) -> None:
+        if self._console is None:
+            from rich.table import Table  # noqa: F401 - what render() prints with
+
+            self._console = _console()
+
+    def __getattr__(self, name: str):
+        self.warm()
+        return getattr(self._console, name)
 
 
 def _t(text: object, style: str = ""):
@@ -118,10 +139,12 @@ def render_batch(items, console) -> None:
 def run_audit(workbook, output, recalc: bool, force: bool, console, *, pdf=None, reviewer: str = "") -> int:
     """Audit ``workbook`` (a file, a folder or a list of them), write the report if asked; returns the exit code."""
     from .batch import audit_files, exit_code, expand
-    from .report import write_report
 
     inputs = list(workbook) if isinstance(workbook, (list, tuple)) else [workbook]
     outputs = [Path(x) for x in (output, pdf) if x]
+    if outputs:   # the report's modules only for a report
+        from ..io.atomic import OutputExistsError, check_not_input
+        from .report import write_report
     for out in outputs:
         if out.exists() and not force:
             console.print(_error("Fejl:", OutputExistsError(out)))
@@ -141,7 +164,7 @@ def run_audit(workbook, output, recalc: bool, force: bool, console, *, pdf=None,
         console.print(_error("Fejl:", "Ingen projektmapper at revidere (.xlsx, .xlsm, .xls eller .ods) i "
                                       + ", ".join(str(p) for p in inputs)))
         return 2
-    items = audit_files(paths, recalc=recalc)
+    items = audit_files(paths, recalc=recalc, on_idle=getattr(console, "warm", None))
     if len(items) == 1:
         item = items[0]
         if item.result is None:
@@ -186,7 +209,7 @@ def _pdf(items, pdf: Path, output, force: bool, reviewer: str, console) -> None:
 
 
 def _run(args) -> int:
-    return run_audit(args.workbooks, args.output, args.recalc, args.force, _console(), pdf=args.pdf,
+    return run_audit(args.workbooks, args.output, args.recalc, args.force, _LaterConsole(), pdf=args.pdf,
                      reviewer=args.reviewer)
 
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,12 +12,12 @@ from ..errors import WorkbookError
 from ..io.a1 import cell_ref
 from ..io.fingerprint import GENERATOR_PROPERTY, PROPERTY, fingerprint_of
 from ..io.package import read_once
-from . import comparison, lease, stale, terms
 from . import formulas as formula_rules
+from . import lease, terms
 from .budget import TOKEN_WEIGHT, Budget
 from .findings import ADVARSEL, FEJL, INFO, SEVERITIES, Finding
 from .r1c1 import FormTable
-from .reader import WorkbookData, no_gc, read_workbook
+from .reader import WorkbookData, Worker, no_gc, read_workbook
 
 # Rules about style rather than correctness: informational in a workbook whose
 # formulas are exactly as xlkopi generated them (fingerprint matches).
@@ -81,14 +79,21 @@ def resolve_names(data: WorkbookData) -> list[tuple[str, object, str, str]]:
     return out
 
 
-def audit_workbook(path, *, recalc: bool = False, timeout: float = 300) -> AuditResult:
+# A sheet this long takes python-calamine longer to read than numpy takes to import (about 40 ms), so numpy is
+# imported while the values are read (on a second core at no cost); the lease checks of any table there need it.
+# A shorter sheet loads numpy only once a table or a formula needs it.
+WARM_NUMPY_ROWS = 10_000
+
+
+def audit_workbook(path, *, recalc: bool = False, timeout: float = 300, on_idle=None) -> AuditResult:
     """Audit ``path``; raises WorkbookError/UntrustedFileError when it cannot be audited.
 
     The file is only read. With ``recalc`` a copy is recalculated by
-    LibreOffice headless in a temporary folder.
+    LibreOffice headless in a temporary folder. ``on_idle()`` is called
+    while python-calamine reads the values (see :func:`~.reader.read_workbook`).
     """
     with no_gc():
-        return _audit(path, recalc, timeout)
+        return _audit(path, recalc, timeout, on_idle)
 
 
 @dataclass
@@ -108,31 +113,41 @@ class _Run:
         return self.result.findings
 
 
-def _audit(path, recalc: bool, timeout: float) -> AuditResult:
+def _audit(path, recalc: bool, timeout: float, on_idle=None) -> AuditResult:
     t0 = time.perf_counter()
-    run = _read(Path(path), recalc, timeout)
+    run = _read(Path(path), recalc, timeout, on_idle)
     for step in _STEPS:
         step(run)
     run.result.seconds = time.perf_counter() - t0
     return run.result
 
 
-def _read(path: Path, recalc: bool, timeout: float) -> _Run:
+def _read(path: Path, recalc: bool, timeout: float, on_idle=None) -> _Run:
     """Read the file once: hashed, parsed, and each sheet's formula checks begun as its formulas are scanned."""
     form_checks: dict[str, formula_rules.FormChecks] = {}
     budget = Budget()   # one for the workbook: long formulas cost seconds, not minutes
+    longest = [0]
 
     def forms(sheet) -> None:   # runs while python-calamine reads the values
         scan = sheet.scan
+        longest[0] = max(longest[0], scan.max_row)
         table = FormTable(scan.plain_cols, scan.plain_rows, scan.plain_texts,
                           scan.shared, scan.shared_master, budget=budget)
         form_checks[sheet.name] = formula_rules.FormChecks(sheet.name, table, scan.errors)
 
+    def idle() -> None:   # runs while python-calamine reads the values, once every sheet's formulas are in
+        if longest[0] >= WARM_NUMPY_ROWS:
+            import numpy  # noqa: F401 - imported now, used by the lease checks
+        if on_idle is not None:
+            on_idle()
+
     source = read_once(path)   # read once: the hash, the checks and every parser see these bytes
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="xlkopi-sha256") as pool:
-        digest = pool.submit(_sha256, source.data)   # hashlib releases the GIL: hashed while the file is read
-        data = read_workbook(source, on_formulas=forms)
+    digest = Worker("xlkopi-sha256", _sha256, source.data)   # hashlib releases the GIL: hashed while the file is read
+    try:
+        data = read_workbook(source, on_formulas=forms, on_idle=idle)
         result = AuditResult(path, digest.result())
+    finally:
+        digest.join()
     result.sheets = len(data.sheets)
     return _Run(data, result, budget, form_checks, recalc, timeout)
 
@@ -202,7 +217,11 @@ def _red_flags(run: _Run) -> None:
     """Red flags: an xlkopi comparison recomputed, other defined names, labelled cells otherwise."""
     data, findings = run.data, run.findings
     resolved = resolve_names(data)
-    recomputed = comparison.comparison_flags(resolved)
+    recomputed = None
+    if resolved:   # a comparison workbook is known by its defined names: without any, its modules are not loaded
+        from . import comparison
+
+        recomputed = comparison.comparison_flags(resolved)
     done: set[str] = set()
     if recomputed is not None:
         found, done = recomputed
@@ -279,7 +298,10 @@ _STEPS = (_workbook_parts, _sheets, _red_flags, _fingerprint, _recalculation)
 
 
 def _recalc(data: WorkbookData, timeout: float) -> list[Finding]:
+    import tempfile
+
     from ..io.libreoffice import find_soffice, recalculate
+    from . import stale
 
     if find_soffice() is None:
         return [Finding(None, None, "kan_ikke_efterproeves", INFO,

@@ -34,8 +34,6 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-import numpy as np
-
 from ..core.vocabulary import format_count, format_token, shown
 from ..io.a1 import cell_ref
 from .budget import TOKEN_WEIGHT
@@ -329,6 +327,8 @@ def _run_lines(pos, line, ids):
     n = len(ids)
     if n < 3:
         return {}
+    import numpy as np  # here, not at the top: a workbook without formulas does not load numpy
+
     order = np.lexsort((pos, line))
     L, P, G = line[order], pos[order], ids[order]
     new = np.ones(n, dtype=bool)

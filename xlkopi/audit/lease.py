@@ -37,22 +37,27 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass, field
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from ..core.vocabulary import format_date
 from ..dates import from_serial
 from ..io.a1 import cell_ref
 from .findings import ADVARSEL, FEJL, INFO, Finding, fmt_kr, fmt_num
 
+if TYPE_CHECKING:   # numpy is imported by the checks of a table found: a workbook without one never loads it
+    import numpy as np
+
 HEADER_SCAN_ROWS = 2000
 TOL_ORE = 1.0 + 1e-6
 
 
+_UNIT = re.compile(r"\((?:kr|dkk)\.?\)|\bkr\.?$|\bdkk\b")
+_SEPARATORS = re.compile(r"[\s.:;,_\-/()]+")
+
+
 def _norm(text: str) -> str:
-    t = text.lower().strip()
-    t = re.sub(r"\((?:kr|dkk)\.?\)|\bkr\.?$|\bdkk\b", "", t)
-    return re.sub(r"[\s.:;,_\-/()]+", " ", t).strip()
+    t = _UNIT.sub("", text.lower().strip())
+    return _SEPARATORS.sub(" ", t).strip()
 
 
 def header_role(text) -> str | None:
@@ -142,6 +147,8 @@ def as_floats(values: list) -> np.ndarray | None:
     """
     from array import array
     from operator import itemgetter
+
+    import numpy as np
 
     try:
         out = np.frombuffer(array("d", values), dtype=float)
@@ -261,6 +268,8 @@ class _Flows:
     forud: bool = field(init=False)                  # paid in advance: the first row has no interest (check 3)
 
     def __post_init__(self) -> None:
+        import numpy as np
+
         self.idx = np.arange(self.start, self.n)
 
     def row_no(self, k: int) -> int:
@@ -292,6 +301,8 @@ def _flows(table: LeaseTable, rows: list, known_residual: float | None, columns:
 
     None when fewer than two rows are left to check.
     """
+    import numpy as np
+
     sheet = table.sheet
     cols = table.cols
     r0 = table.first_row - 1
@@ -315,7 +326,7 @@ def _flows(table: LeaseTable, rows: list, known_residual: float | None, columns:
     # fast path: every flow cell an int or float, converted by C loops; NaN/inf take the slow path
     arrays: tuple[np.ndarray, ...] | None = None
     balance = as_floats(Bv)
-    flows = [as_floats(v[start:]) for v in (Yv, Av, Rv)]
+    flows = [as_floats(v[start:] if start else v) for v in (Yv, Av, Rv)]   # no copy of a whole column
     floats = [f for f in flows if f is not None]
     if balance is not None and len(floats) == len(flows) and all(np.isfinite(f).all() for f in floats):
         head = np.zeros(start)
@@ -339,6 +350,8 @@ def _flows(table: LeaseTable, rows: list, known_residual: float | None, columns:
 
 def _check_sum(s: _Flows) -> None:
     """Check 1 (``ydelse_sum``): ydelse = afdrag + renter."""
+    import numpy as np
+
     sheet, cols, row_no, idx = s.table.sheet, s.table.cols, s.row_no, s.idx
     Y, A, R = s.Y, s.A, s.R
     diff = Y[idx] - A[idx] - R[idx]
@@ -357,6 +370,8 @@ def _check_balance(s: _Flows) -> None:
 
     Sets ``s.before`` and ``s.final_balance`` by the convention found.
     """
+    import numpy as np
+
     sheet, cols, row_no = s.table.sheet, s.table.cols, s.row_no
     B, A, start, n = s.B, s.A, s.start, s.n
     after_ok = np.abs(B[:-1] - A[1:] - B[1:]) <= TOL_ORE          # B[k-1] - A[k] = B[k]
@@ -401,6 +416,8 @@ def _check_payments(s: _Flows) -> None:
 
     Sets ``s.residual_row`` and ``s.forud``.
     """
+    import numpy as np
+
     table, sheet, cols, row_no, idx = s.table, s.table.sheet, s.table.cols, s.row_no, s.idx
     Y, R, start, n = s.Y, s.R, s.start, s.n
     last = n - 1
@@ -428,6 +445,8 @@ def _check_payments(s: _Flows) -> None:
 
 def _check_rate(s: _Flows) -> None:
     """Check 4 (``rentesats``): one periodic rate explains every row's interest."""
+    import numpy as np
+
     sheet, cols, row_no, idx = s.table.sheet, s.table.cols, s.row_no, s.idx
     Y, R, start, before = s.Y, s.R, s.start, s.before
     residual_row, forud = s.residual_row, s.forud
@@ -520,17 +539,23 @@ def _check_final_balance(s: _Flows) -> None:
 
 def _at_stake(differences_ore) -> float:
     """The differences of the bad rows (øre), as kr at stake: their absolute values summed, to the øre."""
+    import numpy as np
+
     return round(float(np.abs(np.asarray(differences_ore, dtype=float)).sum()) / 100, 2)
 
 
 def _largest(differences_ore) -> float:
     """A balance that is off in one row is off against the row before and the row after: the largest
     difference is what is at stake, not their sum."""
+    import numpy as np
+
     return round(float(np.abs(np.asarray(differences_ore, dtype=float)).max()) / 100, 2)
 
 
 def _interest_off(s: _Flows, bad, rate: float):
     """The bad rows' interest minus what the table's periodic rate gives (øre)."""
+    import numpy as np
+
     out = []
     for k in np.asarray(bad).tolist():
         if s.residual_row is not None and s.forud and k == s.residual_row and s.R[k] != 0:
@@ -560,9 +585,10 @@ def _check_dates(table: LeaseTable, columns: Columns, start: int, n: int, residu
     The anchor day is the day of month most of the first dates use (EDATE
     from 31 January gives 29 February, then 31 March).
     """
-
     from itertools import compress, repeat
     from operator import is_
+
+    import numpy as np
 
     base = table.first_row - 1
     day = dt.date

@@ -17,12 +17,15 @@ Every path pays for the text it handles from the workbook's
 from __future__ import annotations
 
 import re
+from array import array
 from collections import defaultdict
-
-import numpy as np
+from typing import TYPE_CHECKING, cast
 
 from ..io.a1 import cell_ref, col_index
 from .budget import TOKEN_WEIGHT, Budget
+
+if TYPE_CHECKING:   # numpy is imported where a sheet's formulas are handled: a workbook without any never loads it
+    import numpy as np
 
 _STRING = re.compile(r'"(?:[^"]|"")*"')
 _REF = re.compile(r"(?<![A-Za-z0-9_.$\[])(\$?)([A-Z]{1,3})(\$?)([0-9]{1,7})(?![0-9A-Za-z_(!.\[])")
@@ -162,6 +165,8 @@ def form_ids(cols, rows, texts, budget: Budget | None = None):
     from itertools import count
     from operator import itemgetter
 
+    import numpy as np
+
     n = len(texts)
     forms: list[str] = []
     index: dict[str, int] = {}
@@ -266,12 +271,25 @@ class FormTable:
     master's form); ``forms[id]`` is the form's R1C1 text.
     """
 
+    rows: "np.ndarray"
+    cols: "np.ndarray"
+    ids: "np.ndarray"
+
     def __init__(self, cols, rows, texts, shared=None, shared_master=None, lookup=None, budget: Budget | None = None):
         shared, shared_master = shared or {}, shared_master or {}
         self.texts = texts
         self.n_plain = len(texts)
         self.shared, self.shared_master = shared, shared_master
         self.budget = budget
+        self._lookup = lookup
+        if not texts and not shared and not shared_master:   # no formulas: empty columns, and numpy is not loaded
+            self.forms = []
+            # an empty int array has all that is read of the three when there are no cells: len, slices, tolist
+            self.rows = self.cols = self.ids = cast("np.ndarray", array("q"))
+            self.unknown = 0
+            return
+        import numpy as np
+
         ids, self.forms = form_ids(cols, rows, texts, budget)
         masters = {(mr, mc) for mr, mc, _t in shared_master.values()}
         index = {f: i for i, f in enumerate(self.forms)}
@@ -301,7 +319,6 @@ class FormTable:
                                     np.array([c for _r, c in children], dtype=np.int64)])
         self.ids = np.concatenate([ids, np.array(child_ids, dtype=np.int64)])
         self.unknown = int((self.ids < 0).sum())   # formulas past the budget: no form, left alone by the rules
-        self._lookup = lookup
 
     @classmethod
     def from_dict(cls, formulas: dict, shared=None, shared_master=None, budget: Budget | None = None) -> "FormTable":
@@ -331,6 +348,8 @@ class FormTable:
         """``(cell, text)`` of every formula past the budget (shared children: their master's text)."""
         if not self.unknown:
             return
+        import numpy as np
+
         for j in np.flatnonzero(self.ids < 0).tolist():
             cell = (int(self.rows[j]), int(self.cols[j]))
             if j < self.n_plain:
@@ -343,6 +362,8 @@ class FormTable:
         """Per form: ``(form, first cell, range text, first cell's formula text)``."""
         if not len(self.ids):
             return
+        import numpy as np
+
         order = np.lexsort((self.cols, self.rows, self.ids))
         if self.unknown:
             order = order[self.ids[order] >= 0]   # forms past the budget are unknown: nothing to check per form

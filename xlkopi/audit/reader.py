@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import gc
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,6 +83,39 @@ def check_small_parts(pkg: safety.Package, skip=()) -> None:
     safety.check_xml_parts(pkg, skip)
 
 
+class Worker(threading.Thread):
+    """``fn(*args)`` in a thread of its own; :meth:`result` waits for it and returns or raises what it did.
+
+    One call, one thread: what :class:`concurrent.futures.ThreadPoolExecutor`
+    gives with one worker, without importing concurrent.futures and logging
+    (5 ms of every ``xlkopi audit``). Whoever starts one waits for it, on an
+    error too (``try``/``finally``: :meth:`result` or :meth:`join`).
+    """
+
+    def __init__(self, name: str, fn, *args):
+        super().__init__(name=name, daemon=True)
+        self._call = (fn, args)
+        self._result = None
+        self._error: BaseException | None = None
+        self.start()
+
+    def run(self) -> None:
+        fn, args = self._call
+        try:
+            self._result = fn(*args)
+        except BaseException as exc:  # noqa: BLE001 - handed to result(), as a Future does (PanicException too)
+            self._error = exc
+
+    def done(self) -> bool:
+        return not self.is_alive()
+
+    def result(self):
+        self.join()
+        if self._error is not None:
+            raise self._error
+        return self._result
+
+
 @contextmanager
 def no_gc():
     """Pause the cyclic garbage collector: reading creates 10^5-10^6 small acyclic objects,
@@ -97,22 +129,25 @@ def no_gc():
             gc.enable()
 
 
-def read_workbook(source, *, values: bool = True, on_formulas=None) -> WorkbookData:
+def read_workbook(source, *, values: bool = True, on_formulas=None, on_idle=None) -> WorkbookData:
     """Check and read ``source`` (a path, read once, or :class:`~xlkopi.io.package.FileBytes`).
 
     Raises WorkbookError/UntrustedFileError in Danish. ``on_formulas(sheet)``
     is called for each scanned sheet once its formulas are collected,
-    while the values are still being read.
+    while the values are still being read. ``on_idle()`` is called once
+    all of them are, before this thread waits for the values: what the
+    caller will need anyway (imports) then runs while python-calamine
+    parses with the GIL released.
     """
     pkg = safety.open_package(source)
     try:
         with no_gc():
-            return _read(pkg, values, on_formulas)
+            return _read(pkg, values, on_formulas, on_idle)
     finally:
         pkg.close()
 
 
-def _read(pkg: safety.Package, want_values: bool, on_formulas=None) -> WorkbookData:
+def _read(pkg: safety.Package, want_values: bool, on_formulas=None, on_idle=None) -> WorkbookData:
     entries, wb_root = safety.workbook_sheets(pkg)
     parts = safety.sheet_parts(pkg, entries)
     check_small_parts(pkg, skip=[p for p, _n in parts])
@@ -156,8 +191,8 @@ def _read(pkg: safety.Package, want_values: bool, on_formulas=None) -> WorkbookD
     # (measured at 300,000 formula rows: up to 360 MiB when they met, 280-320 apart). The conversion holds the GIL
     # anyway, so it is not held back from running in parallel with anything.
     done = {sheet.name: threading.Event() for sheet in sheets}
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="xlkopi-calamine") as pool:
-        values = pool.submit(read_values, data, None, None, opened, done) if want_values else None
+    values = Worker("xlkopi-calamine", read_values, data, None, None, opened, done) if want_values else None
+    try:
         if values is not None:
             opened.wait()
         try:
@@ -171,7 +206,12 @@ def _read(pkg: safety.Package, want_values: bool, on_formulas=None) -> WorkbookD
             for event in done.values():
                 event.set()
         if values is not None:
+            if on_idle is not None and not values.done():
+                on_idle()
             values.result()
+    finally:   # the values are read to the end whatever happened here (as a thread pool's shutdown waits)
+        if values is not None:
+            values.join()
     return data
 
 
