@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable, cast
+from typing import TYPE_CHECKING, Any, Callable, cast
 
 from ..core.vocabulary import clean_text, format_date
 from ..errors import ArgumentError, WorkbookError, XlkopiError
@@ -30,6 +30,9 @@ from .plan import FAILED, GENERATED, SKIPPED, Planned, plan
 from .register import ColumnMap, read_register
 from .template import Template
 from .validate import email_problem
+
+if TYPE_CHECKING:
+    from .wordtemplate import WordTemplate
 
 OVERVIEW_NAME = "Oversigt.xlsx"
 WRITTEN, UNCHANGED, OVERWRITTEN = "skrevet", "uændret", "overskrevet"
@@ -140,13 +143,12 @@ class _Templates:
 
     def __init__(self, base: Path, template: Path | None, mapping: Path | None,
                  document: Path | None = None, document_mapping: Path | None = None):
-        from .wordtemplate import WordTemplate
-
         self.base = base
         self.default = (template or default_template(), mapping)
         self.default_document = (document, document_mapping) if document else None
-        self.cache: dict[tuple, Template] = {}
-        self.documents: dict[tuple, WordTemplate] = {}
+        # compiled templates, or the error compiling one gave (python-docx is imported only for a Word template)
+        self.cache: dict[tuple, Template | XlkopiError] = {}
+        self.documents: dict[tuple, WordTemplate | XlkopiError] = {}
         self.get(*self.default)  # a broken --template or --bilag7 is an input error (exit 2)
         if self.default_document:
             self.document(*self.default_document)
