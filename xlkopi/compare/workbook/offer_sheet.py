@@ -156,6 +156,27 @@ def colour_price(o: Offer, k: str) -> str:
     return f"{k}_ServiceFarve"
 
 
+def service_bw(o: Offer, k: str, prints: str, index: str) -> str:
+    """A service year's b/w cost for ``prints`` b/w prints at the year's ``index`` factor (formula text).
+
+    All-in: the minimum at the click price, the prints above it at the excess price (blank: the click price),
+    less the credit for unused prints; the click price is not indexed. Otherwise the service price on the
+    larger of prints and minimum, less the credit, indexed. The year table and Følsomhed both use it.
+    """
+    if o.kind == "allin":
+        return (f"ROUND({k}_Klikpris*{k}_Minimumsvolumen,2)"
+                f"+ROUND(MAX({prints}-{k}_Minimumsvolumen,0)*IF(ISNUMBER({k}_PrisOverskydende),"
+                f"{k}_PrisOverskydende,{k}_Klikpris),2)"
+                f"-ROUND(MAX({k}_Minimumsvolumen-{prints},0)*N({k}_Kreditering),2)")
+    return (f"ROUND((MAX({prints},{k}_Minimumsvolumen)*{k}_ServiceSH"
+            f"-MAX({k}_Minimumsvolumen-{prints},0)*N({k}_Kreditering))*{index},2)")
+
+
+def service_colour(o: Offer, k: str, prints: str, index: str) -> str:
+    """A service year's colour cost for ``prints`` colour prints (formula text), indexed."""
+    return f"ROUND({prints}*{colour_price(o, k)}*{index},2)"
+
+
 def _service_any(o: Offer, k: str) -> str:
     """The offer has service to cover (as :func:`xlkopi.compare.model.has_service`)."""
     if o.kind == "allin":
@@ -303,15 +324,8 @@ def _year_row(ws, o: Offer, k: str, rr: int, y: int) -> None:
     plan_fee = f"SUMIF({k}_PlanAar,N{rr},{k}_PlanGebyr)+" if has_plan else ""
     put(ws, rr, 8, f"=ROUND(({plan_fee}IF(N{rr}=1,{k}_Etableringsgebyr,0))*O{rr},2)"
                    f"+IF({svc},{k}_Miljoegebyr,0)", KR)
-    if allin:
-        put(ws, rr, 9, f"=IF({svc},ROUND({k}_Klikpris*{k}_Minimumsvolumen,2)"
-                       f"+ROUND(MAX(E{rr}-{k}_Minimumsvolumen,0)*IF(ISNUMBER({k}_PrisOverskydende),"
-                       f"{k}_PrisOverskydende,{k}_Klikpris),2)"
-                       f"-ROUND(MAX({k}_Minimumsvolumen-E{rr},0)*N({k}_Kreditering),2),0)", KR)
-    else:
-        put(ws, rr, 9, f"=IF({svc},ROUND((MAX(E{rr},{k}_Minimumsvolumen)*{k}_ServiceSH"
-                       f"-MAX({k}_Minimumsvolumen-E{rr},0)*N({k}_Kreditering))*D{rr},2),0)", KR)
-    put(ws, rr, 10, f"=IF({svc},ROUND(F{rr}*{colour_price(o, k)}*D{rr},2),0)", KR)
+    put(ws, rr, 9, f"=IF({svc},{service_bw(o, k, f'E{rr}', f'D{rr}')},0)", KR)
+    put(ws, rr, 10, f"=IF({svc},{service_colour(o, k, f'F{rr}', f'D{rr}')},0)", KR)
     put(ws, rr, 11, f"=G{rr}+H{rr}+I{rr}+J{rr}", KR)
     plan_pv = f"SUMIF({k}_PlanAar,N{rr},{k}_PlanNV)" if has_plan else "0"
     at_start = f"{k}_Etableringsgebyr" + (f"+{k}_Kontantpris" if o.kind == "kontant" else "")

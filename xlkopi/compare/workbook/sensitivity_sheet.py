@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from ..fields import INT, KR, PCT
 from ..model import OfferResult
 from ..sensitivity import FACTORS
-from .offer_sheet import colour_price
+from .offer_sheet import service_bw, service_colour
 from .state import Writer
 from .style import BOLD, FLAG_FILL, HEAD_FONT, INPUT_FILL, UNLOCKED, head, intro, page, put, text_cell
 
@@ -110,16 +110,8 @@ def _detail_block(w: Writer, ws, r: OfferResult, top: int, first_col: int, bw_ro
             L = get_column_letter(first_col + j)
             bw = f"{L}${bw_row}"
             colour = f"ROUND({L}${col_row}*(1+Farvevaekst)^{y - 1},0)"
-            if o.kind == "allin":
-                service_bw = (f"ROUND({k}_Klikpris*{k}_Minimumsvolumen,2)"
-                              f"+ROUND(MAX({bw}-{k}_Minimumsvolumen,0)*IF(ISNUMBER({k}_PrisOverskydende),"
-                              f"{k}_PrisOverskydende,{k}_Klikpris),2)"
-                              f"-ROUND(MAX({k}_Minimumsvolumen-{bw},0)*N({k}_Kreditering),2)")
-            else:
-                service_bw = (f"ROUND((MAX({bw},{k}_Minimumsvolumen)*{k}_ServiceSH"
-                              f"-MAX({k}_Minimumsvolumen-{bw},0)*N({k}_Kreditering))*{index},2)")
-            service_colour = f"ROUND({colour}*{colour_price(o, k)}*{index},2)"
-            formula = (f"=IF({sheet}!$C${yr}=1,ROUND({sheet}!$P${yr}+IF({svc},{service_bw}+{service_colour}"
+            cost = f"{service_bw(o, k, bw, index)}+{service_colour(o, k, colour, index)}"
+            formula = (f"=IF({sheet}!$C${yr}=1,ROUND({sheet}!$P${yr}+IF({svc},{cost}"
                        f"+{k}_Miljoegebyr,0)*(1+Diskonteringsrente)^(-{y}),2),0)")
             put(ws, row, first_col + j, formula, KR)
     return top + w.comp.year_rows
