@@ -110,6 +110,20 @@ PARTY_LIST: list[list[Any]] = [
 ]
 
 
+def _notice_sheet(wb, notice: str | None) -> bool:
+    """Make the new workbook's first sheet the EKSEMPELDATA notice ("Læs mig"); False when there is none."""
+    from openpyxl.styles import Font
+
+    if not notice:
+        return False
+    ws = wb.active
+    ws.title = "Læs mig"
+    ws["A1"] = notice
+    ws["A1"].font = Font(bold=True, color="C00000")
+    ws.column_dimensions["A"].width = 120
+    return True
+
+
 def party_list_workbook(rows: list[list[Any]], header: list[str] | None = None, title: str | None = PARTY_LIST_TITLE,
                         notice: str | None = PARTY_LIST_NOTICE, sheet: str = "Partsliste"):
     """An openpyxl workbook shaped like the agency's party list: a notice sheet, then title rows and a grid."""
@@ -118,15 +132,8 @@ def party_list_workbook(rows: list[list[Any]], header: list[str] | None = None, 
 
     header = header or PARTY_LIST_HEADER
     wb = Workbook()
-    ws = wb.active
-    if notice:
-        ws.title = "Læs mig"
-        ws["A1"] = notice
-        ws["A1"].font = Font(bold=True, color="C00000")
-        ws.column_dimensions["A"].width = 120
-        ws = wb.create_sheet(sheet)
-    else:
-        ws.title = sheet
+    ws = wb.create_sheet(sheet) if _notice_sheet(wb, notice) else wb.active
+    ws.title = sheet
     if title:
         ws.append([title])
         ws["A1"].font = Font(bold=True, size=14)
@@ -161,14 +168,8 @@ def register_workbook(data: dict[str, list[list[Any]]], headers: dict[str, list[
 
     headers = headers or HEADERS
     wb = Workbook()
-    ws = wb.active
-    if notice:
-        ws.title = "Læs mig"
-        ws["A1"] = notice
-        ws["A1"].font = Font(bold=True, color="C00000")
-        ws.column_dimensions["A"].width = 120
-    else:
-        wb.remove(ws)
+    if not _notice_sheet(wb, notice):
+        wb.remove(wb.active)
     for sheet, rows in data.items():
         ws = wb.create_sheet(sheet)
         ws.append(headers[sheet])
