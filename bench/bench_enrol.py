@@ -104,13 +104,14 @@ def bench_rerun(register: Path, out: Path) -> float:
     return report.count(GENERATED) / elapsed
 
 
-def bench_creates(folder: Path, n: int = 2000) -> float:
-    """New 12 kB files per second in ``folder`` (plain writes): the file system's floor under any generator."""
+def bench_creates(folder: Path, n: int = 2000, size: int = 12_000, suffix: str = ".xlsx") -> float:
+    """New files of ``size`` bytes per second in ``folder`` (plain writes): the file system's floor under any
+    generator (bench_enrol_word.py uses it too)."""
     folder.mkdir()
-    data = bytes(12_000)
+    data = bytes(size)
     start = time.perf_counter()
     for i in range(n):
-        (folder / f"f{i}.xlsx").write_bytes(data)
+        (folder / f"f{i}{suffix}").write_bytes(data)
     return n / (time.perf_counter() - start)
 
 

@@ -39,6 +39,9 @@ sys.path.insert(0, str(ROOT))
 from xlkopi.enrol.batch import GENERATED, example_document, run  # noqa: E402
 from xlkopi.enrol.example import register_workbook, synthetic_register, workbook_bytes  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "bench"))
+from bench_enrol import bench_creates  # noqa: E402 - the file system's floor, measured as bench_enrol measures it
+
 CELL_LABELS = {"Institutionens navn": "Testkommune", "Institutionstype": "Kommune", "CVR-nr.:": "30000003",
                "EAN-nr. (hovedkonto):": "5798000000001", "Adresse:": "Testvej 1", "Kontaktperson:": "Kontakt",
                "E-mail:": "a@test.example", "Telefon:": "99999999", "Dato:": "02-12-2026", "Navn:": "Underskriver",
@@ -102,16 +105,6 @@ def bench_xlkopi(register: Path, out: Path) -> tuple[float, int]:
     return made / elapsed, made
 
 
-def bench_creates(folder: Path, n: int = 3000) -> float:
-    """New 30 kB files per second in ``folder`` (plain writes): the file system's floor."""
-    folder.mkdir()
-    data = bytes(30_000)
-    start = time.perf_counter()
-    for i in range(n):
-        (folder / f"f{i}.docx").write_bytes(data)
-    return n / (time.perf_counter() - start)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Tilmeldinger med Bilag 7 i Word pr. sekund: xlkopi mod python-docx")
     parser.add_argument("--enrolments", type=int, default=1000, help="requested enrolments (default 1000)")
@@ -132,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
             base.append(bench_baseline(args.baseline, tmp, r))
             speed, made = bench_xlkopi(register, tmp / f"ud{r}")
             ours.append(speed)
-        creates = bench_creates(tmp / "tomme")
+        creates = bench_creates(tmp / "tomme", 3000, 30_000, ".docx")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     best_base, best_ours = max(base), max(ours)
