@@ -36,7 +36,7 @@ from typing import Any
 from ..core.vocabulary import PHASE, PHASE_STATUS, clean_text, fold, is_blank, parse_date, parse_yes_no, read, shown
 from ..errors import ArgumentError, FieldError, InputError, WorkbookError
 from ..io.csvtext import read_rows
-from ..io.settings import read_settings, table
+from ..io.settings import as_table, read_settings, table
 from .model import FEJL, INFO, Agreement, Finding, Institution, Location, Membership, Register, Request
 from .rules import default_requires_enrolment
 from .validate import check_register
@@ -130,8 +130,7 @@ class ColumnMap:
         data = read_settings(path, "Kolonnekortet", InputError)
         known = {s.name for s in SHEETS}
         sheets = {str(k): str(v) for k, v in table(data, "ark", "Kolonnekortet", path.name, InputError).items()}
-        columns = {str(k): {str(a): str(b) for a, b in table({k: v}, k, "Kolonnekortet", path.name,
-                                                                   InputError).items()}
+        columns = {str(k): {str(a): str(b) for a, b in as_table(v, k, "Kolonnekortet", path.name, InputError).items()}
                    for k, v in table(data, "kolonner", "Kolonnekortet", path.name, InputError).items()}
         for name in list(sheets) + list(columns):
             if name not in known:

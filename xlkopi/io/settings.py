@@ -43,7 +43,11 @@ def read_settings(path: str | Path, noun: str, error: type[XlkopiError]) -> dict
 
 def table(data: dict, key: str, noun: str, name: str, error: type[XlkopiError]) -> dict:
     """``data[key]`` as a table (missing: empty); anything else is ``error``."""
-    value = data.get(key)
+    return as_table(data.get(key), key, noun, name, error)
+
+
+def as_table(value, key: str, noun: str, name: str, error: type[XlkopiError]) -> dict:
+    """``value``, the section ``key`` of the settings file ``name``, as a table (None: empty)."""
     if value is None:
         return {}
     if not isinstance(value, dict):
