@@ -301,13 +301,14 @@ def test_formulas_past_the_budget_are_left_alone_but_checked_for_errors(tmp_path
     assert any(f.rule == "begraenset" for f in result.findings)
 
 
-@pytest.mark.parametrize("group_min", [1, 8])
-def test_the_array_path_gives_exactly_the_per_cell_forms(monkeypatch, group_min):
+@pytest.mark.parametrize("group_min, at_once", [(1, 65_536), (8, 65_536), (8, 97), (1, 1)])
+def test_the_array_path_gives_exactly_the_per_cell_forms(monkeypatch, group_min, at_once):
     import random
 
     from xlkopi.audit import r1c1 as formulas
 
     monkeypatch.setattr(formulas, "GROUP_MIN", group_min)
+    monkeypatch.setattr(formulas, "_SHAPES_AT_ONCE", at_once)   # shapes in slices: a group spans several
     rnd = random.Random(7)
     cols, rows, texts = [], [], []
     for col in (2, 3, 30):
@@ -316,6 +317,11 @@ def test_the_array_path_gives_exactly_the_per_cell_forms(monkeypatch, group_min)
             texts.append(rnd.choice([f"=A{a}+$B${b}*1.5", f"=SUM(A{a}:A{b})-C{r}", f'=A{a}&"B{b}"', f"=XFE{a}+A{b}"]))
             cols.append(col)
             rows.append(r)
+    ids, forms = formulas.form_ids(cols, rows, texts)
+    assert [forms[i] for i in ids.tolist()] == [formulas.relative_form(t, r, c)
+                                                for c, r, t in zip(cols, rows, texts, strict=True)]
+    # a character the shapes use as a mark, in the last slice only: every cell by itself, still exact
+    texts[-1] = "=A1&\"\x01\""
     ids, forms = formulas.form_ids(cols, rows, texts)
     assert [forms[i] for i in ids.tolist()] == [formulas.relative_form(t, r, c)
                                                 for c, r, t in zip(cols, rows, texts, strict=True)]
