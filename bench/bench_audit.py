@@ -6,6 +6,8 @@ Run from the repository root::
     python3 bench/bench_audit.py --cpus all 0         # the same run on every CPU, then pinned to CPU 0
     taskset -c 0 python3 bench/bench_audit.py         # the same, pinned from outside
     python3 bench/bench_audit.py --rows 20000 --repeat 3 --dir /tmp/xlkopi-bench   # keep the workbooks
+    git worktree add /tmp/xlkopi-old HEAD~1 && python3 bench/bench_audit.py --other /tmp/xlkopi-old
+                                                      # the previous version's audit in the same run
 
 For every size two workbooks are built (not timed; ``--dir`` keeps them for the
 next run): a schedule of values (as suppliers send them and as xlkopi's lease
@@ -126,10 +128,23 @@ def _pinned(cpus):
     return None if cpus is None else (lambda: os.sched_setaffinity(0, cpus))
 
 
-def _child(mode: str, path: Path, cpus) -> dict:
-    out = subprocess.run([sys.executable, "-c", CHILD, mode, str(path)], capture_output=True, text=True,
-                         cwd=ROOT, env=ENV, check=True, preexec_fn=_pinned(cpus))
+OTHER: Path | None = None   # --other: another checkout whose audit runs beside this one's
+
+
+def _child(mode: str, path: Path, cpus, root: Path = ROOT) -> dict:
+    """One measurement in a fresh process. With --other every child starts without ``site`` (``-S``) and imports
+    xlkopi from ``root`` through PYTHONPATH, so that both checkouts run alike (an editable install would
+    otherwise answer every ``import xlkopi``)."""
+    cmd, env = [sys.executable, "-c", CHILD, mode, str(path)], ENV
+    if OTHER is not None:
+        cmd.insert(1, "-S")
+        env = dict(ENV, PYTHONPATH=os.pathsep.join([str(root), *SITE]))
+    out = subprocess.run(cmd, capture_output=True, text=True, cwd=root, env=env, check=True,
+                         preexec_fn=_pinned(cpus))
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+SITE: list[str] = []   # this interpreter's site-packages, for the -S children
 
 
 def _command(args: list[str], cpus) -> float:
@@ -157,12 +172,16 @@ def _x(a: float, b: float) -> str:
 
 
 def measure_size(path: Path, rows: int, label: str, repeat: int, cpus) -> None:
-    best = best_of(repeat, {
+    runs = {
         "calamine": lambda: _child("calamine", path, cpus),
         "audit": lambda: _child("audit", path, cpus),
         "calamine process": lambda: _command(["-c", CALAMINE_ONLY, str(path)], cpus),
         "command": lambda: _command(["-m", "xlkopi", "audit", str(path)], cpus),
-    })
+    }
+    if OTHER is not None:
+        other = OTHER
+        runs["other"] = lambda: _child("audit", path, cpus, other)
+    best = best_of(repeat, runs)
     base, aud = best["calamine"], best["audit"]
     proc, cmd = best["calamine process"]["seconds"], best["command"]["seconds"]
     if "refused" in aud:
@@ -171,6 +190,10 @@ def measure_size(path: Path, rows: int, label: str, repeat: int, cpus) -> None:
           f"{base['seconds']:>7.3f} s {base['mib']:>4.0f}M  {aud['seconds']:>7.3f} s {aud['mib']:>4.0f}M "
           f"{_x(aud['seconds'], base['seconds'])}   {proc:>6.3f} s {cmd:>6.3f} s {_x(cmd, proc)}"
           f"   {aud['formulas']:>7,} formler, {aud['findings']} fund")
+    if "other" in best:
+        o = best["other"]
+        print(f"{'':>9}  {'--other':<8}{'':>8}  {'':>13}  {o['seconds']:>7.3f} s {o['mib']:>4.0f}M "
+              f"{_x(o['seconds'], base['seconds'])}   ({OTHER})")
 
 
 def measure_refusal(big: Path, limit: Path, label: str, repeat: int, cpus) -> None:
@@ -200,7 +223,15 @@ def main() -> None:
                          "a comma-separated list such as 0 or 0,1")
     ap.add_argument("--dir", type=Path, help="keep the built workbooks here (and reuse them)")
     ap.add_argument("--no-refusal", action="store_true", help="skip the 300,003-row refusal")
+    ap.add_argument("--other", type=Path, help="another checkout (e.g. `git worktree add /tmp/old HEAD~1`): its "
+                                              "audit is measured in the same run, both without site (-S)")
     args = ap.parse_args()
+    if args.other is not None:
+        import site
+
+        global OTHER
+        OTHER = args.other.resolve()
+        SITE[:] = site.getsitepackages()
     with tempfile.TemporaryDirectory() as tmp:
         ENV.pop("PYTHONDONTWRITEBYTECODE", None)
         ENV.update(COLUMNS="120", PYTHONPYCACHEPREFIX=str(Path(tmp) / "pycache"))
@@ -225,8 +256,9 @@ def main() -> None:
                 for label, formulas in kinds:
                     measure_refusal(files[(OVERSIZE, formulas)], files[(300_000, formulas)], label, args.repeat,
                                     cpus)
-            print("afvisning: revisionen af 300.003 rækker mod calamines læsning af 300.000; "
-                  "mål: forhold <= 1,5x, < 300 MiB ved 300.000 rækker, afvisning < læsning")
+            if not args.no_refusal:
+                print("afvisning: revisionen af 300.003 rækker mod calamines læsning af 300.000; "
+                      "mål: forhold <= 1,5x, < 300 MiB ved 300.000 rækker, afvisning < læsning")
 
 
 if __name__ == "__main__":

@@ -130,9 +130,10 @@ def no_gc():
             gc.enable()
 
 
-TRIM_ROWS = 10_000
+TRIM_ROWS = 100_000
 """After the formulas of a sheet this long, the C heap's free pages are given back (:mod:`xlkopi.io.memory`):
-the decompressed XML the pass dropped (60 MiB at 300,000 formula rows) would otherwise add to the peak."""
+the decompressed XML the pass dropped (60 MiB at 300,000 formula rows) would otherwise add to the peak. Not
+for shorter sheets: the trim costs 3-8 ms and the pages must be faulted in again, for a peak far from any limit."""
 
 
 def read_workbook(source, *, values: bool = True, on_formulas=None, on_idle=None) -> WorkbookData:
