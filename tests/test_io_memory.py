@@ -1,7 +1,7 @@
 """xlkopi.io.memory: freed C-heap memory handed back to the system (glibc), a no-op elsewhere.
 
 What it saves is measured, not asserted here: ``bench/bench_audit.py`` at 300,000 formula rows
-(peak RSS 284-342 MiB without it, 268 MiB with it and the sliced shapes of :func:`~xlkopi.audit.r1c1.form_ids`).
+(peak RSS 284-343 MiB without it, 267 MiB with it; docs/audit.md, Målinger).
 """
 
 import platform
