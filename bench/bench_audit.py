@@ -129,6 +129,7 @@ def _pinned(cpus):
 
 
 OTHER: Path | None = None   # --other: another checkout whose audit runs beside this one's
+SITE: list[str] = []        # with --other: this interpreter's site-packages, for the -S children
 
 
 def _child(mode: str, path: Path, cpus, root: Path = ROOT) -> dict:
@@ -143,8 +144,6 @@ def _child(mode: str, path: Path, cpus, root: Path = ROOT) -> dict:
                          preexec_fn=_pinned(cpus))
     return json.loads(out.stdout.strip().splitlines()[-1])
 
-
-SITE: list[str] = []   # this interpreter's site-packages, for the -S children
 
 
 def _command(args: list[str], cpus) -> float:

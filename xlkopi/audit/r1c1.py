@@ -192,8 +192,8 @@ def form_ids(cols, rows, texts, budget: Budget | None = None):
         return ids, forms
     keymap: dict = defaultdict(count().__next__)
     gid = np.empty(n, dtype=np.int64)
-    # a slice at a time: the shapes of 600,000 formulas at once are 60 MiB of short strings (a third of the
-    # audit's peak at the row limit), a slice's are a tenth of that, for the same speed
+    # a slice at a time: the shapes of 600,000 formulas at once are 60 MiB of short strings held together,
+    # a slice's 6 MiB (measured: 74-81 ms for 200,000 formulas against 87 ms at once)
     for lo in range(0, n, _SHAPES_AT_ONCE):
         hi = min(n, lo + _SHAPES_AT_ONCE)
         joined = "\x00".join(texts[lo:hi])
